@@ -13,6 +13,9 @@ namespace tinyc::exec {
 const std::vector<std::string>& supported_ops();
 bool is_supported_op(std::string_view domain, std::string_view op_type);
 
+// One entry per unsupported op type, sorted, each with its first node: "Loop (node loop_0)".
+std::vector<std::string> list_unsupported_ops(const ir::Graph& g);
+
 // Throws InputError naming ALL unsupported op types with one node name each, e.g.
 // "unsupported ops: Loop (node loop_0), NonMaxSuppression (node nms); run `tinyc ops` for the list".
 void check_supported(const ir::Graph& g);

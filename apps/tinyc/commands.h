@@ -1,0 +1,10 @@
+// Each subcommand registers itself on the CLI11 app; main() only dispatches and maps errors.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tinyc::cli {
+
+void add_inspect_command(CLI::App& app);
+
+}  // namespace tinyc::cli

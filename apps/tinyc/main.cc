@@ -1,0 +1,41 @@
+// tinyc entry point: registers subcommands, runs one, maps failures to documented exit codes.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.h"
+#include "ir/error.h"
+#include "ir/version.h"
+#include "logging.h"
+
+int main(int argc, char** argv) {
+  using tinyc::ExitCode;
+  CLI::App app{
+      "tinyc compresses ONNX models for microcontrollers: folding, pruning, int8 quantization,\n"
+      "TFLite-compatible output, and an accuracy-delta report.\n"
+      "Exit codes: 0 ok, 1 usage error, 2 bad input, 3 a CI gate failed, 4 internal error.",
+      "tinyc"};
+  app.set_version_flag("--version", std::string("tinyc ") + tinyc::kVersion);
+  app.require_subcommand(1);
+  int verbosity = 0;
+  app.add_flag_callback("-v,--verbose", [&] { verbosity = 1; }, "Log every step (pass summaries, notices)");
+  app.add_flag_callback("-q,--quiet", [&] { verbosity = -1; }, "Only warnings and errors on stderr");
+  app.parse_complete_callback([&] { tinyc::cli::setup_logging(verbosity); });
+  tinyc::cli::add_inspect_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  } catch (const tinyc::InputError& e) {
+    std::cerr << "tinyc: error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::BadInput);
+  } catch (const std::exception& e) {
+    std::cerr << "tinyc: internal error: " << e.what() << "\n"
+              << "tinyc: this is a bug in tinyc; please report it with the model and command line\n";
+    return static_cast<int>(ExitCode::Internal);
+  }
+  return 0;
+}

@@ -1,0 +1,69 @@
+// Params and MACs: hand-computed on tiny graphs, and exactly the corpus manifest's numbers.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "exec/shape_inference.h"
+#include "formats/onnx/import.h"
+#include "report/model_stats.h"
+
+using namespace tinyc;
+
+TEST_CASE("conv and gemm params and MACs on a hand-built graph") {
+  ir::Graph g;
+  g.opset_imports[""] = 13;
+  ir::Value* x = g.add_input("x", ir::DType::Float32, {1, 3, 8, 8});
+  ir::Value* w = g.add_constant("w", ir::Tensor(ir::DType::Float32, {4, 3, 3, 3}));
+  ir::Value* b = g.add_constant("b", ir::Tensor(ir::DType::Float32, {4}));
+  ir::Node* conv = g.add_node("Conv", {x, w, b}, {"c"}, "conv");
+  conv->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+  ir::Node* flat = g.add_node("Flatten", {conv->output(0)}, {"f"}, "flat");
+  ir::Value* fw = g.add_constant("fw", ir::Tensor(ir::DType::Float32, {10, 256}));
+  ir::Node* fc = g.add_node("Gemm", {flat->output(0), fw}, {"y"}, "fc");
+  fc->attrs["transB"] = int64_t{1};
+  g.add_output(fc->output(0));
+  exec::infer_shapes(g);
+
+  const report::ModelStats s = report::compute_model_stats(g);
+  REQUIRE(s.layers.size() == 3);
+  // Conv: 4x3x3x3 weights + 4 biases; each of 4x8x8 outputs sums 3x3x3 products.
+  CHECK(s.layers[0].params == 108 + 4);
+  CHECK(s.layers[0].macs == 4 * 8 * 8 * 27);
+  CHECK(s.layers[1].macs == 0);
+  CHECK(s.layers[2].params == 2560);
+  CHECK(s.layers[2].macs == 10 * 256);
+  CHECK(s.params == 112 + 2560);
+  CHECK(s.weight_bytes_fp32 == 4 * (112 + 2560));
+  CHECK(s.weight_bytes_int8 == 108 + 4 * 4 + 2560);
+  CHECK(s.op_histogram.at("Conv") == 1);
+}
+
+TEST_CASE("a constant read by two nodes counts once") {
+  ir::Graph g;
+  ir::Value* x = g.add_input("x", ir::DType::Float32, {1, 4});
+  ir::Value* c = g.add_constant("c", ir::Tensor(ir::DType::Float32, {4}));
+  ir::Node* a = g.add_node("Add", {x, c}, {"a"}, "a");
+  ir::Node* m = g.add_node("Mul", {a->output(0), c}, {"m"}, "m");
+  g.add_output(m->output(0));
+  exec::infer_shapes(g);
+  CHECK(report::compute_model_stats(g).params == 4);
+}
+
+TEST_CASE("every corpus model has exactly the manifest's params and MACs") {
+  const std::filesystem::path corpus = TINYC_CORPUS_DIR;
+  std::ifstream in(corpus / "manifest.json");
+  REQUIRE(in);
+  const auto manifest = nlohmann::json::parse(in);
+  REQUIRE(manifest["models"].size() == 7);
+  for (const auto& [name, facts] : manifest["models"].items()) {
+    INFO(name);
+    auto imported = onnx_format::import_model_file(corpus / facts["file"].get<std::string>());
+    exec::infer_shapes(*imported.graph);
+    const report::ModelStats s = report::compute_model_stats(*imported.graph);
+    CHECK(s.params == facts["params"].get<int64_t>());
+    CHECK(s.macs == facts["macs"].get<int64_t>());
+    for (const auto& [op, count] : facts["ops"].items()) CHECK(s.op_histogram.at(op) == count.get<int64_t>());
+  }
+}
