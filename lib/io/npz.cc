@@ -1,0 +1,52 @@
+// .npz reading and writing: a zip archive whose members are .npy files named "<key>.npy".
+#include <fstream>
+
+#include "io/atomic_file.h"
+#include "io/npy.h"
+#include "io/zip.h"
+#include "ir/error.h"
+
+namespace tinyc::io {
+namespace {
+
+constexpr std::string_view kMemberSuffix = ".npy";
+
+std::string read_whole_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError("data file '" + path.string() + "' does not exist");
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (ec || !in) throw InputError("cannot read data file '" + path.string() + "': it is not a readable regular file");
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    throw InputError("cannot read data file '" + path.string() + "': read failed");
+  return bytes;
+}
+
+}  // namespace
+
+std::map<std::string, ir::Tensor> read_npz(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  const std::string bytes = read_whole_file(path);
+  std::map<std::string, ir::Tensor> arrays;
+  for (const ZipMember& m : read_zip({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, source)) {
+    std::string key = m.name;
+    if (key.ends_with(kMemberSuffix)) key.resize(key.size() - kMemberSuffix.size());
+    const std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(m.data.data()), m.data.size());
+    ir::Tensor t = decode_npy(data, source + " member '" + m.name + "'");
+    if (!arrays.emplace(key, std::move(t)).second)
+      throw InputError(source + " holds two arrays named '" + key + "'; re-save it with np.savez");
+  }
+  return arrays;
+}
+
+void write_npz(const std::filesystem::path& path, const std::map<std::string, ir::Tensor>& arrays) {
+  std::vector<ZipMember> members;
+  for (const auto& [key, tensor] : arrays) {
+    const std::string name = key + std::string(kMemberSuffix);
+    members.push_back({name, encode_npy(tensor, path.string() + " member '" + name + "'")});
+  }
+  write_file_atomically(path, write_zip(members, path.string()));
+}
+
+}  // namespace tinyc::io
