@@ -1,0 +1,107 @@
+// The shape-inference driver: the op registry (op_rules.def), support checks, and the topological walk.
+#include "exec/shape_inference.h"
+
+#include <algorithm>
+#include <map>
+
+#include "exec/shape/rules.h"
+#include "ir/error.h"
+
+namespace tinyc::exec {
+
+namespace {
+
+struct OpRule {
+  std::string_view op_type;
+  shape::ShapeRule rule;
+};
+
+constexpr OpRule kRules[] = {
+#define TINYC_OP(op_type, rule) {#op_type, &shape::rule},
+#include "exec/shape/op_rules.def"
+#undef TINYC_OP
+};
+
+// Models without a default-domain opset import get the newest semantics tinyc knows.
+constexpr int64_t kNewestOpset = 21;
+
+bool is_default_domain(std::string_view domain) { return domain.empty() || domain == "ai.onnx"; }
+
+shape::ShapeRule find_rule(std::string_view domain, std::string_view op_type) {
+  if (!is_default_domain(domain)) return nullptr;
+  for (const OpRule& r : kRules)
+    if (r.op_type == op_type) return r.rule;
+  return nullptr;
+}
+
+int64_t default_opset(const ir::Graph& g) {
+  for (const char* domain : {"", "ai.onnx"})
+    if (auto it = g.opset_imports.find(domain); it != g.opset_imports.end()) return it->second;
+  return kNewestOpset;
+}
+
+// Every node input must be typed before its consumer is inferred (graph inputs come typed from import).
+void check_inputs_typed(const ir::Node& n) {
+  for (const ir::Value* in : n.inputs()) {
+    if (!in) continue;
+    if (!in->shape || in->dtype == ir::DType::Undefined)
+      throw shape::node_error(n, "input '" + in->name + "' has no known " + (in->shape ? "dtype" : "shape") +
+                                     "; give graph inputs a static shape (--input-shape name:1x3x32x32)");
+  }
+}
+
+void check_outputs_typed(const ir::Node& n) {
+  for (const ir::Value* out : n.outputs())
+    if (out && (!out->shape || out->dtype == ir::DType::Undefined))
+      throw InternalError("shape rule of " + n.op_type + " left output '" + out->name + "' untyped");
+}
+
+}  // namespace
+
+const std::vector<std::string>& supported_ops() {
+  static const std::vector<std::string> ops = [] {
+    std::vector<std::string> names;
+    for (const OpRule& r : kRules) names.emplace_back(r.op_type);
+    std::sort(names.begin(), names.end());
+    return names;
+  }();
+  return ops;
+}
+
+bool is_supported_op(std::string_view domain, std::string_view op_type) {
+  return find_rule(domain, op_type) != nullptr;
+}
+
+std::vector<std::string> list_unsupported_ops(const ir::Graph& g) {
+  std::map<std::string, std::string> unsupported;  // qualified op type -> first node name
+  for (const ir::Node* n : g.nodes()) {
+    if (is_supported_op(n->domain, n->op_type)) continue;
+    const std::string op = is_default_domain(n->domain) ? n->op_type : n->domain + "." + n->op_type;
+    unsupported.emplace(op, n->name);
+  }
+  std::vector<std::string> entries;
+  for (const auto& [op, node] : unsupported) entries.push_back(op + " (node " + node + ")");
+  return entries;
+}
+
+void check_supported(const ir::Graph& g) {
+  const std::vector<std::string> unsupported = list_unsupported_ops(g);
+  if (unsupported.empty()) return;
+  std::string msg = "unsupported ops: ";
+  for (size_t i = 0; i < unsupported.size(); ++i) msg += (i ? ", " : "") + unsupported[i];
+  throw InputError(msg + "; run `tinyc ops` for the list of supported ops");
+}
+
+void infer_shapes(ir::Graph& g) {
+  check_supported(g);
+  const int64_t opset = default_opset(g);
+  shape::KnownData known;
+  for (ir::Node* n : g.topological_order()) {
+    check_inputs_typed(*n);
+    shape::ShapeContext ctx(*n, opset, known);
+    find_rule(n->domain, n->op_type)(ctx);
+    check_outputs_typed(*n);
+  }
+}
+
+}  // namespace tinyc::exec
