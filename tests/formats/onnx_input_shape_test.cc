@@ -53,7 +53,7 @@ TEST_CASE("a dynamic non-batch dim needs --input-shape, which fixes it") {
   CHECK(result.notices.empty());
 }
 
-TEST_CASE("--input-shape must name an input and agree with its rank and fixed dims") {
+TEST_CASE("an --input-shape override must name an input and agree with its rank and fixed dims") {
   const onnx::ModelProto m = relu_model({"N", "3", "8", "8"});
   ImportOptions unknown;
   unknown.input_shapes["image"] = {1, 3, 8, 8};
