@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.add_flag_callback("-q,--quiet", [&] { verbosity = -1; }, "Only warnings and errors on stderr");
   app.parse_complete_callback([&] { tinyc::cli::setup_logging(verbosity); });
   tinyc::cli::add_inspect_command(app);
+  tinyc::cli::add_run_command(app);
   tinyc::cli::add_passes_command(app);
   tinyc::cli::add_ops_command(app);
 

@@ -5,9 +5,9 @@
 
 #include <climits>
 
-#include "formats/onnx/file_bytes.h"
 #include "formats/onnx/import_graph.h"
 #include "formats/onnx/tensor_proto.h"
+#include "io/file_bytes.h"
 #include "ir/error.h"
 #include "ir/verify.h"
 
@@ -55,7 +55,7 @@ ImportResult import_model(std::string_view bytes, const fs::path& base_dir, cons
 }  // namespace
 
 ImportResult import_model_file(const fs::path& path, const ImportOptions& options) {
-  const std::string bytes = read_file_bytes(path, "model file");
+  const std::string bytes = io::read_file_bytes(path, "model file");
   return import_model(bytes, folder_of(path), path.string(), options);
 }
 
@@ -64,7 +64,7 @@ ImportResult import_model_bytes(std::string_view bytes, const fs::path& base_dir
 }
 
 ir::Tensor read_tensor_file(const fs::path& path) {
-  const std::string bytes = read_file_bytes(path, "tensor file");
+  const std::string bytes = io::read_file_bytes(path, "tensor file");
   const std::string prefix = "cannot read tensor file '" + path.string() + "': ";
   onnx::TensorProto proto;
   if (bytes.size() > static_cast<size_t>(INT_MAX) || !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))

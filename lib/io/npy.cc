@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <string_view>
 
 #include "io/atomic_file.h"
+#include "io/file_bytes.h"
 #include "ir/error.h"
 
 namespace tinyc::io {
@@ -267,11 +267,6 @@ NpyLayout parse_layout(std::span<const uint8_t> file_start, const Preamble& p, c
   return layout;
 }
 
-void read_into(std::ifstream& in, uint8_t* dst, size_t n, const std::string& source) {
-  in.read(reinterpret_cast<char*>(dst), static_cast<std::streamsize>(n));
-  if (!in) throw InputError("cannot read data file '" + source + "': read failed");
-}
-
 InputError truncated_data(const std::string& source, const NpyLayout& layout, uint64_t available) {
   return InputError(source + " is truncated: its header promises " + std::to_string(layout.data_bytes) +
                     " bytes of data, found " + std::to_string(available));
@@ -311,29 +306,24 @@ ir::Tensor decode_npy(std::span<const uint8_t> bytes, const std::string& source)
 }
 
 ir::Tensor read_npy(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
   const std::string source = path.string();
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError("data file '" + source + "' does not exist");
-  const uint64_t file_size = fs::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (ec || !in) throw InputError("cannot read data file '" + source + "': it is not a readable regular file");
+  InputFile file(path, "data file");
+  const uint64_t file_size = file.size();
 
   std::vector<uint8_t> start(std::min<uint64_t>(file_size, kPreambleMax));
-  read_into(in, start.data(), start.size(), source);
+  file.read_at(0, start.data(), start.size());
   const Preamble p = read_preamble(start, source);
   if (file_size < p.header_end) throw InputError(source + " is truncated inside its .npy header");
   if (p.header_end > start.size()) {
     const size_t have = start.size();
     start.resize(p.header_end);
-    read_into(in, start.data() + have, p.header_end - have, source);
+    file.read_at(have, start.data() + have, p.header_end - have);
   }
   const NpyLayout layout = parse_layout(std::span(start).first(p.header_end), p, source);
   if (file_size - p.header_end < layout.data_bytes) throw truncated_data(source, layout, file_size - p.header_end);
 
   ir::Tensor t(layout.dtype, layout.shape);
-  in.seekg(static_cast<std::streamoff>(p.header_end));
-  read_into(in, t.mutable_bytes().data(), layout.data_bytes, source);
+  file.read_at(p.header_end, t.mutable_bytes().data(), layout.data_bytes);
   check_bools(t, source);
   return t;
 }

@@ -1,33 +1,17 @@
 // .npz reading and writing: a zip archive whose members are .npy files named "<key>.npy".
-#include <fstream>
-
 #include "io/atomic_file.h"
+#include "io/file_bytes.h"
 #include "io/npy.h"
 #include "io/zip.h"
 #include "ir/error.h"
 
 namespace tinyc::io {
-namespace {
 
 constexpr std::string_view kMemberSuffix = ".npy";
 
-std::string read_whole_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError("data file '" + path.string() + "' does not exist");
-  const uint64_t size = std::filesystem::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (ec || !in) throw InputError("cannot read data file '" + path.string() + "': it is not a readable regular file");
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    throw InputError("cannot read data file '" + path.string() + "': read failed");
-  return bytes;
-}
-
-}  // namespace
-
 std::map<std::string, ir::Tensor> read_npz(const std::filesystem::path& path) {
   const std::string source = path.string();
-  const std::string bytes = read_whole_file(path);
+  const std::string bytes = read_file_bytes(path, "data file");
   std::map<std::string, ir::Tensor> arrays;
   for (const ZipMember& m : read_zip({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, source)) {
     std::string key = m.name;

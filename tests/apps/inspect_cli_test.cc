@@ -2,33 +2,21 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
 #include "formats/onnx/export.h"
 #include "ir/graph.h"
+#include "support/test_support.h"
 
-using tinyc::test::run_tinyc;
-using tinyc::test::TempDir;
+using namespace tinyc::test;
 
 namespace {
-const std::string kCorpus = TINYC_CORPUS_DIR;
-
 size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
-
-void write_file(const std::filesystem::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
-
-std::string read_file(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 }  // namespace
 
 TEST_CASE("inspect prints the layer table and totals") {
-  auto r = run_tinyc("inspect " + kCorpus + "/models/fmnist_cnn_bn.onnx");
+  auto r = run_tinyc({"inspect", corpus_model_path("fmnist_cnn_bn").string()});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("totals: params 215,418, MACs 3,024,384") != std::string::npos);
   CHECK(r.out.find("BatchNormalization 2") != std::string::npos);
@@ -36,7 +24,7 @@ TEST_CASE("inspect prints the layer table and totals") {
 }
 
 TEST_CASE("inspect --json gives machine-readable totals") {
-  auto r = run_tinyc("inspect --json " + kCorpus + "/models/fmnist_resnet8.onnx");
+  auto r = run_tinyc({"inspect", "--json", corpus_model_path("fmnist_resnet8").string()});
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["totals"]["params"] == 77658);
@@ -47,16 +35,16 @@ TEST_CASE("inspect --json gives machine-readable totals") {
 }
 
 TEST_CASE("usage errors exit 1") {
-  CHECK(run_tinyc("").exit_code == 1);
-  CHECK(run_tinyc("inspect").exit_code == 1);
-  CHECK(run_tinyc("inspect --no-such-flag x.onnx").exit_code == 1);
-  auto help = run_tinyc("--help");
+  CHECK(run_tinyc({}).exit_code == 1);
+  CHECK(run_tinyc({"inspect"}).exit_code == 1);
+  CHECK(run_tinyc({"inspect", "--no-such-flag", "x.onnx"}).exit_code == 1);
+  auto help = run_tinyc({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("inspect") != std::string::npos);
 }
 
 TEST_CASE("a missing model file is one line, exit 2") {
-  auto r = run_tinyc("inspect /nonexistent/model.onnx");
+  auto r = run_tinyc({"inspect", "/nonexistent/model.onnx"});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
   CHECK(r.err.find("does not exist") != std::string::npos);
@@ -64,14 +52,14 @@ TEST_CASE("a missing model file is one line, exit 2") {
 
 TEST_CASE("a file that is not ONNX, or is truncated, is one line, exit 2") {
   TempDir dir;
-  write_file(dir / "notes.onnx", "this is a text file, not a model\n");
-  auto r = run_tinyc("inspect " + (dir / "notes.onnx").string());
+  write_bytes(dir.path() / "notes.onnx", "this is a text file, not a model\n");
+  auto r = run_tinyc({"inspect", (dir.path() / "notes.onnx").string()});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
 
-  const std::string model = read_file(kCorpus + "/models/digits_cnn.onnx");
-  write_file(dir / "cut.onnx", model.substr(0, model.size() / 2));
-  r = run_tinyc("inspect " + (dir / "cut.onnx").string());
+  const std::string bytes = read_bytes(corpus_model_path("digits_cnn"));
+  write_bytes(dir.path() / "cut.onnx", bytes.substr(0, bytes.size() / 2));
+  r = run_tinyc({"inspect", (dir.path() / "cut.onnx").string()});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
   CHECK(r.err.find("truncated") != std::string::npos);
@@ -87,8 +75,8 @@ TEST_CASE("unsupported ops are all listed, each with a node name, exit 2") {
   auto* d = g.add_node("Erf", {c->output(0)}, {"d"}, "erf_again");
   g.add_output(d->output(0));
   TempDir dir;
-  tinyc::onnx_format::export_model_file(g, dir / "odd.onnx");
-  auto r = run_tinyc("inspect " + (dir / "odd.onnx").string());
+  tinyc::onnx_format::export_model_file(g, dir.path() / "odd.onnx");
+  auto r = run_tinyc({"inspect", (dir.path() / "odd.onnx").string()});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
   CHECK(r.err.find("Erf (node erf_node)") != std::string::npos);
@@ -97,7 +85,7 @@ TEST_CASE("unsupported ops are all listed, each with a node name, exit 2") {
 }
 
 TEST_CASE("a malformed --input-shape is one line, exit 2") {
-  auto r = run_tinyc("inspect --input-shape input:1xAx8 " + kCorpus + "/models/digits_mlp.onnx");
+  auto r = run_tinyc({"inspect", "--input-shape", "input:1xAx8", corpus_model_path("digits_mlp").string()});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
 }

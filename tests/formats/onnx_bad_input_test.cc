@@ -4,9 +4,11 @@
 #include "formats/onnx/import.h"
 #include "ir/error.h"
 #include "onnx_fixtures.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 using namespace tinyc::onnx_test;
+using namespace tinyc::test;
 using Catch::Matchers::Contains;
 using tinyc::onnx_format::import_model_bytes;
 using tinyc::onnx_format::import_model_file;

@@ -9,9 +9,11 @@
 #include "ir/error.h"
 #include "ir/version.h"
 #include "onnx_fixtures.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 using namespace tinyc::onnx_test;
+using namespace tinyc::test;
 using Catch::Matchers::Contains;
 using tinyc::onnx_format::export_model_bytes;
 using tinyc::onnx_format::import_model_bytes;
@@ -48,7 +50,7 @@ void check_same_graph(const ir::Graph& a, const ir::Graph& b) {
 }  // namespace
 
 TEST_CASE("every corpus model survives import -> export -> import unchanged") {
-  for (const auto& [name, facts] : corpus_models().items()) {
+  for (const auto& [name, facts] : corpus_manifest().at("models").items()) {
     INFO("model " << name);
     const auto original = onnx_format::import_model_file(corpus_model_path(name));
     const std::string bytes = export_model_bytes(*original.graph);

@@ -1,34 +1,15 @@
 // Test fixtures for the ONNX format tests (see onnx_fixtures.h).
 #include "onnx_fixtures.h"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <cctype>
-#include <fstream>
-#include <iterator>
 
-#include "ir/error.h"
+#include "support/test_support.h"
 
 namespace tinyc::onnx_test {
 
 namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  // pid + counter is unique among running tests; create_directory() skips leftovers of old runs.
-  static std::atomic<int> counter{0};
-  do {
-    path_ = fs::temp_directory_path() /
-            ("tinyc_onnx_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  } while (!fs::create_directory(path_));
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 onnx::ModelProto empty_model() {
   onnx::ModelProto m;
@@ -93,47 +74,10 @@ std::string serialize(const onnx::ModelProto& model) {
   return bytes;
 }
 
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 fs::path write_model(const fs::path& dir, const onnx::ModelProto& model, const std::string& file_name) {
   const fs::path path = dir / file_name;
-  write_bytes(path, serialize(model));
+  test::write_bytes(path, serialize(model));
   return path;
-}
-
-std::string input_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected an InputError, got another exception: " << e.what());
-  }
-  FAIL("expected an InputError, nothing was thrown");
-  return "";
-}
-
-const nlohmann::json& corpus_models() {
-  static const nlohmann::json models = [] {
-    std::ifstream in(fs::path(TINYC_CORPUS_DIR) / "manifest.json");
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in).at("models");
-  }();
-  return models;
-}
-
-fs::path corpus_model_path(const std::string& name) {
-  return fs::path(TINYC_CORPUS_DIR) / corpus_models().at(name).at("file").get<std::string>();
 }
 
 }  // namespace tinyc::onnx_test

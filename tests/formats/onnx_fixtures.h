@@ -1,29 +1,13 @@
-// Helpers shared by the ONNX format tests: temp folders, hand-built ModelProtos, corpus facts.
+// Builders shared by the ONNX format tests: hand-built ModelProtos and writing them to files.
 #pragma once
 
 #include <onnx/onnx_pb.h>
 
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace tinyc::onnx_test {
-
-// A fresh folder under the system temp folder, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // An empty model as a 2020-era exporter writes it: IR version 7, opset 13, graph "test".
 onnx::ModelProto empty_model();
@@ -45,14 +29,4 @@ std::string serialize(const onnx::ModelProto& model);
 // Writes the model to dir/file_name and returns the path.
 std::filesystem::path write_model(const std::filesystem::path& dir, const onnx::ModelProto& model,
                                   const std::string& file_name = "model.onnx");
-void write_bytes(const std::filesystem::path& path, const std::string& bytes);
-std::string read_bytes(const std::filesystem::path& path);
-
-// Runs `f` and returns the message of the InputError it throws; fails the test otherwise.
-std::string input_error_of(const std::function<void()>& f);
-
-// The corpus manifest's "models" object and a model's absolute path.
-const nlohmann::json& corpus_models();
-std::filesystem::path corpus_model_path(const std::string& name);
-
 }  // namespace tinyc::onnx_test

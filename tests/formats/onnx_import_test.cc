@@ -6,9 +6,11 @@
 #include "formats/onnx/import.h"
 #include "ir/verify.h"
 #include "onnx_fixtures.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 using namespace tinyc::onnx_test;
+using namespace tinyc::test;
 using tinyc::onnx_format::import_model_bytes;
 using tinyc::onnx_format::import_model_file;
 
@@ -19,7 +21,7 @@ onnx_format::ImportResult import_proto(const onnx::ModelProto& m) { return impor
 }  // namespace
 
 TEST_CASE("every corpus model imports with the manifest's ops, interface and initializer size") {
-  for (const auto& [name, facts] : corpus_models().items()) {
+  for (const auto& [name, facts] : corpus_manifest().at("models").items()) {
     INFO("model " << name);
     const auto result = import_model_file(corpus_model_path(name));
     const ir::Graph& g = *result.graph;

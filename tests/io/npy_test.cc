@@ -7,30 +7,19 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <tuple>
 
 #include "ir/error.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 using namespace tinyc::ir;
 using namespace tinyc::io;
+using namespace tinyc::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-const fs::path kCorpus = TINYC_CORPUS_DIR;
-
-// A fresh empty folder for one test case's files.
-fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::path(TINYC_BINARY_DIR) / "io_test_scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 std::vector<uint8_t> to_bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
@@ -53,20 +42,8 @@ std::string six_floats() {
   return data;
 }
 
-// The message of the InputError `f` throws; fails the test when it returns normally.
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return {};
-}
-
 std::string decode_error(int major, std::string_view header, std::string_view data = "") {
-  return input_error([&] { decode_npy(npy_file(major, header, data), "x.npy"); });
+  return input_error_of([&] { decode_npy(npy_file(major, header, data), "x.npy"); });
 }
 
 Tensor decode(int major, std::string_view header, std::string_view data) {
@@ -88,12 +65,11 @@ int64_t count_correct_top1(const Tensor& logits, const Tensor& labels) {
 }  // namespace
 
 TEST_CASE("corpus data files have the manifest's shapes and dtypes") {
-  std::ifstream in(kCorpus / "manifest.json");
-  const auto manifest = nlohmann::json::parse(in);
-  REQUIRE(manifest["data"].size() == 8);
-  for (const auto& [name, facts] : manifest["data"].items()) {
+  const nlohmann::json& data = corpus_manifest().at("data");
+  REQUIRE(data.size() == 8);
+  for (const auto& [name, facts] : data.items()) {
     INFO(name);
-    const Tensor t = read_npy(kCorpus / "data" / name);
+    const Tensor t = read_npy(corpus_dir() / "data" / name);
     CHECK(t.shape() == facts["shape"].get<Shape>());
     CHECK(dtype_name(t.dtype()) == facts["dtype"].get<std::string>());
     // Every corpus file has a 128-byte header (numpy pads it to a multiple of 64).
@@ -102,7 +78,7 @@ TEST_CASE("corpus data files have the manifest's shapes and dtypes") {
 }
 
 TEST_CASE("corpus labels and images hold the documented values") {
-  const Tensor labels = read_npy(kCorpus / "data/fmnist_test_2k_labels.npy");
+  const Tensor labels = read_npy(corpus_dir() / "data/fmnist_test_2k_labels.npy");
   std::array<int, 10> per_class{};
   for (int64_t label : labels.values<int64_t>()) ++per_class.at(static_cast<size_t>(label));
   CHECK(per_class == std::array<int, 10>{200, 203, 214, 190, 219, 195, 197, 200, 194, 188});
@@ -114,7 +90,7 @@ TEST_CASE("corpus labels and images hold the documented values") {
   for (const auto& [file, levels, tolerance] :
        {std::tuple{"data/fmnist_test_2k.npy", 255.0, 1e-4}, std::tuple{"data/digits_test.npy", 16.0, 0.0}}) {
     INFO(file);
-    const Tensor images = read_npy(kCorpus / file);
+    const Tensor images = read_npy(corpus_dir() / file);
     double worst = 0, lo = 1, hi = 0;
     for (float v : images.values<float>()) {
       lo = std::min<double>(lo, v);
@@ -128,14 +104,17 @@ TEST_CASE("corpus labels and images hold the documented values") {
 }
 
 TEST_CASE("corpus reference outputs reproduce the README's metrics") {
-  const Tensor fmnist_labels = read_npy(kCorpus / "data/fmnist_test_2k_labels.npy");
-  const Tensor digits_labels = read_npy(kCorpus / "data/digits_test_labels.npy");
-  CHECK(count_correct_top1(read_npy(kCorpus / "ref/fmnist_mlp.fmnist_test_2k.output.npy"), fmnist_labels) == 1815);
-  CHECK(count_correct_top1(read_npy(kCorpus / "ref/fmnist_cnn_bn.fmnist_test_2k.output.npy"), fmnist_labels) == 1856);
-  CHECK(count_correct_top1(read_npy(kCorpus / "ref/digits_cnn.digits_test.output.npy"), digits_labels) == 788);
+  const Tensor fmnist_labels = read_npy(corpus_dir() / "data/fmnist_test_2k_labels.npy");
+  const Tensor digits_labels = read_npy(corpus_dir() / "data/digits_test_labels.npy");
+  const auto correct = [](const std::string& ref, const Tensor& labels) {
+    return count_correct_top1(read_npy(corpus_dir() / "ref" / ref), labels);
+  };
+  CHECK(correct("fmnist_mlp.fmnist_test_2k.output.npy", fmnist_labels) == 1815);
+  CHECK(correct("fmnist_cnn_bn.fmnist_test_2k.output.npy", fmnist_labels) == 1856);
+  CHECK(correct("digits_cnn.digits_test.output.npy", digits_labels) == 788);
 
   // Autoencoder: mean anomaly score of classes 0-4 is 0.01241, of classes 5-9 is 0.04908.
-  const Tensor scores = read_npy(kCorpus / "ref/fmnist_autoencoder.fmnist_test_2k.score.npy");
+  const Tensor scores = read_npy(corpus_dir() / "ref/fmnist_autoencoder.fmnist_test_2k.score.npy");
   REQUIRE(scores.shape() == Shape{2000});
   double sum[2] = {0, 0};
   int count[2] = {0, 0};
@@ -227,18 +206,21 @@ TEST_CASE("unreadable .npy content is an InputError naming the file and the prob
     CHECK_THAT(decode_error(1, header, "1234"), Catch::StartsWith("x.npy has a malformed .npy header"));
   }
 
-  CHECK(input_error([] { decode_npy(to_bytes("PK\3\4 not numpy"), "x.npy"); }) ==
+  CHECK(input_error_of([] { decode_npy(to_bytes("PK\3\4 not numpy"), "x.npy"); }) ==
         "x.npy is not a .npy file (it lacks the NumPy magic bytes); save it with np.save");
   CHECK_THAT(decode_error(4, "{}"), Catch::Contains("format version 4.0"));
   std::vector<uint8_t> huge_header = npy_file(2, "{}", "");
   huge_header[11] = 0x10;  // declares a 256 MiB header
-  CHECK_THAT(input_error([&] { decode_npy(huge_header, "x.npy"); }), Catch::Contains("too large to be real"));
+  CHECK_THAT(input_error_of([&] { decode_npy(huge_header, "x.npy"); }), Catch::Contains("too large to be real"));
 }
 
 TEST_CASE("read_npy reports missing and unreadable files") {
-  const fs::path dir = scratch_dir("npy_files");
-  CHECK(input_error([&] { read_npy(dir / "x.npy"); }) == "data file '" + (dir / "x.npy").string() + "' does not exist");
-  CHECK_THAT(input_error([&] { read_npy(dir); }), Catch::Contains("not a readable regular file"));
+  const TempDir dir;
+  const fs::path missing = dir.path() / "x.npy";
+  CHECK(input_error_of([&] { read_npy(missing); }) == "data file '" + missing.string() + "' does not exist");
+  CHECK(input_error_of([&] { read_npy(dir.path()); }) ==
+        "data file '" + dir.path().string() + "' is a folder, not a file");
+  CHECK(input_error_of([] { read_npy("/dev/null"); }) == "data file '/dev/null' is not a regular file");
 }
 
 TEST_CASE("every proper prefix of a valid .npy is rejected") {
@@ -250,11 +232,11 @@ TEST_CASE("every proper prefix of a valid .npy is rejected") {
     CHECK_THROWS_AS(decode_npy(std::span(bytes).first(n), "x.npy"), InputError);
   }
   // The same through files, which read_npy reads in pieces.
-  const fs::path dir = scratch_dir("npy_prefixes");
+  const TempDir dir;
   for (size_t n = 0; n <= bytes.size(); ++n) {
     INFO(n);
-    const fs::path file = dir / ("p" + std::to_string(n) + ".npy");
-    std::ofstream(file, std::ios::binary).write(full.data(), static_cast<std::streamsize>(n));
+    const fs::path file = dir.path() / ("p" + std::to_string(n) + ".npy");
+    write_bytes(file, std::string_view(full).substr(0, n));
     if (n < bytes.size())
       CHECK_THROWS_AS(read_npy(file), InputError);
     else
@@ -303,7 +285,7 @@ TEST_CASE("random and mutated bytes never crash the .npy reader") {
 }
 
 TEST_CASE("write_npy round-trips every dtype with numpy's header layout") {
-  const fs::path dir = scratch_dir("npy_round_trip");
+  const TempDir dir;
   Tensor half(DType::Float16, {3});
   const uint8_t half_bits[] = {0x00, 0x3c, 0x00, 0xc0, 0x00, 0x7c};  // 1.0, -2.0, +inf
   std::copy(std::begin(half_bits), std::end(half_bits), half.mutable_bytes().begin());
@@ -327,12 +309,11 @@ TEST_CASE("write_npy round-trips every dtype with numpy's header layout") {
   };
   for (const auto& [t, descr] : cases) {
     INFO(descr << " " << shape_to_string(t.shape()));
-    const fs::path file = dir / "t.npy";
+    const fs::path file = dir.path() / "t.npy";
     write_npy(file, t);
     CHECK(read_npy(file) == t);
 
-    std::ifstream in(file, std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string bytes = read_bytes(file);
     REQUIRE(bytes.size() > 10);
     CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\1\0", 8));
     const size_t data_offset = 10 + static_cast<uint8_t>(bytes[8]) + 256 * static_cast<uint8_t>(bytes[9]);
@@ -346,7 +327,7 @@ TEST_CASE("write_npy round-trips every dtype with numpy's header layout") {
                Catch::StartsWith("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }   "));
   }
   // Only t.npy is left: no temp files.
-  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 }
 
 TEST_CASE("write_npy switches to format 2.0 only when the header outgrows 64 KiB") {
@@ -360,10 +341,10 @@ TEST_CASE("write_npy switches to format 2.0 only when the header outgrows 64 KiB
 }
 
 TEST_CASE("write_npy refuses what .npy cannot hold and missing folders") {
-  const fs::path dir = scratch_dir("npy_write_errors");
-  CHECK_THAT(input_error([&] { write_npy(dir / "s.npy", Tensor(DType::String, {1})); }),
+  const TempDir dir;
+  CHECK_THAT(input_error_of([&] { write_npy(dir.path() / "s.npy", Tensor(DType::String, {1})); }),
              Catch::Contains("cannot write string tensor"));
-  CHECK_THAT(input_error([&] { write_npy(dir / "no_such_folder" / "x.npy", Tensor::scalar<float>(1)); }),
+  CHECK_THAT(input_error_of([&] { write_npy(dir.path() / "no_such_folder" / "x.npy", Tensor::scalar<float>(1)); }),
              Catch::Contains("does not exist"));
-  CHECK(!fs::exists(dir / "s.npy"));
+  CHECK(!fs::exists(dir.path() / "s.npy"));
 }

@@ -2,17 +2,17 @@
 // the written archive's layout, corrupt and truncated archives.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <random>
 
 #include "io/npy.h"
 #include "io/zip.h"
 #include "ir/error.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 using namespace tinyc::ir;
 using namespace tinyc::io;
+using namespace tinyc::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -105,47 +105,16 @@ const std::vector<uint8_t> kZip64Records = {
 const std::vector<float> kWeights{0.5f, -1.25f, 2.0f, 3.75f, -0.125f, 100.0f};
 const std::vector<int64_t> kLabels{7, -3, 0, int64_t{1} << 40};
 
-fs::path scratch_dir(const std::string& name) {
-  const fs::path dir = fs::path(TINYC_BINARY_DIR) / "io_test_scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
-void spill(const fs::path& file, std::span<const uint8_t> bytes) {
-  std::ofstream(file, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::span<const uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
 uint32_t field32(std::string_view bytes, size_t offset) {
   uint32_t v = 0;
   for (size_t i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(bytes[offset + i])} << (8 * i);
   return v;
 }
 
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  FAIL("expected an InputError");
-  return {};
-}
-
-std::map<std::string, Tensor> read_fixture(const std::vector<uint8_t>& archive, const std::string& name) {
-  const fs::path file = scratch_dir("npz_fixture_" + name) / (name + ".npz");
-  spill(file, archive);
+std::map<std::string, Tensor> read_fixture(const std::vector<uint8_t>& archive) {
+  const TempDir dir;
+  const fs::path file = dir.path() / "fixture.npz";
+  write_bytes(file, std::string(archive.begin(), archive.end()));
   return read_npz(file);
 }
 
@@ -155,7 +124,7 @@ TEST_CASE("npz archives written by Python's zipfile are read") {
   for (const auto& [name, archive] :
        {std::pair{"deflated_zip64", &kDeflatedZip64}, std::pair{"streamed", &kStreamed}}) {
     INFO(name);
-    const auto arrays = read_fixture(*archive, name);
+    const auto arrays = read_fixture(*archive);
     REQUIRE(arrays.size() == 2);
     const Tensor& weights = arrays.at("weights");
     CHECK(weights.shape() == Shape{2, 3});
@@ -164,13 +133,14 @@ TEST_CASE("npz archives written by Python's zipfile are read") {
     CHECK(labels.shape() == Shape{4});
     CHECK(labels.to_int64() == kLabels);
   }
-  const auto zip64 = read_fixture(kZip64Records, "zip64_records");
+  const auto zip64 = read_fixture(kZip64Records);
   REQUIRE(zip64.size() == 1);
   CHECK(zip64.at("weights") == Tensor::from_vector<float>({2, 3}, kWeights));
 }
 
 TEST_CASE("write_npz round-trips and lays out a plain stored zip") {
-  const fs::path dir = scratch_dir("npz_round_trip");
+  const TempDir tmp;
+  const fs::path& dir = tmp.path();
   Tensor flag(DType::Bool, {});
   flag.mutable_bytes()[0] = 1;
   const std::map<std::string, Tensor> arrays = {
@@ -186,7 +156,7 @@ TEST_CASE("write_npz round-trips and lays out a plain stored zip") {
 
   // One member: local header (30) + name (11) + data (152), central entry (46 + 11), end record (22).
   write_npz(dir / "one.npz", {{"weights", Tensor::from_vector<float>({2, 3}, kWeights)}});
-  const std::string zip = slurp(dir / "one.npz");
+  const std::string zip = read_bytes(dir / "one.npz");
   REQUIRE(zip.size() == 30 + 11 + 152 + 46 + 11 + 22);
   CHECK(field32(zip, 0) == 0x04034b50);
   CHECK(zip[8] == 0);                     // method: stored
@@ -203,19 +173,22 @@ TEST_CASE("write_npz round-trips and lays out a plain stored zip") {
 }
 
 TEST_CASE("unreadable .npz archives are InputErrors naming the file") {
-  const fs::path dir = scratch_dir("npz_errors");
-  CHECK(input_error([&] { read_npz(dir / "x.npz"); }) == "data file '" + (dir / "x.npz").string() + "' does not exist");
+  const TempDir tmp;
+  const fs::path& dir = tmp.path();
+  CHECK(input_error_of([&] { read_npz(dir / "x.npz"); }) ==
+        "data file '" + (dir / "x.npz").string() + "' does not exist");
+  CHECK(input_error_of([&] { read_npz(dir); }) == "data file '" + dir.string() + "' is a folder, not a file");
 
   write_npy(dir / "plain.npy", Tensor::scalar<float>(1));
-  CHECK_THAT(input_error([&] { read_npz(dir / "plain.npy"); }), Catch::Contains("not a zip file"));
+  CHECK_THAT(input_error_of([&] { read_npz(dir / "plain.npy"); }), Catch::Contains("not a zip file"));
 
   const auto write_and_read = [&](const std::string& bytes) {
     const fs::path file = dir / "bad.npz";
-    spill(file, as_bytes(bytes));
-    return input_error([&] { read_npz(file); });
+    write_bytes(file, bytes);
+    return input_error_of([&] { read_npz(file); });
   };
   write_npz(dir / "good.npz", {{"w", Tensor::from_vector<float>({2, 3}, kWeights)}});
-  const std::string good = slurp(dir / "good.npz");
+  const std::string good = read_bytes(dir / "good.npz");
   const size_t data = 30 + 5;  // local header + "w.npy"
 
   std::string flipped = good;
@@ -245,7 +218,7 @@ TEST_CASE("unreadable .npz archives are InputErrors naming the file") {
   CHECK(write_and_read(write_zip({{"f.npy", fortran}}, "")) ==
         (dir / "bad.npz").string() + " member 'f.npy' is stored in Fortran order; save it with np.ascontiguousarray");
 
-  CHECK_THAT(input_error([&] { write_npz(dir / "missing" / "x.npz", {}); }), Catch::Contains("does not exist"));
+  CHECK_THAT(input_error_of([&] { write_npz(dir / "missing" / "x.npz", {}); }), Catch::Contains("does not exist"));
 }
 
 TEST_CASE("every proper prefix of an .npz is rejected and mutations never crash") {

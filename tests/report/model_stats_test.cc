@@ -1,13 +1,10 @@
 // Params and MACs: hand-computed on tiny graphs, and exactly the corpus manifest's numbers.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-
 #include "exec/shape_inference.h"
 #include "formats/onnx/import.h"
 #include "report/model_stats.h"
+#include "support/test_support.h"
 
 using namespace tinyc;
 
@@ -52,14 +49,11 @@ TEST_CASE("a constant read by two nodes counts once") {
 }
 
 TEST_CASE("every corpus model has exactly the manifest's params and MACs") {
-  const std::filesystem::path corpus = TINYC_CORPUS_DIR;
-  std::ifstream in(corpus / "manifest.json");
-  REQUIRE(in);
-  const auto manifest = nlohmann::json::parse(in);
-  REQUIRE(manifest["models"].size() == 7);
-  for (const auto& [name, facts] : manifest["models"].items()) {
+  const nlohmann::json& models = test::corpus_manifest().at("models");
+  REQUIRE(models.size() == 7);
+  for (const auto& [name, facts] : models.items()) {
     INFO(name);
-    auto imported = onnx_format::import_model_file(corpus / facts["file"].get<std::string>());
+    auto imported = onnx_format::import_model_file(test::corpus_model_path(name));
     exec::infer_shapes(*imported.graph);
     const report::ModelStats s = report::compute_model_stats(*imported.graph);
     CHECK(s.params == facts["params"].get<int64_t>());

@@ -1,0 +1,111 @@
+// `tinyc run model.onnx --input x.npy [--output y.npy] [--batch N]`: float inference over every row.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "commands.h"
+#include "exec/executor.h"
+#include "exec/input_data.h"
+#include "io/npy.h"
+#include "ir/tensor_rows.h"
+#include "model_loading.h"
+#include "progress.h"
+
+namespace tinyc::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;  // "x.npy" for a one-input model, else "name=x.npy"
+  std::string output;
+  int64_t batch = 32;
+  std::vector<std::string> input_shapes;
+};
+
+// The data file for each graph input, in graph-input order.
+std::vector<std::string> input_files(const ir::Graph& g, const std::vector<std::string>& specs) {
+  if (g.inputs().size() == 1 && specs.size() == 1 && specs[0].find('=') == std::string::npos) return specs;
+  std::vector<std::string> files(g.inputs().size());
+  for (const std::string& spec : specs) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos)
+      throw InputError("the model has " + std::to_string(g.inputs().size()) +
+                       " inputs; give each as --input name=file.npy");
+    const std::string name = spec.substr(0, eq);
+    size_t i = 0;
+    while (i < g.inputs().size() && g.inputs()[i]->name != name) ++i;
+    if (i == g.inputs().size()) throw InputError("--input " + spec + ": the model has no input named '" + name + "'");
+    files[i] = spec.substr(eq + 1);
+  }
+  for (size_t i = 0; i < files.size(); ++i)
+    if (files[i].empty()) throw InputError("no --input given for model input '" + g.inputs()[i]->name + "'");
+  return files;
+}
+
+void write_outputs(const ir::Graph& g, const std::vector<ir::Tensor>& outputs, const std::string& path) {
+  if (outputs.size() == 1) {
+    io::write_npy(path, outputs[0]);
+    return;
+  }
+  if (path.size() < 4 || path.substr(path.size() - 4) != ".npz")
+    throw InputError("the model has " + std::to_string(outputs.size()) + " outputs; name an .npz file with --output");
+  std::map<std::string, ir::Tensor> arrays;
+  for (size_t i = 0; i < outputs.size(); ++i) arrays.emplace(g.outputs()[i]->name, outputs[i]);
+  io::write_npz(path, arrays);
+}
+
+void run_model(const RunOptions& opt) {
+  if (opt.batch < 1) throw InputError("--batch must be at least 1 (got " + std::to_string(opt.batch) + ")");
+  auto graph = import_onnx_model(opt.model, opt.input_shapes);
+  prepare_for_execution(*graph);
+  const std::vector<std::string> files = input_files(*graph, opt.inputs);
+  std::vector<ir::Tensor> data;
+  for (size_t i = 0; i < files.size(); ++i)
+    data.push_back(exec::as_input_rows(*graph->inputs()[i], io::read_npy(files[i]), files[i]));
+  const int64_t rows = data[0].shape()[0];
+  for (size_t i = 1; i < data.size(); ++i)
+    if (data[i].shape()[0] != rows)
+      throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +
+                       std::to_string(rows));
+
+  exec::FloatExecutor executor(*graph, {0, opt.batch});
+  ProgressLine progress("run", rows);
+  const int64_t chunk = std::max<int64_t>(256, opt.batch * 8);
+  std::vector<std::vector<ir::Tensor>> parts(graph->outputs().size());
+  for (int64_t begin = 0; begin < rows; begin += chunk) {
+    const int64_t end = std::min(rows, begin + chunk);
+    std::vector<ir::Tensor> slice;
+    for (const ir::Tensor& d : data) slice.push_back(ir::slice_rows(d, begin, end));
+    std::vector<ir::Tensor> out = executor.run(slice);
+    for (size_t i = 0; i < out.size(); ++i) parts[i].push_back(std::move(out[i]));
+    progress.update(end);
+  }
+  std::vector<ir::Tensor> outputs;
+  for (const auto& p : parts) outputs.push_back(ir::concat_rows(p));
+  if (!opt.output.empty()) write_outputs(*graph, outputs, opt.output);
+  std::cout << "ran " << rows << " rows through " << opt.model;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    std::cout << (i ? ", " : ": ") << graph->outputs()[i]->name << " " << ir::shape_to_string(outputs[i].shape());
+  std::cout << (opt.output.empty() ? "" : " -> " + opt.output) << "\n";
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto opt = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run the float model on every row of an .npy file");
+  cmd->add_option("model", opt->model, "ONNX model file")->required();
+  cmd->add_option("-i,--input", opt->inputs,
+                  "Input data .npy, rows along dim 0 (repeat as name=file.npy for several inputs)")
+      ->required();
+  cmd->add_option("-o,--output", opt->output, "Write the outputs here (.npy; .npz for several outputs)");
+  cmd->add_option("--batch", opt->batch, "Rows evaluated together in one executor step")->capture_default_str();
+  cmd->add_option("--input-shape", opt->input_shapes,
+                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+  cmd->callback([opt] { run_model(*opt); });
+}
+
+}  // namespace tinyc::cli

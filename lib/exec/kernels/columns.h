@@ -1,0 +1,78 @@
+// Sliding-window index walks shared by Conv (im2col), ConvTranspose (col2im) and the pools.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "exec/kernels/kernel.h"
+#include "exec/shape/window.h"
+
+namespace tinyc::exec::kernels {
+
+// A window over spatial grids: every "column" position j (a point of the grid the window slides
+// over in steps) meets, for kernel offset k, the "target" point pos(j) * stride - pad + k * dilation.
+// Conv and the pools slide over the output (targets are input points); ConvTranspose slides over
+// its input (targets are output points).
+struct ColumnGeometry {
+  int64_t rank = 0;
+  std::array<int64_t, kMaxRank> columns{};
+  std::array<int64_t, kMaxRank> targets{};
+  std::array<int64_t, kMaxRank> kernel{};
+  std::array<int64_t, kMaxRank> strides{};
+  std::array<int64_t, kMaxRank> dilations{};
+  std::array<int64_t, kMaxRank> pads{};  // padding before the target grid
+  int64_t column_count = 1;
+  int64_t target_count = 1;
+  int64_t kernel_count = 1;
+};
+
+// Fails through ctx when the spatial rank is 0 or above kMaxRank.
+ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::WindowGeometry& window,
+                                    const std::vector<int64_t>& columns, const std::vector<int64_t>& targets);
+
+// Spatial dims of an N x C x spatial... shape.
+std::vector<int64_t> spatial_dims(const ir::Shape& shape);
+
+// Kernel offsets in C order: advances `k` to the next offset of g.kernel.
+inline void next_kernel_offset(const ColumnGeometry& g, std::array<int64_t, kMaxRank>& k) {
+  for (int64_t d = g.rank - 1; d >= 0; --d) {
+    const size_t du = static_cast<size_t>(d);
+    if (++k[du] < g.kernel[du]) return;
+    k[du] = 0;
+  }
+}
+
+// For kernel offset `k`, calls visit(j, t) for every column j in C order, with t the target's flat
+// index or -1 when the target lies outside the target grid (padding).
+template <class Visit>
+void for_each_column(const ColumnGeometry& g, const std::array<int64_t, kMaxRank>& k, Visit&& visit) {
+  const size_t last = static_cast<size_t>(g.rank - 1);
+  const int64_t inner = g.columns[last];
+  const int64_t inner_target = g.targets[last];
+  const int64_t inner_first = k[last] * g.dilations[last] - g.pads[last];
+  const int64_t inner_step = g.strides[last];
+  const int64_t rows = g.column_count / (inner == 0 ? 1 : inner);
+  std::array<int64_t, kMaxRank> pos{};  // outer column position
+  int64_t j = 0;
+  for (int64_t r = 0; r < rows && inner > 0; ++r) {
+    int64_t base = 0;  // flat target index of the outer coordinates
+    bool inside = true;
+    for (size_t d = 0; d < last; ++d) {
+      const int64_t t = pos[d] * g.strides[d] - g.pads[d] + k[d] * g.dilations[d];
+      inside = inside && t >= 0 && t < g.targets[d];
+      base = base * g.targets[d] + t;
+    }
+    for (int64_t i = 0; i < inner; ++i, ++j) {
+      const int64_t t = inner_first + i * inner_step;
+      visit(j, inside && t >= 0 && t < inner_target ? base * inner_target + t : int64_t{-1});
+    }
+    for (int64_t d = static_cast<int64_t>(last) - 1; d >= 0; --d) {
+      const size_t du = static_cast<size_t>(d);
+      if (++pos[du] < g.columns[du]) break;
+      pos[du] = 0;
+    }
+  }
+}
+
+}  // namespace tinyc::exec::kernels

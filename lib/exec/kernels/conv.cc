@@ -1,0 +1,117 @@
+// Conv (N-D, grouped and depthwise, pads/strides/dilations/auto_pad) as im2col + Eigen GEMM.
+// Per image and group: columns[(c, k), j] = x[c, target(j, k)] (0 in padding), then
+// y[m, j] = sum over (c, k) of w[m, (c, k)] * columns[(c, k), j] + bias[m].
+// A 1x1 window with stride 1 and no padding uses the input plane as the columns directly.
+#include <Eigen/Core>
+
+#include "exec/kernels/columns.h"
+#include "exec/kernels/factories.h"
+
+namespace tinyc::exec::kernels {
+
+namespace {
+
+struct ConvParams {
+  ColumnGeometry geometry;  // columns = output grid, targets = input grid
+  int64_t batch = 0;
+  int64_t groups = 1;
+  int64_t group_in = 0;   // input channels per group
+  int64_t group_out = 0;  // output channels per group
+  bool direct = false;    // columns are the input plane itself
+  bool has_bias = false;
+};
+
+template <class T>
+void im2col(const ColumnGeometry& g, int64_t channels, const T* x, T* columns) {
+  T* row = columns;
+  for (int64_t c = 0; c < channels; ++c) {
+    const T* plane = x + c * g.target_count;
+    std::array<int64_t, kMaxRank> k{};
+    for (int64_t kk = 0; kk < g.kernel_count; ++kk) {
+      for_each_column(g, k, [&](int64_t j, int64_t t) { row[j] = t < 0 ? T(0) : plane[t]; });
+      row += g.column_count;
+      next_kernel_offset(g, k);
+    }
+  }
+}
+
+// Accumulation: each output is a GEMM dot product of group_in * kernel_count terms in T.
+template <class T>
+void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* columns) {
+  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+  const ColumnGeometry& g = p.geometry;
+  const int64_t depth = p.group_in * g.kernel_count;
+  for (int64_t n = 0; n < p.batch; ++n) {
+    for (int64_t grp = 0; grp < p.groups; ++grp) {
+      const T* xg = x + (n * p.groups + grp) * p.group_in * g.target_count;
+      if (!p.direct) im2col(g, p.group_in, xg, columns);
+      Eigen::Map<const Matrix> weights(w + grp * p.group_out * depth, p.group_out, depth);
+      Eigen::Map<const Matrix> cols(p.direct ? xg : columns, depth, g.column_count);
+      Eigen::Map<Matrix> out(y + (n * p.groups + grp) * p.group_out * g.column_count, p.group_out, g.column_count);
+      out.noalias() = weights * cols;
+      if (p.has_bias) out.colwise() += Eigen::Map<const Vector>(bias + grp * p.group_out, p.group_out);
+    }
+  }
+}
+
+class ConvKernel final : public Kernel {
+ public:
+  void prepare(const PrepareContext& ctx) override {
+    ctx.require_dtype(0, kFloatTypes);
+    const Slot& x = ctx.input(0);
+    const Slot& w = ctx.required_input(1, "weights");
+    if (x.rank() < 3) ctx.fail("input must have rank >= 3 (N x C x spatial), got " + ir::shape_to_string(x.shape));
+    if (w.dtype != x.dtype || w.rank() != x.rank())
+      ctx.fail("weights must have the input's dtype and rank, got " + ir::shape_to_string(w.shape));
+    dtype_ = x.dtype;
+    p_.groups = ctx.node.attr_int("group", 1);
+    if (p_.groups < 1) ctx.fail("group must be >= 1");
+    p_.batch = x.shape[0];
+    p_.group_in = w.shape[1];
+    const int64_t out_channels = w.shape[0];
+    if (x.shape[1] != p_.group_in * p_.groups || out_channels % p_.groups != 0)
+      ctx.fail("input channels " + std::to_string(x.shape[1]) + " and weights " + ir::shape_to_string(w.shape) +
+               " do not fit group " + std::to_string(p_.groups));
+    p_.group_out = out_channels / p_.groups;
+    const Slot& bias = ctx.input(2);
+    p_.has_bias = bias.present;
+    if (bias.present && (bias.dtype != dtype_ || bias.shape != ir::Shape{out_channels}))
+      ctx.fail("bias must be a vector of " + std::to_string(out_channels) + " " + std::string(ir::dtype_name(dtype_)));
+    const std::vector<int64_t> in_grid = spatial_dims(x.shape);
+    const shape::WindowGeometry window = shape::resolve_window(ctx.node, in_grid, spatial_dims(w.shape), false);
+    ir::Shape expected{p_.batch, out_channels};
+    expected.insert(expected.end(), window.output.begin(), window.output.end());
+    if (expected != ctx.output(0).shape)
+      throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
+                          " disagrees with the window geometry " + ir::shape_to_string(expected));
+    p_.geometry = make_column_geometry(ctx, window, window.output, in_grid);
+    p_.direct = p_.geometry.kernel_count == 1 && window.output == in_grid;
+    for (size_t d = 0; d < in_grid.size(); ++d)
+      p_.direct = p_.direct && window.strides[d] == 1 && window.pads_begin[d] == 0;
+    scratch_ = p_.direct ? 0
+                         : static_cast<size_t>(p_.group_in * p_.geometry.kernel_count * p_.geometry.column_count) *
+                               ir::dtype_size(dtype_);
+  }
+
+  size_t scratch_bytes() const override { return scratch_; }
+
+  void eval(const EvalArgs& args) const override {
+    dispatch_float(dtype_, [&]<class T>(Type<T>) {
+      conv_reference<T>(p_, static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
+                        p_.has_bias ? static_cast<const T*>(args.inputs[2]) : nullptr,
+                        static_cast<T*>(args.outputs[0]), reinterpret_cast<T*>(args.scratch.data()));
+    });
+  }
+
+ private:
+  ir::DType dtype_ = ir::DType::Undefined;
+  ConvParams p_;
+  size_t scratch_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> make_conv() { return std::make_unique<ConvKernel>(); }
+
+}  // namespace tinyc::exec::kernels

@@ -1,0 +1,53 @@
+// Fused activation clamp wrapped around an op's kernel.
+#include "exec/kernels/fused_activation.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace tinyc::exec::kernels {
+
+namespace {
+
+class FusedActivationKernel final : public Kernel {
+ public:
+  explicit FusedActivationKernel(std::unique_ptr<Kernel> op) : op_(std::move(op)) {}
+
+  void prepare(const PrepareContext& ctx) override {
+    op_->prepare(ctx);
+    const Slot& out = ctx.output(0);
+    if (!out.present || (out.dtype != ir::DType::Float32 && out.dtype != ir::DType::Float64))
+      ctx.fail("a fused activation (activation_min/max) needs a float output 0");
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    min_ = ctx.node.attr_float("activation_min", -kInf);
+    max_ = ctx.node.attr_float("activation_max", kInf);
+    dtype_ = out.dtype;
+    count_ = out.count();
+  }
+
+  size_t scratch_bytes() const override { return op_->scratch_bytes(); }
+  bool mixes_axis0() const override { return op_->mixes_axis0(); }
+
+  // One compare pair per element, no accumulation.
+  void eval(const EvalArgs& args) const override {
+    op_->eval(args);
+    dispatch_float(dtype_, [&]<class T>(Type<T>) {
+      const T lo = static_cast<T>(min_), hi = static_cast<T>(max_);
+      for (T& v : args.out<T>(0, count_)) v = std::min(std::max(v, lo), hi);
+    });
+  }
+
+ private:
+  std::unique_ptr<Kernel> op_;
+  float min_ = 0, max_ = 0;
+  ir::DType dtype_ = ir::DType::Undefined;
+  int64_t count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> with_fused_activation(const ir::Node& node, std::unique_ptr<Kernel> kernel) {
+  if (!node.has_attr("activation_min") && !node.has_attr("activation_max")) return kernel;
+  return std::make_unique<FusedActivationKernel>(std::move(kernel));
+}
+
+}  // namespace tinyc::exec::kernels

@@ -1,0 +1,15 @@
+// The fused activation of docs/ir.md as one generic step after any kernel: a node carrying
+// activation_min / activation_max has its output 0 clamped to that range after the op ran.
+#pragma once
+
+#include <memory>
+
+#include "exec/kernels/kernel.h"
+
+namespace tinyc::exec::kernels {
+
+// `kernel` itself when the node carries no fused activation; otherwise a kernel that prepares and
+// runs it, then clamps output 0 (min first, then max, as ONNX Clip). The output must be float.
+std::unique_ptr<Kernel> with_fused_activation(const ir::Node& node, std::unique_ptr<Kernel> kernel);
+
+}  // namespace tinyc::exec::kernels
