@@ -29,7 +29,7 @@ bool computes_identity(const ir::Node* n) {
   if (!in || !out || in->dtype != out->dtype) return false;
   const std::string& op = n->op_type;
   if (op == "Identity") return true;
-  if (op == "Dropout") return !n->output(1) || n->output(1)->uses().empty();
+  if (op == "Dropout") return !n->output(1) || (n->output(1)->uses().empty() && !n->output(1)->is_graph_output());
   if (op == "Reshape") return in->shape && out->shape && *in->shape == *out->shape;
   if (op == "Transpose") {
     if (!in->shape) return false;

@@ -7,6 +7,7 @@ namespace tinyc::cli {
 
 void add_inspect_command(CLI::App& app);
 void add_passes_command(CLI::App& app);
+void add_compress_command(CLI::App& app);
 void add_ops_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 

@@ -12,6 +12,7 @@
 int main(int argc, char** argv) {
   using tinyc::ExitCode;
   CLI::App app{
+      "tinyc compresses ONNX models for microcontrollers: folding, pruning, int8 quantization,\n"
       "TFLite-compatible output, and an accuracy-delta report.\n"
       "Exit codes: 0 ok, 1 usage error, 2 bad input, 3 a CI gate failed, 4 internal error.",
       "tinyc"};
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   app.parse_complete_callback([&] { tinyc::cli::setup_logging(verbosity); });
   tinyc::cli::add_inspect_command(app);
   tinyc::cli::add_run_command(app);
+  tinyc::cli::add_compress_command(app);
   tinyc::cli::add_passes_command(app);
   tinyc::cli::add_ops_command(app);
 

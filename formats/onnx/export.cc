@@ -1,5 +1,9 @@
 // ir::Graph -> ModelProto bytes. Quantization parameters are not exported yet (QDQ comes with
 // the int8 work); a graph carrying them is refused rather than written without its scales.
+// A fused activation (the typed attributes fused_activation, activation_min, activation_max of
+// docs/ir.md) has no ONNX form: a node carrying activation_min/max is written with a renamed output,
+// followed by a Relu or Clip that produces the original output, so ONNX Runtime computes the same
+// function; the three attributes themselves are never written.
 #include "formats/onnx/export.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -7,6 +11,8 @@
 #include <onnx/onnx_pb.h>
 
 #include <climits>
+#include <limits>
+#include <set>
 
 #include "formats/onnx/attributes.h"
 #include "formats/onnx/dtype_map.h"
@@ -34,14 +40,98 @@ void describe_value(const ir::Value& v, onnx::ValueInfoProto& info) {
   for (int64_t d : *v.shape) shape->add_dim()->set_dim_value(d);
 }
 
-void add_node(const ir::Node& n, onnx::GraphProto& graph) {
+int64_t default_domain_opset(const std::map<std::string, int64_t>& opsets) {
+  for (const char* domain : {"", "ai.onnx"})
+    if (auto it = opsets.find(domain); it != opsets.end()) return it->second;
+  return kDefaultOpset;
+}
+
+// Names for values that exist only in the exported file, unique against the graph and each other.
+class FreshNames {
+ public:
+  explicit FreshNames(const ir::Graph& g) : graph_(g) {}
+  std::string make(const std::string& base) {
+    std::string name = base;
+    for (int i = 1; graph_.find_value(name) || taken_.count(name); ++i) name = base + "_" + std::to_string(i);
+    taken_.insert(name);
+    return name;
+  }
+
+ private:
+  const ir::Graph& graph_;
+  std::set<std::string> taken_;
+};
+
+// The tinyc attributes that describe a fused activation (the clamp is activation_min/max; the name
+// is for emitters); never written as attributes.
+bool is_fused_activation_attr(const std::string& name) {
+  return name == "fused_activation" || name == "activation_min" || name == "activation_max";
+}
+
+void add_scalar_initializer(onnx::GraphProto& graph, const std::string& name, ir::DType dtype, float value) {
+  onnx::TensorProto* t = graph.add_initializer();
+  t->set_name(name);
+  tensor_to_proto(dtype == ir::DType::Float64 ? ir::Tensor::scalar<double>(value) : ir::Tensor::scalar<float>(value),
+                  *t);
+}
+
+// Writes clamp(pre, activation_min, activation_max) -> out as Relu ([0, inf)) or Clip (bounds as
+// initializers since opset 11, attributes before; an infinite bound is left out).
+void add_activation(const ir::Node& n, const std::string& pre, const ir::Value& out, int64_t opset,
+                    FreshNames& names, onnx::GraphProto& graph) {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  const float lo = n.attr_float("activation_min", -kInf);
+  const float hi = n.attr_float("activation_max", kInf);
+  onnx::NodeProto* act = graph.add_node();
+  act->set_name(names.make(n.name + "_activation"));
+  act->add_input(pre);
+  act->add_output(out.name);
+  if (lo == 0 && hi == kInf) {
+    act->set_op_type("Relu");
+    return;
+  }
+  act->set_op_type("Clip");
+  const std::pair<float, const char*> bounds[] = {{lo, "min"}, {hi, "max"}};
+  for (const auto& [value, which] : bounds) {
+    const bool open = value == kInf || value == -kInf;
+    if (opset < 11) {
+      if (open) continue;
+      onnx::AttributeProto* a = act->add_attribute();
+      a->set_name(which);
+      a->set_type(onnx::AttributeProto::FLOAT);
+      a->set_f(value);
+      continue;
+    }
+    std::string name;
+    if (!open) {
+      name = names.make(n.name + "_clip_" + which);
+      add_scalar_initializer(graph, name, out.dtype, value);
+    }
+    act->add_input(name);
+  }
+  while (act->input_size() > 1 && act->input(act->input_size() - 1).empty()) act->mutable_input()->RemoveLast();
+}
+
+void add_node(const ir::Node& n, int64_t opset, FreshNames& names, onnx::GraphProto& graph) {
   onnx::NodeProto* np = graph.add_node();
   np->set_name(n.name);
   np->set_op_type(n.op_type);
   if (!n.domain.empty()) np->set_domain(n.domain);
   for (const ir::Value* in : n.inputs()) np->add_input(in ? in->name : "");
   for (const ir::Value* out : n.outputs()) np->add_output(out ? out->name : "");
-  attributes_to_proto(n.attrs, *np);
+  ir::Attributes attrs = n.attrs;
+  std::erase_if(attrs, [](const auto& kv) { return is_fused_activation_attr(kv.first); });
+  attributes_to_proto(attrs, *np);
+  if (!n.has_attr("activation_min") && !n.has_attr("activation_max")) return;
+  const ir::Value& out = *n.output(0);
+  const std::string pre = names.make(out.name + "_pre_activation");
+  np->set_output(0, pre);
+  if (out.dtype != ir::DType::Undefined) {
+    onnx::ValueInfoProto* info = graph.add_value_info();
+    describe_value(out, *info);
+    info->set_name(pre);
+  }
+  add_activation(n, pre, out, opset, names, graph);
 }
 
 void reject_quantized(const ir::Graph& g) {
@@ -71,8 +161,9 @@ onnx::ModelProto to_model(const ir::Graph& g) {
     tensor_to_proto(c->constant(), *t);
   }
   for (const ir::Value* in : g.inputs()) describe_value(*in, *graph->add_input());
+  FreshNames names(g);
   for (const ir::Node* n : g.topological_order()) {
-    add_node(*n, *graph);
+    add_node(*n, default_domain_opset(opsets), names, *graph);
     for (const ir::Value* out : n->outputs())
       if (out && !out->is_graph_output() && out->dtype != ir::DType::Undefined)
         describe_value(*out, *graph->add_value_info());

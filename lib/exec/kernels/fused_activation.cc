@@ -8,6 +8,7 @@ namespace tinyc::exec::kernels {
 
 namespace {
 
+// Runs the op's own kernel into the output buffer, then clamps output 0 in place.
 class FusedActivationKernel final : public Kernel {
  public:
   explicit FusedActivationKernel(std::unique_ptr<Kernel> op) : op_(std::move(op)) {}

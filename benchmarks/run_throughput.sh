@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Throughput of tinyc's float executor vs ONNX Runtime on every corpus model: same data, same
+# thread count, same run. Prints a table of samples/s and ratios (tinyc / ORT).
+#   benchmarks/run_throughput.sh [build_dir] [threads]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+threads="${2:-$(nproc)}"
+corpus="$root/../shared/corpus"
+bench="$build/benchmarks/tinyc_throughput"
+[ -x "$bench" ] || { echo "run_throughput: build first (missing $bench)" >&2; exit 1; }
+"$root/scripts/install_onnxruntime.sh"
+
+field() { node -e "process.stdout.write(String(JSON.parse(process.argv[1])['$2']))" "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+printf "threads: %s\n" "$threads"
+printf "%-20s %6s %14s %16s %16s %9s %9s\n" model rows "ORT samples/s" "tinyc batch 1" "tinyc stacked" "ratio b1" "ratio st"
+for model in digits_mlp digits_cnn fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 fmnist_autoencoder; do
+  data="$corpus/$(node -e "const m=require('$corpus/manifest.json').models['$model'];process.stdout.write(m.eval_data)")"
+  onnx="$corpus/models/$model.onnx"
+  ort=$(node "$root/benchmarks/ort_throughput.js" "$onnx" "$data" "$threads")
+  one=$("$bench" "$onnx" "$data" "$threads" 1)
+  stacked=$("$bench" "$onnx" "$data" "$threads" 32)
+  o=$(field "$ort" samples_per_s); a=$(field "$one" samples_per_s); s=$(field "$stacked" samples_per_s)
+  printf "%-20s %6s %14.0f %16.0f %16.0f %9s %9s\n" "$model" "$(field "$ort" rows)" "$o" "$a" "$s" "$(ratio "$a" "$o")" "$(ratio "$s" "$o")"
+done

@@ -1,0 +1,22 @@
+// Default pipeline texts. The order matters:
+//  - fold_constants first turns Constant nodes and shape computations into constants, which every
+//    later matcher requires (Clip bounds, Pad amounts, Reshape targets, BN parameters);
+//  - remove_identity drops Dropout/Identity/no-op Pad so producers and consumers become adjacent;
+//  - matmul_add_to_gemm before the folds, so a MatMul + bias Add (as exporters write a Linear layer)
+//    is one Gemm when fold_batchnorm looks for the producer of a following BN, and fold_affine then
+//    meets scales and shifts after a node with a bias slot;
+//  - fold_batchnorm before fold_affine, so a Mul/Add after a folded BN finds the Conv/Gemm adjacent;
+//  - fold_pad, merge_transpose_reshape on the simplified graph;
+//  - fuse_activation after the affine folds: a fused clamp sits between a producer and any later
+//    Mul/Add, so those could no longer be absorbed;
+//  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced.
+#include "passes/default_pipelines.h"
+
+namespace tinyc::passes {
+
+std::string default_folding_pipeline() {
+  return "fold_constants,remove_identity,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
+         "merge_transpose_reshape,fuse_activation,eliminate_dead";
+}
+
+}  // namespace tinyc::passes
