@@ -1,4 +1,4 @@
-// Element-type numbering: ONNX TensorProto.DataType <-> ir::DType (the IR keeps its own enum).
+// Element types of ONNX files: ir::onnx_dtype_codes' table with the importer's errors for types the IR cannot hold.
 #pragma once
 
 #include <cstdint>

@@ -10,7 +10,7 @@ namespace tinyc::exec {
 
 namespace {
 
-// Matches shape inference: models without a default-domain opset import get the newest semantics.
+// Models without a default-domain opset import get the newest semantics tinyc knows.
 constexpr int64_t kNewestOpset = 21;
 
 }  // namespace
@@ -65,7 +65,11 @@ std::vector<ir::Tensor> evaluate_slots(const ir::Node& node, std::vector<kernels
   }
   const auto kernel = prepare_kernel(node, opset, std::move(inputs), std::move(out_slots));
   std::vector<std::byte> scratch(kernel->scratch_bytes());
-  kernel->eval(kernels::EvalArgs{in_data, out_data, scratch});
+  try {
+    kernel->eval(kernels::EvalArgs{in_data, out_data, scratch});
+  } catch (const InputError& e) {  // data errors (integer division by zero) do not know the node
+    throw InputError("node '" + node.name + "' (" + node.op_type + "): " + e.what());
+  }
   return outputs;
 }
 

@@ -12,12 +12,13 @@
 namespace tinyc::exec {
 
 // The model's default-domain opset; models that declare none get the newest semantics tinyc knows.
+// Shape inference, the executor and the passes all read the opset through this one function.
 int64_t model_opset(const ir::Graph& g);
 
 // Evaluates `node` on input tensors (nullptr for an omitted optional input) and returns one tensor
 // per output slot (an empty Tensor for an omitted output). The node's outputs must carry dtype and
-// shape (run exec::infer_shapes first). Throws InputError for an op without a float kernel or
-// inputs the kernel rejects, naming the node.
+// shape (run exec::infer_shapes first). Throws InputError naming the node for an op without a
+// float kernel, inputs the kernel rejects, or data errors (integer division by zero).
 std::vector<ir::Tensor> evaluate_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
                                       int64_t opset);
 

@@ -1,9 +1,11 @@
-// The shape-inference driver: the op registry (op_rules.def), support checks, and the topological walk.
+// The shape-inference driver: the op registry (op_rules.def), support checks, and the topological
+// walk that types each node with its rule and computes small integer data with its float kernel.
 #include "exec/shape_inference.h"
 
 #include <algorithm>
 #include <map>
 
+#include "exec/evaluate.h"
 #include "exec/shape/rules.h"
 #include "ir/error.h"
 
@@ -22,9 +24,6 @@ constexpr OpRule kRules[] = {
 #undef TINYC_OP
 };
 
-// Models without a default-domain opset import get the newest semantics tinyc knows.
-constexpr int64_t kNewestOpset = 21;
-
 bool is_default_domain(std::string_view domain) { return domain.empty() || domain == "ai.onnx"; }
 
 shape::ShapeRule find_rule(std::string_view domain, std::string_view op_type) {
@@ -32,12 +31,6 @@ shape::ShapeRule find_rule(std::string_view domain, std::string_view op_type) {
   for (const OpRule& r : kRules)
     if (r.op_type == op_type) return r.rule;
   return nullptr;
-}
-
-int64_t default_opset(const ir::Graph& g) {
-  for (const char* domain : {"", "ai.onnx"})
-    if (auto it = g.opset_imports.find(domain); it != g.opset_imports.end()) return it->second;
-  return kNewestOpset;
 }
 
 // Every node input must be typed before its consumer is inferred (graph inputs come typed from import).
@@ -54,6 +47,33 @@ void check_outputs_typed(const ir::Node& n) {
   for (const ir::Value* out : n.outputs())
     if (out && (!out->shape || out->dtype == ir::DType::Undefined))
       throw InternalError("shape rule of " + n.op_type + " left output '" + out->name + "' untyped");
+}
+
+// When every output of `n` is a tracked (small integer) type and every input it reads is known
+// (a constant or tracked data; Shape reads only its input's shape), runs the node's float kernel
+// and records the outputs' data, so later rules can read Reshape targets, pads, axes, ...
+// Quantized outputs hold scaled reals, not integers, so they are never tracked.
+void compute_known_data(const ir::Node& n, int64_t opset, shape::KnownData& known) {
+  bool any_output = false;
+  for (const ir::Value* out : n.outputs()) {
+    if (out && (out->quant || !shape::is_tracked(out->dtype, *out->shape))) return;
+    any_output = any_output || out;
+  }
+  if (!any_output) return;
+  std::vector<kernels::Slot> slots;
+  for (const ir::Value* in : n.inputs()) {
+    kernels::Slot slot;
+    if (in) {
+      const auto it = known.find(in);
+      const ir::Tensor* data = in->is_constant() ? &in->constant() : it != known.end() ? &it->second : nullptr;
+      if (!data && n.op_type != "Shape") return;
+      slot = {true, in->dtype, *in->shape, data};
+    }
+    slots.push_back(std::move(slot));
+  }
+  std::vector<ir::Tensor> values = evaluate_slots(n, std::move(slots), opset);
+  for (size_t i = 0; i < values.size(); ++i)
+    if (const ir::Value* out = n.output(i)) known[out] = std::move(values[i]);
 }
 
 }  // namespace
@@ -94,13 +114,14 @@ void check_supported(const ir::Graph& g) {
 
 void infer_shapes(ir::Graph& g) {
   check_supported(g);
-  const int64_t opset = default_opset(g);
+  const int64_t opset = model_opset(g);
   shape::KnownData known;
   for (ir::Node* n : g.topological_order()) {
     check_inputs_typed(*n);
     shape::ShapeContext ctx(*n, opset, known);
     find_rule(n->domain, n->op_type)(ctx);
     check_outputs_typed(*n);
+    compute_known_data(*n, opset, known);
   }
 }
 

@@ -20,10 +20,12 @@ std::vector<std::string> list_unsupported_ops(const ir::Graph& g);
 // "unsupported ops: Loop (node loop_0), NonMaxSuppression (node nms); run `tinyc ops` for the list".
 void check_supported(const ir::Graph& g);
 
-// Fills dtype and shape of every node output in topological order. Small int64 shape
-// computations (Shape -> Gather/Slice -> Concat -> Reshape, with Constant inputs) are evaluated
-// on the fly so Reshape targets are known. Throws InputError naming the node on inconsistent
-// input shapes, invalid attributes or a shape that depends on runtime data.
+// Fills dtype and shape of every node output in topological order, with the model's opset
+// (exec::model_opset). Small integer computations on known data (Shape -> Gather/Slice -> Concat
+// -> Reshape, with constant inputs) are evaluated on the fly by the float kernels
+// (exec::evaluate_slots), so Reshape targets are known. Throws InputError naming the node on
+// inconsistent input shapes, invalid attributes, a shape that depends on runtime data, or known
+// data its kernel rejects (integer division by zero).
 void infer_shapes(ir::Graph& g);
 
 }  // namespace tinyc::exec

@@ -70,16 +70,16 @@ TEST_CASE("unsupported ops are all listed, each with a node name, exit 2") {
   g.opset_imports[""] = 13;
   auto* x = g.add_input("x", tinyc::ir::DType::Float32, {1, 4});
   auto* a = g.add_node("Relu", {x}, {"a"}, "relu0");
-  auto* b = g.add_node("Erf", {a->output(0)}, {"b"}, "erf_node");
+  auto* b = g.add_node("Einsum", {a->output(0)}, {"b"}, "einsum_node");
   auto* c = g.add_node("Hardmax", {b->output(0)}, {"c"}, "hardmax_node");
-  auto* d = g.add_node("Erf", {c->output(0)}, {"d"}, "erf_again");
+  auto* d = g.add_node("Einsum", {c->output(0)}, {"d"}, "einsum_again");
   g.add_output(d->output(0));
   TempDir dir;
   tinyc::onnx_format::export_model_file(g, dir.path() / "odd.onnx");
   auto r = run_tinyc({"inspect", (dir.path() / "odd.onnx").string()});
   CHECK(r.exit_code == 2);
   CHECK(line_count(r.err) == 1);
-  CHECK(r.err.find("Erf (node erf_node)") != std::string::npos);
+  CHECK(r.err.find("Einsum (node einsum_node)") != std::string::npos);
   CHECK(r.err.find("Hardmax (node hardmax_node)") != std::string::npos);
   CHECK(r.out.find("unsupported ops:") != std::string::npos);
 }

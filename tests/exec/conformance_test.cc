@@ -51,17 +51,11 @@ const std::map<std::string, std::string> kSkipped = {
     {"test_min_float16", "float16 arithmetic; tinyc computes in float32 (Cast converts float16)"},
     {"test_identity_opt", "optional-typed values; tinyc graphs hold tensors only"},
     {"test_identity_sequence", "sequence-typed values; tinyc graphs hold tensors only"},
-    {"test_PReLU_1d_multiparam", "opset 6 per-channel PRelu slope: the shape rule does not model it yet"},
-    {"test_PReLU_2d_multiparam", "opset 6 per-channel PRelu slope: the shape rule does not model it yet"},
-    {"test_PReLU_3d_multiparam", "opset 6 per-channel PRelu slope: the shape rule does not model it yet"},
-    {"test_convtranspose_output_shape",
-     "negative total padding: shape::resolve_transposed_window splits it with truncating division "
-     "(pads_begin -1) where ONNX floors (pads_begin 0)"},
 };
 
 // Passing counts measured with ONNX 1.12's test data when this check was written; a drop is a regression.
-constexpr int kMinPassingNode = 219;
-constexpr int kMinPassingAll = 311;
+constexpr int kMinPassingNode = 353;
+constexpr int kMinPassingAll = 460;
 
 enum class Verdict { Pass, Fail, Skip };
 

@@ -164,6 +164,16 @@ TEST_CASE("ConvTranspose: hand-computed overlap-add", "[exec][kernels][conv]") {
         Floats{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
 }
 
+TEST_CASE("ConvTranspose: an output_shape past the window adds zeros at the end", "[exec][kernels][conv]") {
+  // The window covers 4 outputs: [1, 1+2, 2+1, 2] = [1, 3, 3, 2]. Asking for 5 gives a total padding
+  // of -1, which ONNX splits (flooring) into begin 0, end -1: the extra output is at the end.
+  const ir::Tensor x = floats({1, 1, 2}, {1, 2});
+  const ir::Tensor w = floats({1, 1, 3}, {1, 1, 1});
+  const ir::Tensor y = run1("ConvTranspose", {in(x), constant(w)}, {{"output_shape", Ints{5}}});
+  CHECK(y.shape() == ir::Shape{1, 1, 5});
+  CHECK(values(y) == Floats{1, 3, 3, 2, 0});
+}
+
 TEST_CASE("ConvTranspose: GEMM + col2im equals the scatter loops on random data", "[exec][kernels][conv]") {
   struct Case {
     const char* name;

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <limits>
 
-#include "exec/evaluate.h"
 #include "exec_test_util.h"
 #include "ir/error.h"
 
@@ -72,27 +71,23 @@ TEST_CASE("integer arithmetic wraps like numpy and Div truncates", "[exec][kerne
   CHECK(run1("Mul", {in(i64({3, -4, 1LL << 62})), in(i64({5, 6, 4}))}) == i64({15, -24, 0}));
 }
 
-namespace {
-
-// Evaluates a one-node graph whose output shape is set by hand (shape inference does not model
-// the pre-opset-7 forms), the way constant folding calls the kernels.
-ir::Tensor evaluate_legacy(const std::string& op, const ir::Tensor& a, const ir::Tensor& b, const ir::Attributes& attrs) {
-  const auto g = node_graph(op, {in(a), constant(b)}, attrs, 6, 1);
-  ir::Value* y = g->find_value("y0");
-  y->dtype = a.dtype();
-  y->shape = a.shape();
-  return exec::evaluate_node(*y->producer(), {&a, &b}, 6).at(0);
-}
-
-}  // namespace
-
 TEST_CASE("before opset 7: Add places B at `axis` of A, PRelu slopes are per channel", "[exec][kernels][elementwise]") {
   const ir::Tensor a = floats({2, 3, 2}, {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1});
   const ir::Tensor b = floats({3}, {10, 20, 30});
-  CHECK(values(evaluate_legacy("Add", a, b, {{"broadcast", int64_t{1}}, {"axis", int64_t{1}}})) ==
-        Floats{10, 10, 20, 20, 30, 30, 11, 11, 21, 21, 31, 31});
+  const ir::Attributes axis_1{{"broadcast", int64_t{1}}, {"axis", int64_t{1}}};
+  const ir::Tensor sum = run1("Add", {in(a), constant(b)}, axis_1, 6);
+  CHECK(sum.shape() == ir::Shape{2, 3, 2});
+  CHECK(values(sum) == Floats{10, 10, 20, 20, 30, 30, 11, 11, 21, 21, 31, 31});
+  // Without `axis`, B is aligned to the right of A: a 3x2 B adds to every 3x2 block.
+  const ir::Tensor block = floats({3, 2}, {1, 2, 3, 4, 5, 6});
+  CHECK(values(run1("Sub", {in(a), constant(block)}, {{"broadcast", int64_t{1}}}, 6)) ==
+        Floats{-1, -2, -3, -4, -5, -6, 0, -1, -2, -3, -4, -5});
   const ir::Tensor x = floats({1, 3, 2}, {-1, 1, -1, 1, -1, 1});
-  CHECK(values(evaluate_legacy("PRelu", x, floats({3}, {1, 2, 3}), {})) == Floats{-1, 1, -2, 1, -3, 1});
+  const ir::Tensor prelu = run1("PRelu", {in(x), constant(floats({3}, {1, 2, 3}))}, {}, 6);
+  CHECK(prelu.shape() == ir::Shape{1, 3, 2});
+  CHECK(values(prelu) == Floats{-1, 1, -2, 1, -3, 1});
+  // From opset 7 the same slope broadcasts numpy-style, which does not fit a last dim of 2.
+  CHECK_THROWS_AS(run1("PRelu", {in(x), constant(floats({3}, {1, 2, 3}))}, {}, 7), InputError);
 }
 
 TEST_CASE("activations follow their ONNX formulas", "[exec][kernels][elementwise]") {

@@ -109,6 +109,16 @@ TEST_CASE("shape: ConvTranspose output_padding, output_shape, SAME and groups", 
   CHECK(shape_of(pads) == Shape{1, 2, 5, 5});
   CHECK(shape_of(grouped) == Shape{1, 6, 7, 7});
 
+  // output_shape 10x8 asks for one more output than the window covers along each axis (total
+  // padding -1): ONNX floors the half, so the begin pad is 0 and the extra output is at the end.
+  const auto beyond = exec::shape::resolve_transposed_window(*explicit_shape, {3, 3}, {3, 3});
+  CHECK(beyond.pads_begin == Ints{0, 0});
+  CHECK(beyond.pads_end == Ints{-1, -1});
+  // Odd positive totals keep the spec's sides: 2*(3-1)+3-6 = 1 goes to the end for SAME_UPPER.
+  const auto upper = exec::shape::resolve_transposed_window(*same, {3, 3}, {3, 3});
+  CHECK(upper.pads_begin == Ints{0, 0});
+  CHECK(upper.pads_end == Ints{1, 1});
+
   TestGraph bad(13);
   bad.node("ConvTranspose", {bad.input({1, 3, 3, 3}), bad.weights({2, 2, 3, 3})});
   CHECK_THROWS_WITH(bad.infer(), Catch::Contains("input channels 3 do not match weight dim 0 (2)"));

@@ -1,4 +1,5 @@
-// Shape inference of broadcasting arithmetic, activations, MatMul/Gemm, BatchNormalization and Dropout.
+// Shape inference of broadcasting arithmetic (binary, legacy pre-opset-7, variadic), activations and
+// unary math, MatMul/Gemm, BatchNormalization and Dropout.
 #include <catch2/catch.hpp>
 
 #include "ir/error.h"
@@ -30,6 +31,62 @@ TEST_CASE("shape: Add/Sub/Mul/Div broadcast multidirectionally", "[shape]") {
 
   TestGraph types(13);
   types.node("Mul", {types.input({2}), types.input({2}, DType::Int64)});
+  CHECK_THROWS_WITH(types.infer(), Catch::Contains("must have the same dtype"));
+}
+
+TEST_CASE("shape: before opset 7, broadcast=1 places B at `axis` of A", "[shape]") {
+  TestGraph t(6);
+  // B (3) at axis 1 of A (2x3x4) is 3x1 to numpy, which a right-aligned 3 would not fit.
+  const ir::Attributes axis_1{{"broadcast", int64_t{1}}, {"axis", int64_t{1}}};
+  auto* at_axis = t.node("Add", {t.input({2, 3, 4}), t.input({3})}, axis_1);
+  auto* right = t.node("Mul", {t.input({2, 3, 4}), t.input({3, 4})}, {{"broadcast", int64_t{1}}});
+  auto* negative =
+      t.node("Div", {t.input({2, 3, 4}), t.input({3})}, {{"broadcast", int64_t{1}}, {"axis", int64_t{-2}}});
+  t.infer();
+  CHECK(shape_of(at_axis) == Shape{2, 3, 4});
+  CHECK(shape_of(right) == Shape{2, 3, 4});
+  CHECK(shape_of(negative) == Shape{2, 3, 4});
+
+  // From opset 7 the attributes are gone and the same operands are numpy-broadcast.
+  TestGraph v7(7);
+  v7.node("Add", {v7.input({2, 3, 4}), v7.input({3})});
+  CHECK_THROWS_WITH(v7.infer(), Catch::Contains("shapes 2x3x4 and 3 do not broadcast"));
+
+  TestGraph overflow(6);
+  overflow.node("Sub", {overflow.input({2, 3}), overflow.input({3, 4})}, axis_1);
+  CHECK_THROWS_WITH(overflow.infer(), Catch::Contains("B of shape 3x4 does not fit into A of shape 2x3 at axis 1"));
+}
+
+TEST_CASE("shape: unary math keeps shape and dtype", "[shape]") {
+  for (const char* op : {"Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Floor", "Ceil", "Erf"}) {
+    TestGraph t(13);
+    auto* n = t.node(op, {t.input({2, 1, 5}, DType::Float64)});
+    t.infer();
+    INFO(op);
+    CHECK(shape_of(n) == Shape{2, 1, 5});
+    CHECK(out_dtype(n) == DType::Float64);
+  }
+}
+
+TEST_CASE("shape: Max, Min, Sum and Mean broadcast over all their inputs", "[shape]") {
+  TestGraph t(13);
+  auto* three = t.node("Max", {t.input({2, 1, 4}), t.input({3, 1}), t.input({4})});
+  auto* one = t.node("Sum", {t.input({5, 6})});
+  auto* two = t.node("Mean", {t.input({1, 6}), t.input({5, 1})});
+  auto* ints = t.node("Min", {t.input({3}, DType::Int32), t.input({1}, DType::Int32)});
+  t.infer();
+  CHECK(shape_of(three) == Shape{2, 3, 4});
+  CHECK(shape_of(one) == Shape{5, 6});
+  CHECK(shape_of(two) == Shape{5, 6});
+  CHECK(shape_of(ints) == Shape{3});
+  CHECK(out_dtype(ints) == DType::Int32);
+
+  TestGraph bad(13);
+  bad.node("Min", {bad.input({2, 3}), bad.input({2, 1}), bad.input({4})})->name = "min";
+  CHECK_THROWS_WITH(bad.infer(), "node 'min' (Min): input shape 4 does not broadcast with 2x3");
+
+  TestGraph types(13);
+  types.node("Sum", {types.input({2}), types.input({2}, DType::Float64)});
   CHECK_THROWS_WITH(types.infer(), Catch::Contains("must have the same dtype"));
 }
 
@@ -77,6 +134,17 @@ TEST_CASE("shape: PRelu slope broadcasts to the input", "[shape]") {
   TestGraph bad(13);
   bad.node("PRelu", {bad.input({1, 3, 4, 5}), bad.weights({4})});
   CHECK_THROWS_WITH(bad.infer(), Catch::Contains("slope shape 4 does not broadcast to input shape 1x3x4x5"));
+
+  // Before opset 7 a slope vector of C entries is per channel (dim 1), whatever the last dim is.
+  TestGraph old(6);
+  auto* channels = old.node("PRelu", {old.input({2, 3, 5}), old.weights({3})});
+  auto* flat = old.node("PRelu", {old.input({4, 3}), old.weights({3})});
+  old.infer();
+  CHECK(shape_of(channels) == Shape{2, 3, 5});
+  CHECK(shape_of(flat) == Shape{4, 3});
+  TestGraph v7(7);
+  v7.node("PRelu", {v7.input({2, 3, 5}), v7.weights({3})});
+  CHECK_THROWS_WITH(v7.infer(), Catch::Contains("slope shape 3 does not broadcast to input shape 2x3x5"));
 }
 
 TEST_CASE("shape: MatMul broadcasts batch dims and promotes 1-D operands", "[shape]") {

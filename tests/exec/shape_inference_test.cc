@@ -1,9 +1,11 @@
 // The shape-inference driver: the supported-op registry, unsupported-op reports, propagation of
-// shape data through Shape/Gather/Slice/Concat/arithmetic into Reshape, and runtime-shape errors.
+// shape data (computed by the float kernels) through Shape/Gather/Slice/Concat/arithmetic into
+// Reshape, and runtime-shape errors.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
+#include "exec/kernels/registry.h"
 #include "ir/error.h"
 #include "shape_test_graph.h"
 
@@ -16,7 +18,9 @@ using tinyc::shape_test::TestGraph;
 
 TEST_CASE("shape: supported_ops is sorted and matches is_supported_op", "[shape]") {
   const auto& ops = exec::supported_ops();
-  CHECK(ops.size() == 38);
+  CHECK(ops.size() == 60);
+  // Every op shape inference accepts has a float kernel and the other way round: they are one op set.
+  CHECK(ops == exec::kernels::kernel_op_types());
   CHECK(std::is_sorted(ops.begin(), ops.end()));
   for (const char* op : {"Conv", "ConvTranspose", "Gemm", "MatMul", "Reshape", "Slice", "Cast", "Dropout"})
     CHECK(std::find(ops.begin(), ops.end(), op) != ops.end());
@@ -121,19 +125,52 @@ TEST_CASE("shape: graphs without an opset import get the newest semantics", "[sh
   CHECK(shape_of(squeeze) == Shape{3});
 }
 
-TEST_CASE("shape: integer shape arithmetic refuses division by zero and overflow", "[shape]") {
+TEST_CASE("shape: shape data follows the float kernels: division by zero fails, overflow wraps", "[shape]") {
   TestGraph zero(13);
   zero.node("Div", {zero.ints({4}), zero.ints({0})})->name = "div";
-  CHECK_THROWS_WITH(zero.infer(), "node 'div' (Div): integer division by zero in a shape computation");
+  CHECK_THROWS_WITH(zero.infer(), Catch::StartsWith("node 'div' (Div): integer division by zero"));
 
+  // int64 arithmetic wraps like numpy (and ONNX Runtime): 2^62 * 4 + 6 is 6 modulo 2^64.
   TestGraph big(13);
-  const int64_t huge = int64_t{1} << 62;
-  big.node("Mul", {big.ints({huge}), big.ints({4})});
-  CHECK_THROWS_WITH(big.infer(), Catch::Contains("integer overflow in a shape computation"));
+  ir::Value* wrapped = big.node("Mul", {big.ints({int64_t{1} << 62}), big.ints({4})})->output(0);
+  auto* reshape = big.node("Reshape", {big.input({2, 3}), big.node("Add", {wrapped, big.ints({6})})->output(0)});
+  big.infer();
+  CHECK(shape_of(reshape) == Shape{6});
 
   // Float arithmetic carries no known data, so nothing is evaluated.
   TestGraph floats(13);
   auto* f = floats.node("Div", {floats.weights({2}), floats.weights({2})});
   floats.infer();
   CHECK(shape_of(f) == Shape{2});
+}
+
+TEST_CASE("shape: constants of any dtype feed shape data; results above the size limit do not", "[shape]") {
+  TestGraph t(13);
+  // A float constant cast to int64 is a Reshape target (float to int truncates: 2.9 -> 2).
+  ir::Value* dims = t.g.add_constant("dims", ir::Tensor::from_vector<float>({2}, {2.9f, 6.0f}));
+  auto* target = t.node("Cast", {dims}, {{"to", int64_t{7}}});
+  auto* reshape = t.node("Reshape", {t.input({3, 4}), target->output(0)});
+  // Max of shape data picks the larger dim per entry: max([3, 4], [4, 1]) = [4, 4] -> 16 elements.
+  ir::Value* x = t.input({4, 4});
+  auto* larger = t.node("Max", {t.node("Shape", {t.input({3, 4})})->output(0), t.ints({4, 1})});
+  auto* square = t.node("Reshape", {x, larger->output(0)});
+  t.infer();
+  CHECK(shape_of(reshape) == Shape{2, 6});
+  CHECK(shape_of(square) == Shape{4, 4});
+
+  // A small slice of a large constant is known (all zeros: Reshape copies both dims)...
+  TestGraph slice(13);
+  ir::Value* zeros = slice.g.add_constant("zeros", ir::Tensor(DType::Int64, {5000}));
+  ir::Value* head = slice.node("Slice", {zeros, slice.ints({0}), slice.ints({2})})->output(0);
+  auto* copied = slice.node("Reshape", {slice.input({2, 3}), head});
+  slice.infer();
+  CHECK(shape_of(copied) == Shape{2, 3});
+
+  // ... but a result of 10000 int64 elements exceeds the known-data limit.
+  TestGraph large(13);
+  ir::Value* many = large.g.add_constant("many", ir::Tensor(DType::Int64, {5000}));
+  ir::Value* doubled = large.node("Concat", {many, many}, {{"axis", int64_t{0}}})->output(0);
+  large.node("Reshape", {large.input({2, 3}), doubled})->name = "r";
+  CHECK_THROWS_WITH(large.infer(), Catch::StartsWith("node 'r' (Reshape): target shape '") &&
+                                       Catch::Contains("depends on runtime data"));
 }

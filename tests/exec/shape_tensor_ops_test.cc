@@ -1,10 +1,11 @@
 // Shape inference of layout and indexing ops: Reshape, Flatten, Transpose, Squeeze/Unsqueeze, Slice,
-// Gather, Concat, Pad, ReduceMean, Cast, Constant, Shape.
+// Gather, Concat, Pad, the Reduce family, Cast, Constant, Shape.
 #include <catch2/catch.hpp>
 
 #include <limits>
 
 #include "ir/error.h"
+#include "ir/onnx_dtype_codes.h"
 #include "shape_test_graph.h"
 
 using namespace tinyc;
@@ -194,6 +195,52 @@ TEST_CASE("shape: ReduceMean keepdims, axes input and noop_with_empty_axes", "[s
   CHECK(shape_of(noop) == Shape{2, 3, 4});
 }
 
+TEST_CASE("shape: the Reduce family; ReduceSum takes axes as an input from opset 13, the others from 18", "[shape]") {
+  const char* const others[] = {"ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+                                "ReduceLogSumExp", "ReduceSumSquare"};
+  for (const char* op : others) {
+    INFO(op);
+    TestGraph v13(13);
+    const ir::Attributes drop_first_last{{"axes", Ints{0, -1}}, {"keepdims", int64_t{0}}};
+    auto* attr = v13.node(op, {v13.input({2, 3, 4}, DType::Float64)}, drop_first_last);
+    v13.infer();
+    CHECK(shape_of(attr) == Shape{3});
+    CHECK(out_dtype(attr) == DType::Float64);
+
+    TestGraph v18(18);
+    auto* input = v18.node(op, {v18.input({2, 3, 4}), v18.ints({1})});
+    auto* noop = v18.node(op, {v18.input({2, 3, 4})}, {{"noop_with_empty_axes", int64_t{1}}});
+    v18.infer();
+    CHECK(shape_of(input) == Shape{2, 1, 4});
+    CHECK(shape_of(noop) == Shape{2, 3, 4});
+
+    TestGraph attr_at_18(18);
+    attr_at_18.node(op, {attr_at_18.input({2, 3})}, {{"axes", Ints{0}}});
+    CHECK_THROWS_WITH(attr_at_18.infer(), Catch::Contains("axes is an input, not an attribute, since opset 18"));
+  }
+
+  TestGraph v13(13);
+  auto* input = v13.node("ReduceSum", {v13.input({2, 3, 4}), v13.ints({-2})}, {{"keepdims", int64_t{0}}});
+  auto* noop = v13.node("ReduceSum", {v13.input({2, 3, 4})}, {{"noop_with_empty_axes", int64_t{1}}});
+  auto* all = v13.node("ReduceSum", {v13.input({2, 3, 4})});
+  v13.infer();
+  CHECK(shape_of(input) == Shape{2, 4});
+  CHECK(shape_of(noop) == Shape{2, 3, 4});
+  CHECK(shape_of(all) == Shape{1, 1, 1});
+
+  TestGraph v11(11);
+  auto* attr = v11.node("ReduceSum", {v11.input({2, 3, 4})}, {{"axes", Ints{2}}});
+  v11.infer();
+  CHECK(shape_of(attr) == Shape{2, 3, 1});
+  TestGraph input_at_11(11);
+  input_at_11.node("ReduceSum", {input_at_11.input({2, 3}), input_at_11.ints({0})});
+  CHECK_THROWS_WITH(input_at_11.infer(), Catch::Contains("axes is an attribute, not an input, before opset 13"));
+
+  TestGraph repeated(13);
+  repeated.node("ReduceMax", {repeated.input({2, 3})}, {{"axes", Ints{1, -1}}});
+  CHECK_THROWS_WITH(repeated.infer(), Catch::Contains("axes [1,-1] repeat an axis"));
+}
+
 TEST_CASE("shape: Cast, Constant and Shape produce their own dtypes", "[shape]") {
   TestGraph t(15);
   auto* cast = t.node("Cast", {t.input({2, 3})}, {{"to", int64_t{7}}});
@@ -220,4 +267,17 @@ TEST_CASE("shape: Cast, Constant and Shape produce their own dtypes", "[shape]")
   TestGraph bad(13);
   bad.node("Cast", {bad.input({2})}, {{"to", int64_t{16}}});  // bfloat16
   CHECK_THROWS_WITH(bad.infer(), Catch::Contains("cannot cast to ONNX data type 16"));
+
+  // Cast's `to` uses the ONNX element-type numbers of the IR's one table; each dtype round-trips.
+  for (DType d : {DType::Float32, DType::Float64, DType::Float16, DType::Int8, DType::UInt8, DType::Int16,
+                  DType::UInt16, DType::Int32, DType::UInt32, DType::Int64, DType::UInt64, DType::Bool}) {
+    TestGraph each(13);
+    auto* n = each.node("Cast", {each.input({2})}, {{"to", int64_t{ir::onnx_code_of(d)}}});
+    each.infer();
+    CHECK(out_dtype(n) == d);
+  }
+  CHECK(ir::onnx_code_of(DType::Float64) == 11);
+  CHECK(ir::onnx_code_of(DType::Bool) == 9);
+  CHECK(ir::onnx_code_of(DType::Undefined) == 0);
+  CHECK_FALSE(ir::dtype_from_onnx_code(0));
 }

@@ -1,11 +1,13 @@
 // Elementwise kernels with numpy broadcasting: Add, Sub, Mul, Div (every numeric dtype; integers
 // wrap like numpy, integer Div truncates toward zero), PRelu (slope broadcast to X) and the
-// variadic Max, Min, Sum, Mean (folded left to right into the output).
+// variadic Max, Min, Sum, Mean (folded left to right into the output). The pre-opset-7 forms
+// (broadcast/axis, per-channel PRelu slopes) come from shape/broadcast.h, as shape inference sees them.
 #include <algorithm>
 #include <type_traits>
 
 #include "exec/kernels/broadcast.h"
 #include "exec/kernels/factories.h"
+#include "exec/shape/broadcast.h"
 
 namespace tinyc::exec::kernels {
 
@@ -49,18 +51,6 @@ void binary_reference(BinaryOp op, const BroadcastPlan& plan, const T* a, const 
   }
 }
 
-// Shapes of the two operands after the pre-opset-7 "broadcast"/"axis" attributes: B's dims are
-// placed at `axis` of A and padded with trailing ones, which is numpy broadcasting of that shape.
-ir::Shape legacy_operand_shape(const PrepareContext& ctx, const ir::Shape& a, const ir::Shape& b) {
-  if (ctx.opset >= 7 || ctx.node.attr_int("broadcast", 0) == 0) return b;
-  const int64_t rank_a = static_cast<int64_t>(a.size());
-  const int64_t axis = ctx.node.has_attr("axis") ? ctx.normalize_axis(ctx.node.attr_int("axis", 0), rank_a)
-                                                 : rank_a - static_cast<int64_t>(b.size());
-  ir::Shape padded = b;
-  while (static_cast<int64_t>(padded.size()) + axis < rank_a) padded.push_back(1);
-  return padded;
-}
-
 class BinaryKernel final : public Kernel {
  public:
   explicit BinaryKernel(BinaryOp op) : op_(op) {}
@@ -72,7 +62,8 @@ class BinaryKernel final : public Kernel {
     if (b.dtype != a.dtype) ctx.fail("operands must share a dtype");
     ctx.require_same_dtype(0, 0);
     dtype_ = a.dtype;
-    plan_ = plan_broadcast(ctx, ctx.output(0).shape, a.shape, legacy_operand_shape(ctx, a.shape, b.shape));
+    const ir::Shape b_shape = shape::legacy_operand_shape(ctx.node, ctx.opset, a.shape, b.shape);
+    plan_ = plan_broadcast(ctx, ctx.output(0).shape, a.shape, b_shape);
   }
 
   void eval(const EvalArgs& args) const override {
@@ -88,14 +79,6 @@ class BinaryKernel final : public Kernel {
   BroadcastPlan plan_;
 };
 
-// Before opset 7 a slope vector of C entries applies per channel (dim 1), not to the last dim.
-ir::Shape channel_slope_shape(const PrepareContext& ctx, const ir::Shape& x, const ir::Shape& slope) {
-  if (ctx.opset >= 7 || slope.size() != 1 || x.size() < 2 || slope[0] != x[1] || slope[0] == 1) return slope;
-  ir::Shape per_channel(x.size() - 1, 1);
-  per_channel[0] = slope[0];
-  return per_channel;
-}
-
 class PReluKernel final : public Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
@@ -105,7 +88,8 @@ class PReluKernel final : public Kernel {
     if (slope.dtype != x.dtype) ctx.fail("slope must have the input's dtype");
     ctx.require_same_dtype(0, 0);
     dtype_ = x.dtype;
-    plan_ = plan_broadcast(ctx, ctx.output(0).shape, x.shape, channel_slope_shape(ctx, x.shape, slope.shape));
+    const ir::Shape slope_shape = shape::prelu_slope_shape(ctx.opset, x.shape, slope.shape);
+    plan_ = plan_broadcast(ctx, ctx.output(0).shape, x.shape, slope_shape);
   }
 
   void eval(const EvalArgs& args) const override {

@@ -6,6 +6,7 @@
 
 #include "exec/kernels/factories.h"
 #include "exec/kernels/index_map.h"
+#include "exec/shape/slicing.h"
 
 namespace tinyc::exec::kernels {
 
@@ -69,7 +70,8 @@ class TransposeKernel final : public MappedCopyKernel {
   }
 };
 
-// Before opset 10 starts/ends/axes are attributes; from 10 they (and steps) are inputs 1..4.
+// Before opset 10 starts/ends/axes are attributes; from 10 they (and steps) are inputs 1..4. The
+// clamping is shape::resolve_slice's, the one shape inference uses.
 class SliceKernel final : public MappedCopyKernel {
  public:
   void prepare(const PrepareContext& ctx) override {
@@ -78,42 +80,17 @@ class SliceKernel final : public MappedCopyKernel {
     const bool inputs = ctx.opset >= 10;
     const std::vector<int64_t> starts = inputs ? ctx.static_ints(1, "starts") : ctx.node.attr_ints("starts", {});
     const std::vector<int64_t> ends = inputs ? ctx.static_ints(2, "ends") : ctx.node.attr_ints("ends", {});
-    std::vector<int64_t> axes = inputs ? (ctx.input(3).present ? ctx.static_ints(3, "axes") : std::vector<int64_t>{})
-                                       : ctx.node.attr_ints("axes", {});
-    std::vector<int64_t> steps = inputs && ctx.input(4).present ? ctx.static_ints(4, "steps") : std::vector<int64_t>{};
-    if (axes.empty())
-      for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
-    if (steps.empty()) steps.assign(starts.size(), 1);
-    if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
-      ctx.fail("starts, ends, axes and steps need the same length");
-    std::vector<int64_t> first(in.size(), 0), step(in.size(), 1);
-    std::vector<int64_t> count(in.begin(), in.end());
-    for (size_t i = 0; i < axes.size(); ++i) {
-      const size_t a = static_cast<size_t>(ctx.normalize_axis(axes[i], static_cast<int64_t>(in.size())));
-      if (steps[i] == 0) ctx.fail("steps must not be 0");
-      resolve_axis(in[a], starts[i], ends[i], steps[i], first[a], count[a]);
-      step[a] = steps[i];
-    }
+    const std::vector<int64_t> axes =
+        inputs ? (ctx.input(3).present ? ctx.static_ints(3, "axes") : std::vector<int64_t>{})
+               : ctx.node.attr_ints("axes", {});
+    const std::vector<int64_t> steps =
+        inputs && ctx.input(4).present ? ctx.static_ints(4, "steps") : std::vector<int64_t>{};
+    const std::vector<shape::AxisRange> ranges = shape::resolve_slice(ctx.node, in, starts, ends, axes, steps);
     const std::vector<int64_t> strides = element_strides(in);
     for (size_t d = 0; d < in.size(); ++d) {
-      check_out_dim(ctx, d, count[d]);
-      for (int64_t i = 0; i < count[d]; ++i) map_.offsets[d].push_back((first[d] + i * step[d]) * strides[d]);
-    }
-  }
-
- private:
-  // ONNX clamping: negative indices count from the end; a negative step walks backwards.
-  static void resolve_axis(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t& first, int64_t& count) {
-    if (start < 0) start += dim;
-    if (end < 0) end += dim;
-    if (step > 0) {
-      first = std::clamp<int64_t>(start, 0, dim);
-      end = std::clamp<int64_t>(end, 0, dim);
-      count = end > first ? (end - first + step - 1) / step : 0;
-    } else {
-      first = std::clamp<int64_t>(start, 0, dim - 1);
-      end = std::clamp<int64_t>(end, -1, dim - 1);
-      count = first > end ? (first - end - step - 1) / -step : 0;
+      const shape::AxisRange& r = ranges[d];
+      check_out_dim(ctx, d, r.count);
+      for (int64_t i = 0; i < r.count; ++i) map_.offsets[d].push_back((r.start + i * r.step) * strides[d]);
     }
   }
 };

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <type_traits>
 
 #include "exec/kernels/factories.h"
+#include "exec/shape/reduction.h"
 
 namespace tinyc::exec::kernels {
 
@@ -24,12 +24,12 @@ struct ReducePlan {
   int64_t in_count = 0, out_count = 0, reduce_count = 1;
 };
 
-ReducePlan plan_reduce(const PrepareContext& ctx, const ir::Shape& in, const std::set<int64_t>& axes) {
+ReducePlan plan_reduce(const PrepareContext& ctx, const ir::Shape& in, const std::vector<bool>& axes) {
   std::vector<int64_t> dims;
   std::vector<bool> reduced;
   ReducePlan p;
   for (size_t i = 0; i < in.size(); ++i) {
-    const bool r = axes.count(static_cast<int64_t>(i)) != 0;
+    const bool r = axes[i];
     if (r) p.reduce_count *= in[i];
     if (in[i] == 1) continue;
     if (!dims.empty() && reduced.back() == r) {
@@ -131,19 +131,16 @@ class ReduceKernel final : public Kernel {
     ctx.require_same_dtype(0, 0);
     const Slot& x = ctx.input(0);
     dtype_ = x.dtype;
-    std::set<int64_t> axes;
+    std::vector<bool> axes(x.shape.size(), false);
     if (global_) {
       if (x.rank() < 2) ctx.fail("input must have rank >= 2 (N x C x spatial)");
-      for (int64_t d = 2; d < x.rank(); ++d) axes.insert(d);
+      std::fill(axes.begin() + 2, axes.end(), true);
     } else {
-      const int64_t axes_input_since = ctx.node.op_type == "ReduceSum" ? 13 : 18;
       const std::vector<int64_t> listed =
-          ctx.opset >= axes_input_since
+          ctx.opset >= shape::reduce_axes_input_since(ctx.node)
               ? (ctx.input(1).present ? ctx.static_ints(1, "axes") : std::vector<int64_t>{})
               : ctx.node.attr_ints("axes", {});
-      for (int64_t a : listed) axes.insert(ctx.normalize_axis(a, x.rank()));
-      if (listed.empty() && ctx.node.attr_int("noop_with_empty_axes", 0) == 0)
-        for (int64_t d = 0; d < x.rank(); ++d) axes.insert(d);
+      axes = shape::reduced_axes(ctx.node, ctx.opset, x.rank(), listed);
     }
     plan_ = plan_reduce(ctx, x.shape, axes);
     if (plan_.out_count != ctx.output(0).count())

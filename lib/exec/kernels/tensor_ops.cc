@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "exec/kernels/factories.h"
+#include "exec/shape/slicing.h"
 
 namespace tinyc::exec::kernels {
 
@@ -94,16 +95,13 @@ class ConstantKernel final : public Kernel {
   ir::Tensor value_;
 };
 
-// Opset 15 added start/end: a slice of the dims, clamped like Python slicing.
+// Opset 15 added start/end: a slice of the dims, clamped like Python slicing (shape::resolve_shape_range).
 class ShapeKernel final : public Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
     const ir::Shape& dims = ctx.required_input(0, "data").shape;
-    const int64_t rank = static_cast<int64_t>(dims.size());
-    const auto clamp_index = [&](int64_t i) { return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank); };
-    const int64_t start = clamp_index(ctx.node.attr_int("start", 0));
-    const int64_t end = clamp_index(ctx.node.attr_int("end", rank));
-    for (int64_t i = start; i < end; ++i) dims_.push_back(dims[static_cast<size_t>(i)]);
+    const shape::DimRange range = shape::resolve_shape_range(ctx.node, static_cast<int64_t>(dims.size()));
+    dims_.assign(dims.begin() + range.first, dims.begin() + range.last);
     if (ctx.output(0).dtype != ir::DType::Int64 || ctx.output(0).count() != static_cast<int64_t>(dims_.size()))
       throw InternalError("Shape '" + ctx.node.name + "': output is not int64 of " + std::to_string(dims_.size()) +
                           " elements");

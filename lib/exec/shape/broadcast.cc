@@ -1,7 +1,10 @@
-// Broadcasting as the ONNX spec defines it (numpy rules, right-aligned dims).
+// Broadcasting as the ONNX spec defines it (numpy rules, right-aligned dims; the legacy forms of opsets 1-6).
 #include "exec/shape/broadcast.h"
 
 #include <algorithm>
+#include <string>
+
+#include "exec/shape/shape_rule.h"
 
 namespace tinyc::exec::shape {
 
@@ -23,45 +26,24 @@ bool broadcasts_to(const ir::Shape& from, const ir::Shape& to) {
   return out && *out == to;
 }
 
-namespace {
-// Row-major strides of `shape` aligned to the right of a rank-`rank` index, 0 on broadcast dims.
-std::vector<int64_t> broadcast_strides(const ir::Shape& shape, size_t rank) {
-  std::vector<int64_t> strides(rank, 0);
-  int64_t step = 1;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    const size_t dim = shape.size() - 1 - i;
-    const size_t slot = rank - 1 - i;
-    strides[slot] = shape[dim] == 1 ? 0 : step;
-    step *= shape[dim];
-  }
-  return strides;
+ir::Shape legacy_operand_shape(const ir::Node& node, int64_t opset, const ir::Shape& a, const ir::Shape& b) {
+  if (opset >= 7 || node.attr_int("broadcast", 0) == 0) return b;
+  const int64_t rank_a = static_cast<int64_t>(a.size());
+  const int64_t rank_b = static_cast<int64_t>(b.size());
+  const int64_t axis = node.has_attr("axis") ? normalize_axis(node, node.attr_int("axis", 0), rank_a) : rank_a - rank_b;
+  if (axis < 0 || axis + rank_b > rank_a)
+    throw node_error(node, "B of shape " + ir::shape_to_string(b) + " does not fit into A of shape " +
+                               ir::shape_to_string(a) + " at axis " + std::to_string(axis));
+  ir::Shape padded = b;
+  padded.resize(static_cast<size_t>(rank_a - axis), 1);
+  return padded;
 }
-}  // namespace
 
-std::vector<int64_t> broadcast_elementwise(const std::vector<int64_t>& a, const ir::Shape& a_shape,
-                                           const std::vector<int64_t>& b, const ir::Shape& b_shape,
-                                           const ir::Shape& out_shape,
-                                           const std::function<int64_t(int64_t, int64_t)>& op) {
-  const size_t rank = out_shape.size();
-  const std::vector<int64_t> sa = broadcast_strides(a_shape, rank);
-  const std::vector<int64_t> sb = broadcast_strides(b_shape, rank);
-  const int64_t count = ir::num_elements(out_shape);
-  std::vector<int64_t> out;
-  out.reserve(static_cast<size_t>(count));
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < count; ++n) {
-    int64_t ia = 0, ib = 0;
-    for (size_t d = 0; d < rank; ++d) {
-      ia += index[d] * sa[d];
-      ib += index[d] * sb[d];
-    }
-    out.push_back(op(a[static_cast<size_t>(ia)], b[static_cast<size_t>(ib)]));
-    for (size_t d = rank; d-- > 0;) {
-      if (++index[d] < out_shape[d]) break;
-      index[d] = 0;
-    }
-  }
-  return out;
+ir::Shape prelu_slope_shape(int64_t opset, const ir::Shape& x, const ir::Shape& slope) {
+  if (opset >= 7 || slope.size() != 1 || x.size() < 2 || slope[0] != x[1] || slope[0] == 1) return slope;
+  ir::Shape per_channel(x.size() - 1, 1);
+  per_channel[0] = slope[0];
+  return per_channel;
 }
 
 }  // namespace tinyc::exec::shape

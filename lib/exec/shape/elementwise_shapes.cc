@@ -1,5 +1,5 @@
-// Shape rules of elementwise and per-channel ops: arithmetic with broadcasting, activations,
-// Softmax, PRelu, BatchNormalization, Dropout.
+// Shape rules of elementwise and per-channel ops: arithmetic with broadcasting (binary and
+// variadic), activations and unary math, Softmax, PRelu, BatchNormalization, Dropout.
 #include <string>
 
 #include "exec/shape/broadcast.h"
@@ -7,38 +7,30 @@
 
 namespace tinyc::exec::shape {
 
-namespace {
-
-// Integer arithmetic on known shape data, as ONNX Add/Sub/Mul/Div define it for integers
-// (division truncates); overflow is an error rather than undefined behaviour.
-int64_t apply_arithmetic(const ShapeContext& ctx, int64_t a, int64_t b) {
-  const std::string& op = ctx.node().op_type;
-  int64_t r = 0;
-  bool overflow = false;
-  if (op == "Add") overflow = __builtin_add_overflow(a, b, &r);
-  else if (op == "Sub") overflow = __builtin_sub_overflow(a, b, &r);
-  else if (op == "Mul") overflow = __builtin_mul_overflow(a, b, &r);
-  else if (b == 0) ctx.fail("integer division by zero in a shape computation");
-  else if (b == -1) overflow = __builtin_mul_overflow(a, b, &r);
-  else r = a / b;
-  if (overflow) ctx.fail("integer overflow in a shape computation");
-  return r;
-}
-
-}  // namespace
-
 void infer_binary_arithmetic(ShapeContext& ctx) {
   ctx.require_same_dtype(0, 1);
   const ir::Shape& a = ctx.input_shape(0);
-  const ir::Shape& b = ctx.input_shape(1);
+  const ir::Shape b = legacy_operand_shape(ctx.node(), ctx.opset(), a, ctx.input_shape(1));
   const auto out = broadcast_shapes(a, b);
-  if (!out) ctx.fail("shapes " + ir::shape_to_string(a) + " and " + ir::shape_to_string(b) + " do not broadcast");
+  if (!out)
+    ctx.fail("shapes " + ir::shape_to_string(a) + " and " + ir::shape_to_string(ctx.input_shape(1)) +
+             " do not broadcast");
   ctx.set_output(0, ctx.input_dtype(0), *out);
-  const auto da = ctx.input_data(0);
-  const auto db = ctx.input_data(1);
-  if (!da || !db || !ir::is_integer(ctx.input_dtype(0)) || !is_small(*out)) return;
-  ctx.set_output_data(0, broadcast_elementwise(*da, a, *db, b, *out,
-                                               [&](int64_t x, int64_t y) { return apply_arithmetic(ctx, x, y); }));
+}
+
+void infer_variadic(ShapeContext& ctx) {
+  const size_t n = ctx.node().inputs().size();
+  if (n == 0) ctx.fail("needs at least one input");
+  ir::Shape out = ctx.input_shape(0);
+  for (size_t i = 1; i < n; ++i) {
+    ctx.require_same_dtype(0, i);
+    const auto joined = broadcast_shapes(out, ctx.input_shape(i));
+    if (!joined)
+      ctx.fail("input shape " + ir::shape_to_string(ctx.input_shape(i)) + " does not broadcast with " +
+               ir::shape_to_string(out));
+    out = *joined;
+  }
+  ctx.set_output(0, ctx.input_dtype(0), out);
 }
 
 void infer_same_as_input(ShapeContext& ctx) { ctx.set_output(0, ctx.input_dtype(0), ctx.input_shape(0)); }
@@ -54,7 +46,7 @@ void infer_prelu(ShapeContext& ctx) {
   ctx.require_same_dtype(0, 1);
   const ir::Shape& x = ctx.input_shape(0);
   const ir::Shape& slope = ctx.input_shape(1);
-  if (!broadcasts_to(slope, x))
+  if (!broadcasts_to(prelu_slope_shape(ctx.opset(), x, slope), x))
     ctx.fail("slope shape " + ir::shape_to_string(slope) + " does not broadcast to input shape " +
              ir::shape_to_string(x));
   infer_same_as_input(ctx);

@@ -56,7 +56,6 @@ void infer_reshape(ShapeContext& ctx) {
   if (allow_zero && std::count(target.begin(), target.end(), 0) && std::count(target.begin(), target.end(), -1))
     ctx.fail("target shape " + ints_to_string(target) + " mixes 0 and -1 with allowzero=1");
   ctx.set_output(0, ctx.input_dtype(0), resolve_target(ctx, ctx.input_shape(0), target, allow_zero));
-  ctx.forward_data(0, 0);
 }
 
 void infer_flatten(ShapeContext& ctx) {
@@ -71,7 +70,6 @@ void infer_flatten(ShapeContext& ctx) {
   const int64_t outer = ir::num_elements({x.begin(), x.begin() + axis});
   const int64_t inner = ir::num_elements({x.begin() + axis, x.end()});
   ctx.set_output(0, ctx.input_dtype(0), {outer, inner});
-  ctx.forward_data(0, 0);
 }
 
 void infer_transpose(ShapeContext& ctx) {
@@ -106,7 +104,6 @@ void infer_squeeze(ShapeContext& ctx) {
   for (size_t i = 0; i < x.size(); ++i)
     if (!drop[i]) out.push_back(x[i]);
   ctx.set_output(0, ctx.input_dtype(0), out);
-  ctx.forward_data(0, 0);
 }
 
 void infer_unsqueeze(ShapeContext& ctx) {
@@ -120,7 +117,6 @@ void infer_unsqueeze(ShapeContext& ctx) {
   size_t next = 0;
   for (bool one : inserted) out.push_back(one ? 1 : x[next++]);
   ctx.set_output(0, ctx.input_dtype(0), out);
-  ctx.forward_data(0, 0);
 }
 
 }  // namespace tinyc::exec::shape

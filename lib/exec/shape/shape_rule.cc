@@ -1,4 +1,4 @@
-// ShapeContext: input access, known-data bookkeeping and the node-naming errors.
+// ShapeContext (input access, known data), axis normalization and the node-naming errors.
 #include "exec/shape/shape_rule.h"
 
 #include <set>
@@ -12,10 +12,12 @@ InputError node_error(const ir::Node& node, const std::string& problem) {
   return InputError("node '" + node.name + "' (" + node.op_type + "): " + problem);
 }
 
-bool is_small(const ir::Shape& shape) { return ir::num_elements(shape) <= kMaxKnownElements; }
+bool is_tracked(ir::DType dtype, const ir::Shape& shape) {
+  return (ir::is_integer(dtype) || dtype == ir::DType::Bool) && ir::num_elements(shape) <= kMaxKnownElements;
+}
 
 std::optional<std::vector<int64_t>> known_elements(const ir::Tensor& t) {
-  if (!(ir::is_integer(t.dtype()) || t.dtype() == ir::DType::Bool) || !is_small(t.shape())) return std::nullopt;
+  if (!is_tracked(t.dtype(), t.shape())) return std::nullopt;
   return t.to_int64();
 }
 
@@ -23,6 +25,22 @@ std::string ints_to_string(const std::vector<int64_t>& values) {
   std::string s = "[";
   for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + std::to_string(values[i]);
   return s + "]";
+}
+
+int64_t normalize_axis(const ir::Node& node, int64_t axis, int64_t rank, std::string_view what) {
+  if (axis < -rank || axis >= rank)
+    throw node_error(node, std::string(what) + " " + std::to_string(axis) + " is out of range for rank " +
+                               std::to_string(rank) + " (valid: " + std::to_string(-rank) + ".." +
+                               std::to_string(rank - 1) + ")");
+  return axis < 0 ? axis + rank : axis;
+}
+
+std::vector<int64_t> normalize_axes(const ir::Node& node, const std::vector<int64_t>& axes, int64_t rank) {
+  std::vector<int64_t> out;
+  for (int64_t a : axes) out.push_back(normalize_axis(node, a, rank, "axes entry"));
+  if (std::set<int64_t>(out.begin(), out.end()).size() != out.size())
+    throw node_error(node, "axes " + ints_to_string(axes) + " repeat an axis");
+  return out;
 }
 
 const ir::Value& ShapeContext::require_input(size_t i) const {
@@ -41,7 +59,7 @@ ir::DType ShapeContext::input_dtype(size_t i) const { return require_input(i).dt
 
 std::optional<std::vector<int64_t>> ShapeContext::input_data(size_t i) const {
   const ir::Value& v = require_input(i);
-  if (auto it = known_.find(&v); it != known_.end()) return it->second;
+  if (auto it = known_.find(&v); it != known_.end()) return it->second.to_int64();
   if (v.is_constant()) return known_elements(v.constant());
   return std::nullopt;
 }
@@ -81,19 +99,6 @@ void ShapeContext::set_output(size_t i, ir::DType dtype, ir::Shape shape) {
   v->shape = std::move(shape);
 }
 
-void ShapeContext::set_output_data(size_t i, std::vector<int64_t> data) {
-  const ir::Value* v = node_.output(i);
-  if (!v || !(ir::is_integer(v->dtype) || v->dtype == ir::DType::Bool)) return;
-  if (static_cast<int64_t>(data.size()) > kMaxKnownElements) return;
-  if (!v->shape || static_cast<int64_t>(data.size()) != ir::num_elements(*v->shape))
-    throw InternalError("known data of '" + v->name + "' does not match its shape");
-  known_[v] = std::move(data);
-}
-
-void ShapeContext::forward_data(size_t in, size_t out) {
-  if (auto data = input_data(in)) set_output_data(out, std::move(*data));
-}
-
 void ShapeContext::require_same_dtype(size_t i, size_t j) const {
   if (input_dtype(i) != input_dtype(j))
     fail("inputs '" + node_.input(i)->name + "' (" + std::string(ir::dtype_name(input_dtype(i))) + ") and '" +
@@ -101,18 +106,11 @@ void ShapeContext::require_same_dtype(size_t i, size_t j) const {
 }
 
 int64_t ShapeContext::normalize_axis(int64_t axis, int64_t rank, std::string_view what) const {
-  if (axis < -rank || axis >= rank)
-    fail(std::string(what) + " " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank) +
-         " (valid: " + std::to_string(-rank) + ".." + std::to_string(rank - 1) + ")");
-  return axis < 0 ? axis + rank : axis;
+  return shape::normalize_axis(node_, axis, rank, what);
 }
 
 std::vector<int64_t> ShapeContext::normalize_axes(const std::vector<int64_t>& axes, int64_t rank) const {
-  std::vector<int64_t> out;
-  for (int64_t a : axes) out.push_back(normalize_axis(a, rank, "axes entry"));
-  if (std::set<int64_t>(out.begin(), out.end()).size() != out.size())
-    fail("axes " + ints_to_string(axes) + " repeat an axis");
-  return out;
+  return shape::normalize_axes(node_, axes, rank);
 }
 
 }  // namespace tinyc::exec::shape

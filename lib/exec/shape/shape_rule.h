@@ -11,18 +11,20 @@
 
 #include "ir/error.h"
 #include "ir/node.h"
+#include "ir/tensor.h"
 #include "ir/value.h"
 
 namespace tinyc::exec::shape {
 
-// Elements of small integer tensors known before run time (shape computations), by value.
-using KnownData = std::unordered_map<const ir::Value*, std::vector<int64_t>>;
+// Small integer tensors known before run time (shape computations), computed by the float
+// executor's kernels as inference walks the graph (exec::infer_shapes).
+using KnownData = std::unordered_map<const ir::Value*, ir::Tensor>;
 
 // Integer tensors up to this many elements are tracked as known data; shape data is tiny.
 inline constexpr int64_t kMaxKnownElements = 4096;
-// True when a tensor of this shape is small enough to track as known data.
-bool is_small(const ir::Shape& shape);
-// The elements of an integer or bool tensor that is small enough to track; nullopt otherwise.
+// True when values of this type are tracked as known data: integer or bool, at most kMaxKnownElements.
+bool is_tracked(ir::DType dtype, const ir::Shape& shape);
+// The elements of a tensor whose type is tracked; nullopt otherwise.
 std::optional<std::vector<int64_t>> known_elements(const ir::Tensor& t);
 
 // "node 'conv1' (Conv): <problem>", the one error format of shape inference.
@@ -31,11 +33,17 @@ InputError node_error(const ir::Node& node, const std::string& problem);
 // "[1,-1,0]", for int lists in error messages.
 std::string ints_to_string(const std::vector<int64_t>& values);
 
+// Maps axis in [-rank, rank) to [0, rank); out of range is a node_error; `what` names it ("axis", "axes entry").
+int64_t normalize_axis(const ir::Node& node, int64_t axis, int64_t rank, std::string_view what = "axis");
+// Normalizes each entry against `rank`; a repeated axis is a node_error too.
+std::vector<int64_t> normalize_axes(const ir::Node& node, const std::vector<int64_t>& axes, int64_t rank);
+
 // One node under inference: its inputs' shapes, dtypes and known elements, its attributes and the
-// opset, and write access to its outputs' dtype, shape and known elements. Errors name the node.
+// opset, and write access to its outputs' dtype and shape. Errors name the node.
 class ShapeContext {
  public:
-  ShapeContext(const ir::Node& node, int64_t opset, KnownData& known) : node_(node), opset_(opset), known_(known) {}
+  ShapeContext(const ir::Node& node, int64_t opset, const KnownData& known)
+      : node_(node), opset_(opset), known_(known) {}
 
   const ir::Node& node() const { return node_; }
   int64_t opset() const { return opset_; }
@@ -57,10 +65,6 @@ class ShapeContext {
   // Outputs; setting an omitted optional output is a no-op.
   size_t output_count() const { return node_.outputs().size(); }
   void set_output(size_t i, ir::DType dtype, ir::Shape shape);
-  // Records the elements of output i (set its shape first); ignored for non-integer or large outputs.
-  void set_output_data(size_t i, std::vector<int64_t> data);
-  // Output `out` holds input `in`'s elements unchanged (Identity, Reshape, Squeeze, ...).
-  void forward_data(size_t in, size_t out);
   // Inputs i and j must share a dtype (ONNX type constraint T).
   void require_same_dtype(size_t i, size_t j) const;
 
@@ -75,7 +79,7 @@ class ShapeContext {
 
   const ir::Node& node_;
   int64_t opset_;
-  KnownData& known_;
+  const KnownData& known_;
 };
 
 // Every op's rule has this signature; op_rules.def maps op types to rules.

@@ -64,14 +64,18 @@ WindowGeometry read_common(const ir::Node& node, AutoPad mode, const std::vector
 
 int64_t dilated(const WindowGeometry& w, size_t i) { return (w.kernel[i] - 1) * w.dilations[i] + 1; }
 
+int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+
+int64_t floor_div(int64_t a, int64_t b) { return -ceil_div(-a, b); }
+
 // Splits `total` padding; the odd one goes to the end for SAME_UPPER, to the beginning otherwise.
+// The half is floored as the ONNX spec's formulas are, which matters for the negative totals of
+// ConvTranspose's output_shape: -1 splits into begin 0, end -1 (one extra output at the end).
 void split_padding(int64_t total, bool extra_at_end, int64_t& begin, int64_t& end) {
-  const int64_t small = total / 2;
-  begin = extra_at_end ? small : total - small;
+  const int64_t half = floor_div(total, 2);
+  begin = extra_at_end ? half : total - half;
   end = total - begin;
 }
-
-int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
 }  // namespace
 
