@@ -56,3 +56,15 @@ TEST_CASE("compress rejects an unknown pass or dump target with one line, exit 2
   CHECK(r.err.find("--dump-after: unknown pass 'nope'") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
 }
+
+TEST_CASE("compress -v logs each pass's summary") {
+  TempDir dir;
+  const auto r = run_tinyc({"-v", "compress", (corpus_dir() / "models/fmnist_cnn_bn.onnx").string(), "-o",
+                            (dir.path() / "out.onnx").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("fold_batchnorm: 2 rewrites") != std::string::npos);
+  CHECK(r.err.find("fuse_activation: 3 rewrites") != std::string::npos);
+  CHECK(run_tinyc({"compress", (corpus_dir() / "models/fmnist_cnn_bn.onnx").string(), "-o",
+                   (dir.path() / "quiet.onnx").string()})
+            .err.find("fold_batchnorm") == std::string::npos);
+}
