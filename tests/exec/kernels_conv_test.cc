@@ -132,6 +132,51 @@ TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][
   }
 }
 
+TEST_CASE("Conv: depthwise direct loops equal the direct reference", "[exec][kernels][conv]") {
+  // Widths 29 and 30 cover the 8-wide, 4-wide and scalar parts of the row loop.
+  const ConvCase cases[] = {
+      {"multiplier 2, stride 2, dilation 2, asymmetric pads", {2, 3, 11, 30}, {6, 1, 3, 3},
+       {3, {2, 2}, {1, 0, 2, 3}, {2, 2}}, true},
+      {"multiplier 2, stride 1x2, 5x3 kernel", {1, 4, 9, 29}, {8, 1, 5, 3}, {4, {1, 2}, {2, 1, 2, 1}, {1, 1}}, false},
+      {"one input channel, four outputs (a stem conv)", {3, 1, 12, 13}, {4, 1, 3, 3}, {1, {2, 2}, {1, 1, 1, 1}, {1, 1}},
+       true},
+      {"padding wider than the window: edge outputs are the bias", {1, 2, 3, 4}, {2, 1, 2, 2},
+       {2, {1, 1}, {3, 0, 3, 4}, {1, 1}}, true},
+      {"stride 3, dilation 3, no padding", {1, 2, 16, 17}, {4, 1, 3, 2}, {2, {3, 3}, {0, 0, 0, 0}, {3, 3}}, true},
+  };
+  uint32_t seed = 50;
+  for (const ConvCase& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      const ir::Tensor x = random_tensor(c.x, seed++);
+      const ir::Tensor w = random_tensor(c.w, seed++);
+      const ir::Tensor b = random_tensor({c.w[0]}, seed++);
+      std::vector<Arg> args{in(x), constant(w)};
+      if (c.bias) args.push_back(constant(b));
+      const ir::Tensor got = run1("Conv", args, conv_attrs(c.p));
+      const ir::Tensor expected = direct_conv2d(x, w, c.bias ? &b : nullptr, c.p);
+      REQUIRE(got.shape() == expected.shape());
+      CHECK(max_abs_diff(got, expected) < 1e-5);
+    }
+  }
+  SECTION("1-D depthwise equals the 2-D reference over one row") {
+    const ir::Tensor x = random_tensor({2, 3, 1, 21}, 90);
+    const ir::Tensor w = random_tensor({6, 1, 1, 3}, 91);
+    const ir::Tensor x1 = floats({2, 3, 21}, values(x));
+    const ir::Tensor w1 = floats({6, 1, 3}, values(w));
+    const ir::Attributes attrs{
+        {"group", int64_t{3}}, {"strides", Ints{2}}, {"pads", Ints{2, 1}}, {"dilations", Ints{2}}};
+    const ir::Tensor got = run1("Conv", {in(x1), constant(w1)}, attrs);
+    const ir::Tensor expected = direct_conv2d(x, w, nullptr, Conv2d{3, {1, 2}, {0, 2, 0, 1}, {1, 2}});
+    CHECK(max_abs_diff(got, floats({2, 6, expected.shape()[3]}, values(expected))) < 1e-5);
+  }
+  SECTION("3-D depthwise (the im2col path) sums each channel's own window") {
+    // Two channels of a 2x2x2 cube, kernel of ones per channel scaled by 1 and 2.
+    const ir::Tensor x = floats({1, 2, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 1, 1, 1, 1, 1, 1});
+    const ir::Tensor w = floats({2, 1, 2, 2, 2}, {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2});
+    CHECK(values(run1("Conv", {in(x), constant(w)}, {{"group", int64_t{2}}})) == Floats{36, 16});
+  }
+}
+
 TEST_CASE("Conv: auto_pad puts the odd padding at the end (SAME_UPPER) or the start (SAME_LOWER)",
           "[exec][kernels][conv]") {
   // 5 wide, kernel 2, stride 2: 3 outputs need 1 padding element.

@@ -1,7 +1,23 @@
-// Copies resolved window geometry into the fixed-size form eval() walks.
+// Copies resolved window geometry into the fixed-size form eval() walks, and clamps the 2-D one.
 #include "exec/kernels/columns.h"
 
+#include <algorithm>
+
 namespace tinyc::exec::kernels {
+
+namespace {
+
+// Positions o in [0, out_count) with offset + o * stride in [0, in_count).
+InsideRange inside_range(int64_t out_count, int64_t in_count, int64_t stride, int64_t offset) {
+  InsideRange r;
+  r.input_offset = offset;
+  r.begin = std::min(out_count, offset >= 0 ? 0 : (-offset + stride - 1) / stride);
+  const int64_t last_input = in_count - 1 - offset;
+  r.end = std::max(r.begin, last_input < 0 ? 0 : std::min(out_count, last_input / stride + 1));
+  return r;
+}
+
+}  // namespace
 
 std::vector<int64_t> spatial_dims(const ir::Shape& shape) {
   return shape.size() > 2 ? std::vector<int64_t>(shape.begin() + 2, shape.end()) : std::vector<int64_t>{};
@@ -28,6 +44,30 @@ ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::Wind
     g.kernel_count *= window.kernel[d];
   }
   return g;
+}
+
+std::optional<PlaneWindow> plane_window(const ColumnGeometry& g) {
+  if (g.rank < 1 || g.rank > 2) return std::nullopt;
+  PlaneWindow p;
+  int64_t dilation_h = 1, pad_h = 0;
+  if (g.rank == 2) {
+    p.in_h = g.targets[0];
+    p.out_h = g.columns[0];
+    p.kernel_h = g.kernel[0];
+    p.stride_h = g.strides[0];
+    dilation_h = g.dilations[0];
+    pad_h = g.pads[0];
+  }
+  const size_t w_axis = static_cast<size_t>(g.rank - 1);
+  p.in_w = g.targets[w_axis];
+  p.out_w = g.columns[w_axis];
+  p.kernel_w = g.kernel[w_axis];
+  p.stride_w = g.strides[w_axis];
+  for (int64_t kh = 0; kh < p.kernel_h; ++kh)
+    p.rows.push_back(inside_range(p.out_h, p.in_h, p.stride_h, kh * dilation_h - pad_h));
+  for (int64_t kw = 0; kw < p.kernel_w; ++kw)
+    p.cols.push_back(inside_range(p.out_w, p.in_w, p.stride_w, kw * g.dilations[w_axis] - g.pads[w_axis]));
+  return p;
 }
 
 }  // namespace tinyc::exec::kernels

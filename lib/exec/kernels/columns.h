@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "exec/kernels/kernel.h"
@@ -30,6 +31,28 @@ struct ColumnGeometry {
 // Fails through ctx when the spatial rank is 0 or above kMaxRank.
 ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::WindowGeometry& window,
                                     const std::vector<int64_t>& columns, const std::vector<int64_t>& targets);
+
+// Column positions [begin, end) along one axis whose target, for one kernel offset, lies inside the
+// target grid; the others meet padding. Target of column position o: input_offset + o * stride.
+struct InsideRange {
+  int64_t begin = 0;
+  int64_t end = 0;
+  int64_t input_offset = 0;  // target of position 0, negative when it lies in the padding
+};
+
+// A 1-D or 2-D geometry (1-D as 2-D with one row) with the inside range of every kernel row and
+// column resolved, so loops over it clamp ranges instead of testing every element for padding.
+// "in" is the target grid and "out" the column grid (Conv's input and output).
+struct PlaneWindow {
+  int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  std::vector<InsideRange> rows;  // per kernel row kh
+  std::vector<InsideRange> cols;  // per kernel column kw
+};
+
+// nullopt when g has more than 2 spatial dims.
+std::optional<PlaneWindow> plane_window(const ColumnGeometry& g);
 
 // Spatial dims of an N x C x spatial... shape.
 std::vector<int64_t> spatial_dims(const ir::Shape& shape);

@@ -1,10 +1,14 @@
-// Conv (N-D, grouped and depthwise, pads/strides/dilations/auto_pad) as im2col + Eigen GEMM.
+// Conv (N-D, grouped, pads/strides/dilations/auto_pad) as im2col + Eigen GEMM; 1-D and 2-D depthwise
+// convs run direct loops instead (depthwise_conv.h).
 // Per image and group: columns[(c, k), j] = x[c, target(j, k)] (0 in padding), then
 // y[m, j] = sum over (c, k) of w[m, (c, k)] * columns[(c, k), j] + bias[m].
 // A 1x1 window with stride 1 and no padding uses the input plane as the columns directly.
 #include <Eigen/Core>
+#include <algorithm>
+#include <optional>
 
 #include "exec/kernels/columns.h"
+#include "exec/kernels/depthwise_conv.h"
 #include "exec/kernels/factories.h"
 
 namespace tinyc::exec::kernels {
@@ -18,9 +22,11 @@ struct ConvParams {
   int64_t group_in = 0;   // input channels per group
   int64_t group_out = 0;  // output channels per group
   bool direct = false;    // columns are the input plane itself
+  std::optional<PlaneWindow> plane;  // set for 1 or 2 spatial dims: im2col over clamped ranges
   bool has_bias = false;
 };
 
+// N-D im2col: one visit per column element, testing each target for padding.
 template <class T>
 void im2col(const ColumnGeometry& g, int64_t channels, const T* x, T* columns) {
   T* row = columns;
@@ -35,6 +41,33 @@ void im2col(const ColumnGeometry& g, int64_t channels, const T* x, T* columns) {
   }
 }
 
+// 1-D / 2-D im2col over clamped ranges: per output row, zeros where the window meets padding and
+// a (strided) copy of one input row in between.
+template <class T>
+void im2col(const PlaneWindow& g, int64_t channels, const T* x, T* columns) {
+  T* row = columns;
+  for (int64_t c = 0; c < channels; ++c) {
+    const T* plane = x + c * g.in_h * g.in_w;
+    for (const InsideRange& rows : g.rows) {
+      for (const InsideRange& cols : g.cols) {
+        std::fill(row, row + rows.begin * g.out_w, T(0));
+        for (int64_t oh = rows.begin; oh < rows.end; ++oh) {
+          T* out = row + oh * g.out_w;
+          const T* in = plane + (rows.input_offset + oh * g.stride_h) * g.in_w;  // the input row
+          std::fill(out, out + cols.begin, T(0));
+          if (g.stride_w == 1 && cols.begin < cols.end)
+            std::copy_n(in + cols.input_offset + cols.begin, cols.end - cols.begin, out + cols.begin);
+          else if (g.stride_w != 1)
+            for (int64_t ow = cols.begin; ow < cols.end; ++ow) out[ow] = in[cols.input_offset + ow * g.stride_w];
+          std::fill(out + cols.end, out + g.out_w, T(0));
+        }
+        std::fill(row + rows.end * g.out_w, row + g.out_h * g.out_w, T(0));
+        row += g.out_h * g.out_w;
+      }
+    }
+  }
+}
+
 // Accumulation: each output is a GEMM dot product of group_in * kernel_count terms in T.
 template <class T>
 void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* columns) {
@@ -45,7 +78,8 @@ void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, 
   for (int64_t n = 0; n < p.batch; ++n) {
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       const T* xg = x + (n * p.groups + grp) * p.group_in * g.target_count;
-      if (!p.direct) im2col(g, p.group_in, xg, columns);
+      if (!p.direct && p.plane) im2col(*p.plane, p.group_in, xg, columns);
+      if (!p.direct && !p.plane) im2col(g, p.group_in, xg, columns);
       Eigen::Map<const Matrix> weights(w + grp * p.group_out * depth, p.group_out, depth);
       Eigen::Map<const Matrix> cols(p.direct ? xg : columns, depth, g.column_count);
       Eigen::Map<Matrix> out(y + (n * p.groups + grp) * p.group_out * g.column_count, p.group_out, g.column_count);
@@ -86,10 +120,12 @@ class ConvKernel final : public Kernel {
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
                           " disagrees with the window geometry " + ir::shape_to_string(expected));
     p_.geometry = make_column_geometry(ctx, window, window.output, in_grid);
+    p_.plane = plane_window(p_.geometry);
+    depthwise_ = plan_depthwise(p_.geometry, p_.batch, x.shape[1], p_.groups, p_.group_in, p_.group_out);
     p_.direct = p_.geometry.kernel_count == 1 && window.output == in_grid;
     for (size_t d = 0; d < in_grid.size(); ++d)
       p_.direct = p_.direct && window.strides[d] == 1 && window.pads_begin[d] == 0;
-    scratch_ = p_.direct ? 0
+    scratch_ = p_.direct || depthwise_ ? 0
                          : static_cast<size_t>(p_.group_in * p_.geometry.kernel_count * p_.geometry.column_count) *
                                ir::dtype_size(dtype_);
   }
@@ -98,15 +134,19 @@ class ConvKernel final : public Kernel {
 
   void eval(const EvalArgs& args) const override {
     dispatch_float(dtype_, [&]<class T>(Type<T>) {
-      conv_reference<T>(p_, static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
-                        p_.has_bias ? static_cast<const T*>(args.inputs[2]) : nullptr,
-                        static_cast<T*>(args.outputs[0]), reinterpret_cast<T*>(args.scratch.data()));
+      const T* x = static_cast<const T*>(args.inputs[0]);
+      const T* w = static_cast<const T*>(args.inputs[1]);
+      const T* bias = p_.has_bias ? static_cast<const T*>(args.inputs[2]) : nullptr;
+      T* y = static_cast<T*>(args.outputs[0]);
+      if (depthwise_) depthwise_conv<T>(*depthwise_, x, w, bias, y);
+      else conv_reference<T>(p_, x, w, bias, y, reinterpret_cast<T*>(args.scratch.data()));
     });
   }
 
  private:
   ir::DType dtype_ = ir::DType::Undefined;
   ConvParams p_;
+  std::optional<DepthwisePlan> depthwise_;  // set when the direct depthwise loops apply
   size_t scratch_ = 0;
 };
 
