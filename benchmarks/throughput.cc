@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     const int threads = std::stoi(argv[3]);
     const int64_t chunk = std::stoll(argv[4]);
     const int repeats = argc > 5 ? std::stoi(argv[5]) : 3;
-    tinyc::exec::FloatExecutor executor(*graph, {threads, chunk});
+    tinyc::exec::Executor executor(*graph, {threads, chunk});
     executor.run({rows});  // warm-up: compiles the stacked programs
     double best = 1e300;
     for (int r = 0; r < repeats; ++r) {

@@ -9,7 +9,8 @@
 //  - fold_pad, merge_transpose_reshape on the simplified graph;
 //  - fuse_activation after the affine folds: a fused clamp sits between a producer and any later
 //    Mul/Add, so those could no longer be absorbed;
-//  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced.
+//  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced;
+//  - quantize_int8 after all of them, so it calibrates and quantizes the final float graph.
 #include "passes/default_pipelines.h"
 
 namespace tinyc::passes {
@@ -17,6 +18,10 @@ namespace tinyc::passes {
 std::string default_folding_pipeline() {
   return "fold_constants,remove_identity,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
          "merge_transpose_reshape,fuse_activation,eliminate_dead";
+}
+
+std::string default_int8_pipeline(std::string_view calib_method) {
+  return default_folding_pipeline() + ",quantize_int8(calib=" + std::string(calib_method) + ")";
 }
 
 }  // namespace tinyc::passes

@@ -109,8 +109,7 @@ class FoldAffine : public Pass {
         continue;
       }
       ir::Node* absorbed = absorb_affine(g, producer, *affine);
-      g.replace_all_uses(n->output(0), absorbed->output(0));
-      g.erase_node(n);
+      absorb_node(g, n, absorbed->output(0));
       result.record_rewrite();
     }
     return result;

@@ -110,9 +110,7 @@ class FoldBatchnorm : public Pass {
       why = producer_refusal(g, *bn, *affine);
       if (why.empty()) {
         ir::Node* producer = absorb_affine(g, bn->input(0)->producer(), *affine);
-        ir::Value* y = producer->output(0);
-        g.replace_all_uses(bn->output(0), y);
-        g.erase_node(bn);
+        absorb_node(g, bn, producer->output(0));
       } else {
         result.decline(bn->name, "kept as Mul + Add: " + why);
         lower_to_mul_add(g, bn, *affine);

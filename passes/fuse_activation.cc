@@ -83,8 +83,7 @@ class FuseActivation : public Pass {
       producer->attrs["fused_activation"] = activation_name(*range);
       producer->attrs["activation_min"] = range->min;
       producer->attrs["activation_max"] = range->max;
-      g.replace_all_uses(act->output(0), y);
-      g.erase_node(act);
+      absorb_node(g, act, y);
       result.record_rewrite();
     }
     return result;

@@ -27,12 +27,17 @@ struct PassResult {
   void absorb(const PassResult& later);
 };
 
+struct PassContext;
+
 // A pass matches patterns quietly and rewrites through Graph's API; it declines on models it
 // cannot handle (recording why) and never asserts on user input.
 class Pass {
  public:
   virtual ~Pass() = default;
   virtual PassResult run(ir::Graph& g) = 0;
+  // What the pass manager calls. Passes that read data beyond the graph (calibration rows,
+  // activation ranges: pass_context.h) override it; the others ignore the context.
+  virtual PassResult run_with_context(ir::Graph& g, PassContext& context) { return run(g); }
 };
 
 }  // namespace tinyc::passes

@@ -9,7 +9,9 @@
 namespace tinyc::passes {
 
 std::vector<PassSummary> run_pipeline(ir::Graph& g, const std::vector<PipelineStep>& steps,
-                                      const PassManagerOptions& options) {
+                                      const PassManagerOptions& options, PassContext* context) {
+  PassContext empty;
+  PassContext& ctx = context ? *context : empty;
   std::vector<PassSummary> summaries;
   for (const PipelineStep& step : steps) {
     const auto start = std::chrono::steady_clock::now();
@@ -17,7 +19,7 @@ std::vector<PassSummary> run_pipeline(ir::Graph& g, const std::vector<PipelineSt
     std::unique_ptr<Pass> pass = step.info->create(step.options);
     const int limit = step.info->repeat_until_fixed_point ? options.max_iterations : 1;
     for (int i = 0; i < limit; ++i) {
-      PassResult r = pass->run(g);
+      PassResult r = pass->run_with_context(g, ctx);
       ++summary.iterations;
       exec::infer_shapes(g);
       ir::verify_or_throw(g, "after pass " + step.info->name);

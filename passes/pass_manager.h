@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "passes/pass_context.h"
 #include "passes/pipeline.h"
 
 namespace tinyc::passes {
@@ -23,9 +24,10 @@ struct PassManagerOptions {
   std::function<void(const std::string& pass, const ir::Graph& g)> after_pass;
 };
 
-// Precondition: g has inferred shapes. Throws InternalError if a pass leaves an invalid graph.
+// Precondition: g has inferred shapes. `context` (optional) is handed to every pass; passes that need
+// calibration data throw InputError without it. Throws InternalError if a pass leaves an invalid graph.
 std::vector<PassSummary> run_pipeline(ir::Graph& g, const std::vector<PipelineStep>& steps,
-                                      const PassManagerOptions& options = {});
+                                      const PassManagerOptions& options = {}, PassContext* context = nullptr);
 
 // "fold_batchnorm: 9 rewrites, 38,400 B saved; declined: conv3: BN output is a graph output"
 std::string describe(const PassSummary& summary);

@@ -50,6 +50,15 @@ void replace_node(ir::Graph& g, ir::Node* old_node, const std::vector<ir::Value*
     if (replacements[i] && !names[i].empty() && !g.find_value(names[i])) g.rename_value(replacements[i], names[i]);
 }
 
+void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor) {
+  ir::Value* gone = absorbed->output(0);
+  const std::string name = gone->name;
+  const bool keeps_interface_name = gone->is_graph_output();
+  g.replace_all_uses(gone, survivor);
+  g.erase_node(absorbed);
+  if (!keeps_interface_name) g.rename_value(survivor, name);
+}
+
 std::vector<double> float_values(const ir::Value* v) {
   const auto values = v->constant().values<float>();
   return {values.begin(), values.end()};

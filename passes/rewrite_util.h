@@ -28,6 +28,11 @@ void set_constant_input(ir::Graph& g, ir::Node* node, size_t index, ir::Tensor d
 // must be fresh values (no graph input or output role).
 void replace_node(ir::Graph& g, ir::Node* old_node, const std::vector<ir::Value*>& replacements);
 
+// Erases `absorbed` (a one-output node whose work `survivor` now does) after pointing its readers
+// at `survivor`, which then takes the absorbed value's name: the name keeps meaning the same
+// tensor, so per-layer comparisons with the unfolded model still line up.
+void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor);
+
 // Values of a float32 constant widened to double (the passes do their arithmetic in double and
 // round once when writing float32).
 std::vector<double> float_values(const ir::Value* v);

@@ -7,6 +7,8 @@ packages=(
   libonnx-dev libprotobuf-dev libeigen3-dev libcli11-dev libspdlog-dev catch2
   libflatbuffers-dev flatbuffers-compiler nlohmann-json3-dev zlib1g-dev
   libonnx-testdata
+  # Arm NN (TfLiteParser + CpuRef): the independent TFLite runtime of the .tflite interop check
+  libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -1,16 +1,20 @@
-// `tinyc compress model.onnx ...`: runs a pass pipeline and writes the compressed model.
+// `tinyc compress model.onnx ...`: runs a pass pipeline (folding, and int8 quantization with --int8),
+// writes the compressed model and, with --eval, the accuracy-delta report (original float model vs
+// compressed model) and CI gates.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.h"
 #include "formats/onnx/export.h"
 #include "model_loading.h"
-#include "passes/default_pipelines.h"
+#include "output_options.h"
 #include "passes/pass_manager.h"
-#include "report/model_stats.h"
+#include "quantize_options.h"
+#include "report_options.h"
 
 namespace tinyc::cli {
 
@@ -18,15 +22,18 @@ namespace {
 
 struct CompressOptions {
   std::string model;
-  std::string output;
-  std::string format = "onnx";
   std::string pipeline;
   std::vector<std::string> dump_after;
   std::vector<std::string> input_shapes;
+  OutputOptions output;
+  QuantizeOptions quantize;
+  ReportOptions report;
 };
 
-std::filesystem::path default_output(const CompressOptions& opt) {
-  return std::filesystem::path(opt.model).stem().string() + ".tinyc.onnx";
+std::optional<int64_t> size_on_disk(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? std::nullopt : std::optional<int64_t>(static_cast<int64_t>(size));
 }
 
 // --dump-after writes the graph after the named pass beside the output: out.after_<pass>.onnx.
@@ -45,38 +52,71 @@ passes::PassManagerOptions dump_options(const CompressOptions& opt, const std::f
   return options;
 }
 
+report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const passes::PassContext& context) {
+  report::QuantizationFacts facts;
+  facts.calibration_method = opt.data_free ? "data_free" : opt.calib_method;
+  if (!context.calibration) return facts;
+  facts.calibration_rows = context.calibration->rows;
+  facts.calibration_seconds = context.calibration->seconds;
+  for (const auto& [name, range] : context.calibration->ranges)
+    ++facts.ranges_by_method[std::string(calib::method_name(range.method))];
+  return facts;
+}
+
 void run_compress(const CompressOptions& opt) {
-  const std::filesystem::path output = opt.output.empty() ? default_output(opt) : std::filesystem::path(opt.output);
-  const auto steps = passes::parse_pipeline(opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
+  // Everything the user gave is checked here, before the pipeline and the evaluation run.
+  const OutputPlan output = plan_output(opt.output, opt.model, opt.quantize.int8);
+  const auto steps = passes::parse_pipeline(opt.pipeline.empty() ? default_pipeline(opt.quantize) : opt.pipeline);
   auto graph = import_onnx_model(opt.model, opt.input_shapes);
   prepare_for_execution(*graph);
-  const report::ModelStats before = report::compute_model_stats(*graph);
-  const size_t nodes_before = graph->node_count();
+  const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
+  passes::PassContext context = prepare_quantization(opt.quantize, *graph);
+  const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
+  report::AccuracyReport report;
+  report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));
 
-  for (const passes::PassSummary& s : passes::run_pipeline(*graph, steps, dump_options(opt, output)))
-    spdlog::debug("{}", passes::describe(s));
+  const auto start = std::chrono::steady_clock::now();
+  for (const passes::PassSummary& s : passes::run_pipeline(*graph, steps, dump_options(opt, output.path), &context)) {
+    report.passes.push_back(passes::describe(s));
+    spdlog::debug("{}", report.passes.back());
+  }
+  report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, context);
+  if (opt.quantize.data_free)
+    report.warnings.push_back(
+        "activation ranges were estimated from BatchNorm statistics (--data-free), not measured on data: expect a "
+        "larger accuracy loss than with --calib");
+  if (eval) {
+    report.evaluation = evaluate(opt.report, *eval, *original, *graph);
+    for (std::string& w : evaluation_warnings(opt.report, *report.evaluation)) report.warnings.push_back(std::move(w));
+  }
 
-  const report::ModelStats after = report::compute_model_stats(*graph);
-  onnx_format::export_model_file(*graph, output);
-  std::cout << "wrote " << output.string() << ": " << nodes_before << " -> " << graph->node_count() << " nodes, "
+  const std::optional<int64_t> blob_bytes = write_output(*graph, opt.output, output);
+  report.compressed = report::model_facts(*graph, output.path.string(), size_on_disk(output.path));
+  report.compressed.blob_bytes = blob_bytes;
+  const report::ModelFacts &before = report.original, &after = report.compressed;
+  std::cout << "wrote " << output.path.string() << ": " << before.nodes << " -> " << after.nodes << " nodes, "
             << before.params << " -> " << after.params << " params, " << before.macs << " -> " << after.macs
-            << " MACs\n";
+            << " MACs, weights " << before.weight_bytes << " -> " << after.weight_bytes << " bytes\n";
+  finish_report(opt.report, report);
 }
 
 }  // namespace
 
 void add_compress_command(CLI::App& app) {
   auto opt = std::make_shared<CompressOptions>();
-  CLI::App* cmd = app.add_subcommand("compress", "Fold and compress a model, then write it");
+  CLI::App* cmd = app.add_subcommand(
+      "compress", "Fold a model, optionally quantize it to int8 (--int8), write it, and report the accuracy delta");
   cmd->add_option("model", opt->model, "ONNX model file")->required();
-  cmd->add_option("-o,--output", opt->output, "Output file (default: <model stem>.tinyc.onnx in the current folder)");
-  cmd->add_option("--format", opt->format, "Output format")->check(CLI::IsMember({"onnx"}))->capture_default_str();
+  add_output_options(*cmd, opt->output);
   cmd->add_option("--passes", opt->pipeline,
                   "Pass pipeline instead of the default, e.g. \"fold_constants,fold_batchnorm\" (see `tinyc passes`)");
   cmd->add_option("--dump-after", opt->dump_after,
                   "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)");
   cmd->add_option("--input-shape", opt->input_shapes,
                   "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+  add_quantize_options(*cmd, opt->quantize);
+  add_report_options(*cmd, opt->report);
   cmd->callback([opt] { run_compress(*opt); });
 }
 

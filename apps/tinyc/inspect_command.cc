@@ -1,4 +1,6 @@
-// `tinyc inspect model.onnx [--json]`: per-layer table, totals, op histogram, unsupported ops.
+// `tinyc inspect model.onnx|model.tflite [--json]`: for ONNX the per-layer table, totals, op histogram
+// and unsupported ops; for .tflite the operator and tensor tables (tflite_inspect.h).
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -6,6 +8,7 @@
 #include "model_loading.h"
 #include "report/model_stats.h"
 #include "report/model_stats_writer.h"
+#include "tflite_inspect.h"
 
 namespace tinyc::cli {
 
@@ -30,6 +33,10 @@ void print(const report::ModelSummary& summary, const report::ModelStats& stats,
 }
 
 void run_inspect(const InspectOptions& opt) {
+  if (std::filesystem::path(opt.model).extension() == ".tflite") {
+    inspect_tflite(opt.model, opt.json);
+    return;
+  }
   auto graph = import_onnx_model(opt.model, opt.input_shapes);
   report::ModelSummary summary{opt.model, {}, {}, exec::list_unsupported_ops(*graph)};
   for (const ir::Value* v : graph->inputs()) summary.inputs.push_back(describe(v));
@@ -48,8 +55,9 @@ void run_inspect(const InspectOptions& opt) {
 
 void add_inspect_command(CLI::App& app) {
   auto opt = std::make_shared<InspectOptions>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Show a model's layers, parameters, MACs and weight sizes");
-  cmd->add_option("model", opt->model, "ONNX model file")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "inspect", "Show a model's layers, parameters, MACs and weight sizes (or a .tflite file's ops and tensors)");
+  cmd->add_option("model", opt->model, "ONNX model file, or a .tflite file")->required();
   cmd->add_flag("--json", opt->json, "Print JSON instead of a table");
   cmd->add_option("--input-shape", opt->input_shapes,
                   "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");

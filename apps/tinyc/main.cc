@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
+#include <string>
 
 #include "commands.h"
 #include "ir/error.h"
@@ -33,6 +35,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  } catch (const tinyc::GateFailed& e) {
+    // One line per failed gate; the outputs and the report are already written.
+    std::istringstream lines(e.what());
+    for (std::string line; std::getline(lines, line);) std::cerr << "tinyc: error: " << line << "\n";
+    return static_cast<int>(ExitCode::GateFailed);
   } catch (const tinyc::InputError& e) {
     std::cerr << "tinyc: error: " << e.what() << "\n";
     return static_cast<int>(ExitCode::BadInput);

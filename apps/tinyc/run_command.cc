@@ -71,7 +71,7 @@ void run_model(const RunOptions& opt) {
       throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +
                        std::to_string(rows));
 
-  exec::FloatExecutor executor(*graph, {0, opt.batch});
+  exec::Executor executor(*graph, {0, opt.batch});
   ProgressLine progress("run", rows);
   const int64_t chunk = std::max<int64_t>(256, opt.batch * 8);
   std::vector<std::vector<ir::Tensor>> parts(graph->outputs().size());

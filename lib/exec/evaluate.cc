@@ -1,4 +1,4 @@
-// Kernel lookup and preparation for one node, and evaluation on tensors.
+// Kernel lookup (float or int8) and preparation for one node, and evaluation on tensors.
 #include "exec/evaluate.h"
 
 #include <cstddef>
@@ -12,6 +12,21 @@ namespace {
 
 // Models without a default-domain opset import get the newest semantics tinyc knows.
 constexpr int64_t kNewestOpset = 21;
+
+// Points each present slot at its value's quantization parameters.
+void attach_quant(const std::vector<ir::Value*>& values, std::vector<kernels::Slot>& slots) {
+  for (size_t i = 0; i < slots.size() && i < values.size(); ++i)
+    if (slots[i].present && values[i] && values[i]->quant) slots[i].quant = &*values[i]->quant;
+}
+
+// A node computes in the quantized domain when one of its int8 values has quantization parameters;
+// int8 tensors without them keep ONNX integer semantics.
+kernels::Domain node_domain(const std::vector<kernels::Slot>& inputs, const std::vector<kernels::Slot>& outputs) {
+  for (const auto* slots : {&inputs, &outputs})
+    for (const kernels::Slot& s : *slots)
+      if (s.present && s.dtype == ir::DType::Int8 && s.quant) return kernels::Domain::Quantized;
+  return kernels::Domain::Float;
+}
 
 }  // namespace
 
@@ -39,12 +54,19 @@ std::vector<kernels::Slot> output_slots(const ir::Node& node) {
 
 std::unique_ptr<kernels::Kernel> prepare_kernel(const ir::Node& node, int64_t opset, std::vector<kernels::Slot> inputs,
                                                 std::vector<kernels::Slot> outputs) {
+  attach_quant(node.inputs(), inputs);
+  attach_quant(node.outputs(), outputs);
+  const kernels::Domain domain = node_domain(inputs, outputs);
   std::unique_ptr<kernels::Kernel> kernel;
-  if (node.domain.empty() || node.domain == "ai.onnx") kernel = kernels::make_kernel(node.op_type);
+  if (node.domain.empty() || node.domain == "ai.onnx") kernel = kernels::make_kernel(node.op_type, domain);
+  const std::string op = (node.domain.empty() ? "" : node.domain + ".") + node.op_type;
+  if (!kernel && domain == kernels::Domain::Quantized)
+    throw InputError("node '" + node.name + "': op " + op +
+                     " has no int8 kernel; keep it float between DequantizeLinear and QuantizeLinear");
   if (!kernel)
-    throw InputError("node '" + node.name + "': op " + (node.domain.empty() ? "" : node.domain + ".") + node.op_type +
-                     " has no float kernel; run `tinyc ops` for the supported list");
-  // The one place a fused activation (docs/ir.md) is applied, for every op and every caller.
+    throw InputError("node '" + node.name + "': op " + op + " has no kernel; run `tinyc ops` for the supported list");
+  // The one place a fused activation (docs/ir.md) is applied, for every op and every caller; int8
+  // kernels apply it themselves, in the output's quantized range.
   kernel = kernels::with_fused_activation(node, std::move(kernel));
   const kernels::PrepareContext ctx{node, opset, std::move(inputs), std::move(outputs)};
   ctx.require_rank_limit();

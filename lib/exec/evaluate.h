@@ -1,5 +1,5 @@
-// Single-node float evaluation: the one implementation of op semantics that constant folding,
-// the executor's folding of shape computations and the executor's run all share.
+// Single-node evaluation, float or int8: the one implementation of op semantics that constant
+// folding, the executor's folding of shape computations and the executor's run all share.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,7 @@ int64_t model_opset(const ir::Graph& g);
 // Evaluates `node` on input tensors (nullptr for an omitted optional input) and returns one tensor
 // per output slot (an empty Tensor for an omitted output). The node's outputs must carry dtype and
 // shape (run exec::infer_shapes first). Throws InputError naming the node for an op without a
-// float kernel, inputs the kernel rejects, or data errors (integer division by zero).
+// kernel, inputs the kernel rejects, or data errors (integer division by zero).
 std::vector<ir::Tensor> evaluate_node(const ir::Node& node, const std::vector<const ir::Tensor*>& inputs,
                                       int64_t opset);
 
@@ -26,7 +26,9 @@ std::vector<ir::Tensor> evaluate_node(const ir::Node& node, const std::vector<co
 // when the kernel reads no element of it (Shape reads only the shape).
 std::vector<ir::Tensor> evaluate_slots(const ir::Node& node, std::vector<kernels::Slot> inputs, int64_t opset);
 
-// The kernel for `node`, prepared for the given slots.
+// The kernel for `node`, prepared for the given slots: the int8 kernel when one of the node's int8
+// values has quantization parameters (docs/ir.md), the float kernel otherwise. Each slot's `quant`
+// is set from the node's values; a fused activation is applied once, by the kernel or after it.
 std::unique_ptr<kernels::Kernel> prepare_kernel(const ir::Node& node, int64_t opset, std::vector<kernels::Slot> inputs,
                                                 std::vector<kernels::Slot> outputs);
 

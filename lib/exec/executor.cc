@@ -1,4 +1,4 @@
-// FloatExecutor: input checks, the choice between stacked and row-by-row batching, and the
+// Executor: input checks, the choice between stacked and row-by-row batching, and the
 // worker threads that run chunks of rows.
 #include "exec/executor.h"
 
@@ -31,9 +31,9 @@ size_t row_bytes(const ir::Value& v) {
 
 }  // namespace
 
-FloatExecutor::~FloatExecutor() = default;
+Executor::~Executor() = default;
 
-FloatExecutor::FloatExecutor(const ir::Graph& graph, ExecutorOptions options)
+Executor::Executor(const ir::Graph& graph, ExecutorOptions options)
     : model_(graph.clone()), options_(options) {
   for (const ir::Value* in : model_->inputs())
     if (!in->shape || in->dtype == ir::DType::Undefined)
@@ -53,7 +53,7 @@ FloatExecutor::FloatExecutor(const ir::Graph& graph, ExecutorOptions options)
   if (stack_rows_) programs_[2] = stacked;
 }
 
-std::shared_ptr<const Program> FloatExecutor::compile(int64_t rows) const {
+std::shared_ptr<const Program> Executor::compile(int64_t rows) const {
   std::unique_ptr<ir::Graph> g = model_->clone();
   if (rows != kModelShapes)
     for (ir::Value* in : g->inputs()) in->shape = with_rows(*in->shape, rows);
@@ -61,7 +61,7 @@ std::shared_ptr<const Program> FloatExecutor::compile(int64_t rows) const {
   return std::make_shared<const Program>(std::move(g));
 }
 
-bool FloatExecutor::rows_independent(const Program& stacked) const {
+bool Executor::rows_independent(const Program& stacked) const {
   if (base_->mixes_axis0()) return false;
   std::unordered_set<std::string> runtime;
   for (const ir::Value* v : base_->runtime_values()) {
@@ -74,7 +74,7 @@ bool FloatExecutor::rows_independent(const Program& stacked) const {
   return true;
 }
 
-std::shared_ptr<const Program> FloatExecutor::program_for(int64_t rows) const {
+std::shared_ptr<const Program> Executor::program_for(int64_t rows) const {
   if (rows == 1) return base_;  // the model's own batch is 1 whenever rows are split
   std::lock_guard<std::mutex> lock(programs_mutex_);
   auto it = programs_.find(rows);
@@ -82,7 +82,7 @@ std::shared_ptr<const Program> FloatExecutor::program_for(int64_t rows) const {
   return it->second;
 }
 
-std::vector<ir::Tensor> FloatExecutor::run(const std::vector<ir::Tensor>& inputs, const Observer& observer) const {
+std::vector<ir::Tensor> Executor::run(const std::vector<ir::Tensor>& inputs, const Observer& observer) const {
   const auto& model_inputs = model_->inputs();
   if (inputs.size() != model_inputs.size())
     throw InputError("the model takes " + std::to_string(model_inputs.size()) + " inputs, got " +
@@ -121,7 +121,7 @@ std::vector<ir::Tensor> FloatExecutor::run(const std::vector<ir::Tensor>& inputs
   return run_rows(inputs, rows, observer);
 }
 
-std::vector<ir::Tensor> FloatExecutor::run_rows(const std::vector<ir::Tensor>& inputs, int64_t rows,
+std::vector<ir::Tensor> Executor::run_rows(const std::vector<ir::Tensor>& inputs, int64_t rows,
                                                 const Observer& observer) const {
   const ir::Graph& g = base_->graph();
   std::vector<ir::Tensor> outputs;

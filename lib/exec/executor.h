@@ -1,5 +1,6 @@
-// FloatExecutor: runs the float graph (the original model) on batches of rows, on every core.
-// It is the reference half of the accuracy report and the source of calibration activations.
+// Executor: runs a graph on batches of rows, on every core: the float model (the reference half of
+// the accuracy report and the source of calibration activations) and its quantized form
+// (docs/ir.md), whose int8 nodes run TFLite Micro's integer arithmetic (the other half).
 #pragma once
 
 #include <cstdint>
@@ -27,12 +28,13 @@ struct ExecutorOptions {
 // when, at batch 2, every value computed at run time has dim 0 equal to 2 where batch 1 gives 1
 // and its other dims unchanged, every graph output is such a value, and no kernel mixes elements
 // across axis 0 (Softmax over axis 0). Stacked rows equal single-row results up to float
-// rounding (a Gemm over many rows sums in a different order than over one).
-class FloatExecutor {
+// rounding (a Gemm over many rows sums in a different order than over one); int8 nodes compute
+// in integers, so there they are equal bit for bit.
+class Executor {
  public:
   // Copies the graph; throws InputError for unsupported ops or shapes that cannot be inferred.
-  explicit FloatExecutor(const ir::Graph& graph, ExecutorOptions options = {});
-  ~FloatExecutor();
+  explicit Executor(const ir::Graph& graph, ExecutorOptions options = {});
+  ~Executor();
 
   // inputs[i] is graph input i: either exactly the model's shape, or the model's shape with
   // dim 0 (which must be 1) replaced by the row count N, the same N for every input. Returns

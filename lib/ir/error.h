@@ -16,6 +16,13 @@ class InputError : public std::runtime_error {
   explicit InputError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
+// A CI gate (--max-accuracy-drop, --min-snr, ...) was not met: exit 3. Outputs and the report are
+// already written; the message holds one line per failed gate.
+class GateFailed : public std::runtime_error {
+ public:
+  explicit GateFailed(const std::string& msg) : std::runtime_error(msg) {}
+};
+
 // A broken invariant inside tinyc itself: exit 4.
 class InternalError : public std::logic_error {
  public:

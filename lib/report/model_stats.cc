@@ -24,6 +24,10 @@ bool is_bias_slot(const std::string& op, size_t slot) {
   return (op == "Conv" || op == "ConvTranspose" || op == "Gemm") && slot == 2;
 }
 
+// Float weights, and integer weights that quantization produced (integer constants without
+// QuantParams are shapes, indices or axes, not learned weights).
+bool is_weight_dtype(const ir::Value& v) { return is_float(v.dtype) || (is_integer(v.dtype) && v.quant); }
+
 const ir::Shape& shape_of(const ir::Value* v, const ir::Node* n) {
   if (!v || !v->shape) throw InternalError("model stats need inferred shapes (node " + n->name + ")");
   return *v->shape;
@@ -69,7 +73,7 @@ ModelStats compute_model_stats(const ir::Graph& g) {
     const std::vector<int> slots = weight_slots(n->op_type);
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const ir::Value* in = n->inputs()[i];
-      if (!in || !in->is_constant() || !is_float(in->dtype) || counted.count(in)) continue;
+      if (!in || !in->is_constant() || !is_weight_dtype(*in) || counted.count(in)) continue;
       const bool weight = std::find_if(slots.begin(), slots.end(), [&](int s) {
                             return s == -1 || static_cast<size_t>(s) == i;
                           }) != slots.end();
@@ -78,6 +82,7 @@ ModelStats compute_model_stats(const ir::Graph& g) {
       const int64_t elems = in->constant().num_elements();
       layer.params += elems;
       stats.weight_bytes_int8 += elems * (is_bias_slot(n->op_type, i) ? 4 : 1);
+      stats.weight_bytes_stored += static_cast<int64_t>(in->constant().byte_size());
     }
     layer.macs = macs_of(n);
     stats.params += layer.params;

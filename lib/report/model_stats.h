@@ -19,7 +19,8 @@ struct LayerStats {
   int64_t macs = 0;    // multiply-accumulates per inference (Conv, ConvTranspose, Gemm, MatMul)
 };
 
-// Totals over a graph. Params count learned weights: float constants in weight slots (Conv and
+// Totals over a graph. Params count learned weights: float constants, and quantized integer
+// constants (int8 weights, int32 biases carrying QuantParams), in weight slots (Conv and
 // ConvTranspose W/B, Gemm B/C, MatMul operands, BatchNormalization scale/bias, PRelu slope,
 // constant operands of Add/Sub/Mul/Div); BatchNormalization running mean/variance are statistics,
 // not parameters. Each constant counts once even when several nodes read it.
@@ -29,6 +30,7 @@ struct ModelStats {
   int64_t macs = 0;
   int64_t weight_bytes_fp32 = 0;  // params x 4
   int64_t weight_bytes_int8 = 0;  // int8 weights, int32 biases (the TFLite int8 scheme)
+  int64_t weight_bytes_stored = 0;  // the weights at the dtype the graph holds them in
   std::map<std::string, int64_t> op_histogram;
 };
 

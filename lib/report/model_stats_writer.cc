@@ -4,20 +4,11 @@
 #include <algorithm>
 #include <sstream>
 
+#include "report/text_format.h"
+
 namespace tinyc::report {
 
 namespace {
-
-// 1234567 -> "1,234,567": big counts are read by people.
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

@@ -9,6 +9,6 @@
 namespace tinyc::test {
 
 // Runs the tinyc executable built with the tests; each of `args` is passed verbatim.
-CommandResult run_tinyc(const std::vector<std::string>& args);
+CommandResult run_tinyc(const std::vector<std::string>& args, const std::filesystem::path& working_dir = {});
 
 }  // namespace tinyc::test

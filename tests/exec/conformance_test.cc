@@ -132,7 +132,7 @@ Outcome run_one(const fs::path& dir) {
       const std::vector<ir::Tensor> expected = read_numbered(set, "output_");
       auto g = onnx_format::import_model_file(dir / "model.onnx").graph;
       bind_inputs(*g, inputs);
-      const exec::FloatExecutor exe(*g);
+      const exec::Executor exe(*g);
       const std::vector<ir::Tensor> got = exe.run(inputs);
       for (size_t i = 0; i < expected.size() && i < got.size(); ++i) {
         const std::string diff = compare(got[i], expected[i]);

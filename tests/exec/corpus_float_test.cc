@@ -69,7 +69,7 @@ TEST_CASE("float executor matches ONNX Runtime on every corpus model", "[exec][c
   for (const auto& [name, model] : m["models"].items()) {
     DYNAMIC_SECTION(name) {
       const auto imported = onnx_format::import_model_file(kCorpus / model["file"].get<std::string>());
-      const exec::FloatExecutor exe(*imported.graph);
+      const exec::Executor exe(*imported.graph);
       CHECK(exe.stacks_rows());
       check_memory_plan(exe.memory_plan());
 

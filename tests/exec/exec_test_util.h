@@ -1,5 +1,5 @@
 // Helpers for float kernel and executor tests: seeded random tensors, one-node graphs run through
-// shape inference and the FloatExecutor, and element comparisons.
+// shape inference and the Executor, and element comparisons.
 #pragma once
 
 #include <algorithm>
@@ -63,14 +63,14 @@ inline std::unique_ptr<ir::Graph> node_graph(const std::string& op, const std::v
   return g;
 }
 
-// Runs one node through shape inference and the FloatExecutor; returns its outputs.
+// Runs one node through shape inference and the Executor; returns its outputs.
 inline std::vector<ir::Tensor> run_node(const std::string& op, const std::vector<Arg>& args,
                                         const ir::Attributes& attrs = {}, int64_t opset = 17, size_t outputs = 1) {
   const auto g = node_graph(op, args, attrs, opset, outputs);
   std::vector<ir::Tensor> feed;
   for (const Arg& a : args)
     if (a.tensor && !a.constant) feed.push_back(*a.tensor);
-  return exec::FloatExecutor(*g).run(feed);
+  return exec::Executor(*g).run(feed);
 }
 
 inline ir::Tensor run1(const std::string& op, const std::vector<Arg>& args, const ir::Attributes& attrs = {},

@@ -1,4 +1,4 @@
-// FloatExecutor: stacked batches equal single rows, the row-by-row fallback, threads and chunks,
+// Executor: stacked batches equal single rows, the row-by-row fallback, threads and chunks,
 // the observer, evaluate_node, and the errors a user can cause.
 #include <catch2/catch.hpp>
 
@@ -52,7 +52,7 @@ ir::Tensor rows_of(const ir::Tensor& t, int64_t first, int64_t count) {
 }
 
 // Runs each row alone and stacks the results.
-ir::Tensor row_by_row(const exec::FloatExecutor& exe, const ir::Tensor& x) {
+ir::Tensor row_by_row(const exec::Executor& exe, const ir::Tensor& x) {
   std::vector<ir::Tensor> rows;
   for (int64_t r = 0; r < x.shape()[0]; ++r) rows.push_back(exe.run({rows_of(x, r, 1)}).at(0));
   ir::Shape shape = rows[0].shape();
@@ -69,7 +69,7 @@ ir::Tensor row_by_row(const exec::FloatExecutor& exe, const ir::Tensor& x) {
 // over 1 row its GEMV, which sum in different orders (Conv runs per image and is identical).
 TEST_CASE("executor: a batch of 3 gives the rows of three single runs", "[exec][executor]") {
   const auto g = small_cnn();
-  const exec::FloatExecutor exe(*g);
+  const exec::Executor exe(*g);
   CHECK(exe.stacks_rows());
   const ir::Tensor x = random_tensor({3, 2, 6, 6}, 42);
   const ir::Tensor batched = exe.run({x}).at(0);
@@ -78,7 +78,7 @@ TEST_CASE("executor: a batch of 3 gives the rows of three single runs", "[exec][
 
   SECTION("on a corpus model") {
     const auto model = onnx_format::import_model_file(std::string(TINYC_CORPUS_DIR) + "/models/fmnist_resnet8.onnx");
-    const exec::FloatExecutor resnet(*model.graph);
+    const exec::Executor resnet(*model.graph);
     const ir::Tensor images = random_tensor({3, 1, 28, 28}, 9, 0, 1);
     CHECK(max_abs_diff(resnet.run({images}).at(0), row_by_row(resnet, images)) < 1e-5);
   }
@@ -87,14 +87,14 @@ TEST_CASE("executor: a batch of 3 gives the rows of three single runs", "[exec][
 TEST_CASE("executor: chunks and threads do not change the result", "[exec][executor]") {
   const auto g = small_cnn();
   const ir::Tensor x = random_tensor({11, 2, 6, 6}, 43);
-  const ir::Tensor reference = exec::FloatExecutor(*g, {1, 64}).run({x}).at(0);
+  const ir::Tensor reference = exec::Executor(*g, {1, 64}).run({x}).at(0);
   for (const exec::ExecutorOptions& o : {exec::ExecutorOptions{2, 2}, exec::ExecutorOptions{2, 3},
                                          exec::ExecutorOptions{3, 1}, exec::ExecutorOptions{0, 32}}) {
     DYNAMIC_SECTION("threads " << o.threads << ", rows per chunk " << o.rows_per_chunk) {
-      CHECK(max_abs_diff(exec::FloatExecutor(*g, o).run({x}).at(0), reference) < 1e-6);
+      CHECK(max_abs_diff(exec::Executor(*g, o).run({x}).at(0), reference) < 1e-6);
     }
   }
-  const ir::Tensor none = exec::FloatExecutor(*g).run({random_tensor({0, 2, 6, 6}, 1)}).at(0);
+  const ir::Tensor none = exec::Executor(*g).run({random_tensor({0, 2, 6, 6}, 1)}).at(0);
   CHECK(none.shape() == ir::Shape{0, 5});
 }
 
@@ -104,7 +104,7 @@ TEST_CASE("executor: graphs that hard-code batch 1 run row by row", "[exec][exec
   ir::Value* x = g.add_input("x", ir::DType::Float32, {1, 2, 3});
   ir::Value* flat = g.add_node("Reshape", {x, g.add_constant("target", ints({1, -1}))}, {"flat"})->output(0);
   g.add_output(g.add_node("Softmax", {flat}, {"y"})->output(0));
-  const exec::FloatExecutor exe(g);
+  const exec::Executor exe(g);
   CHECK_FALSE(exe.stacks_rows());
   const ir::Tensor x3 = random_tensor({3, 2, 3}, 5);
   const ir::Tensor y = exe.run({x3}).at(0);
@@ -119,14 +119,14 @@ TEST_CASE("executor: graphs that hard-code batch 1 run row by row", "[exec][exec
   ir::Node* sm = s.add_node("Softmax", {s.add_input("x", ir::DType::Float32, {1, 4})}, {"y"});
   sm->attrs["axis"] = int64_t{0};
   s.add_output(sm->output(0));
-  const exec::FloatExecutor mixing(s);
+  const exec::Executor mixing(s);
   CHECK_FALSE(mixing.stacks_rows());
   CHECK(values(mixing.run({random_tensor({2, 4}, 6)}).at(0)) == Floats(8, 1.0f));
 }
 
 TEST_CASE("executor: the observer sees every run-time value of every row", "[exec][executor]") {
   const auto g = small_cnn();
-  const exec::FloatExecutor exe(*g, {2, 2});
+  const exec::Executor exe(*g, {2, 2});
   std::map<std::string, int64_t> rows_seen;
   std::set<int64_t> first_rows;
   ir::Tensor last_prob;
@@ -144,7 +144,7 @@ TEST_CASE("executor: the observer sees every run-time value of every row", "[exe
 
 TEST_CASE("evaluate_node runs one node on constants, as constant folding does", "[exec][executor]") {
   const auto g = small_cnn();
-  const exec::FloatExecutor exe(*g);
+  const exec::Executor exe(*g);
   const ir::Node* conv = exe.graph().find_value("conv")->producer();
   const ir::Tensor x = random_tensor({1, 2, 6, 6}, 8);
   const std::vector<ir::Tensor> out = exec::evaluate_node(*conv, {&x, &conv->input(1)->constant()}, 13);
@@ -166,7 +166,7 @@ TEST_CASE("evaluate_node runs one node on constants, as constant folding does", 
 
 TEST_CASE("executor: wrong inputs and unsupported graphs are InputErrors", "[exec][executor]") {
   const auto g = small_cnn();
-  const exec::FloatExecutor exe(*g);
+  const exec::Executor exe(*g);
   CHECK_THROWS_AS(exe.run({}), InputError);
   CHECK_THROWS_AS(exe.run({ir::Tensor(ir::DType::Float64, {1, 2, 6, 6})}), InputError);
   CHECK_THROWS_AS(exe.run({random_tensor({2, 3, 6, 6}, 1)}), InputError);
@@ -174,7 +174,7 @@ TEST_CASE("executor: wrong inputs and unsupported graphs are InputErrors", "[exe
 
   ir::Graph loop;
   loop.add_output(loop.add_node("Loop", {loop.add_input("x", ir::DType::Float32, {1})}, {"y"})->output(0));
-  CHECK_THROWS_AS(exec::FloatExecutor(loop), InputError);
+  CHECK_THROWS_AS(exec::Executor(loop), InputError);
 
   // A data error inside a worker thread reaches the caller.
   ir::Graph gather;
@@ -182,7 +182,7 @@ TEST_CASE("executor: wrong inputs and unsupported graphs are InputErrors", "[exe
   ir::Value* data = gather.add_constant("data", random_tensor({4, 3}, 2));
   ir::Value* index = gather.add_input("i", ir::DType::Int64, {1, 2});
   gather.add_output(gather.add_node("Gather", {data, index}, {"y"})->output(0));
-  const exec::FloatExecutor picker(gather, {2, 1});
+  const exec::Executor picker(gather, {2, 1});
   CHECK(picker.stacks_rows());
   CHECK_NOTHROW(picker.run({ir::Tensor::from_vector<int64_t>({3, 2}, {0, 1, 2, 3, -1, -4})}));
   CHECK_THROWS_AS(picker.run({ir::Tensor::from_vector<int64_t>({3, 2}, {0, 1, 2, 3, 4, 0})}), InputError);

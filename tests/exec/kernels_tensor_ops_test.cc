@@ -184,7 +184,7 @@ TEST_CASE("int64 shape computations run and fold like float ops", "[exec][kernel
   count->producer()->attrs["to"] = int64_t{1};
   g.add_output(flat);
   g.add_output(count);
-  const exec::FloatExecutor exe(g);
+  const exec::Executor exe(g);
   const ir::Tensor input = ramp({1, 3, 4, 2});
   const auto out = exe.run({input});
   CHECK(out[0].shape() == ir::Shape{1, 24});

@@ -68,7 +68,7 @@ TEST_CASE("planner: the executor's plan of a Relu chain reuses memory", "[exec][
   ir::Value* v = g.add_input("x", ir::DType::Float32, {1, 256});
   for (int i = 0; i < 5; ++i) v = g.add_node("Relu", {v}, {"r" + std::to_string(i)})->output(0);
   g.add_output(v);
-  const exec::FloatExecutor exe(g);
+  const exec::Executor exe(g);
   const exec::MemoryPlan& plan = exe.memory_plan();
   CHECK(plan.requests.size() == 5);
   CHECK(plan.arena_bytes == 2 * 1024);

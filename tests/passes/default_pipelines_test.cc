@@ -12,13 +12,23 @@
 using namespace tinyc;
 using namespace tinyc::passes::testing;
 
-TEST_CASE("the default folding pipeline parses and runs every registered pass once") {
+TEST_CASE("the default folding pipeline parses and runs every float-preserving pass once") {
   const auto steps = passes::parse_pipeline(passes::default_folding_pipeline());
   std::set<std::string> names;
   for (const auto& step : steps) CHECK(names.insert(step.info->name).second);
-  CHECK(names.size() == passes::registered_passes().size());
+  // Every pass but the quantization ones, which need calibration data or change the numbers.
+  CHECK(names.size() == passes::registered_passes().size() - 3);
+  for (const char* opt_in : {"equalize_cross_layer", "bias_correction", "quantize_int8"})
+    CHECK(names.count(opt_in) == 0);
   CHECK(steps.front().info->name == "fold_constants");
   CHECK(steps.back().info->name == "eliminate_dead");
+}
+
+TEST_CASE("the default int8 pipeline is the folding pipeline, then quantize_int8") {
+  const auto steps = passes::parse_pipeline(passes::default_int8_pipeline());
+  CHECK(steps.size() == passes::parse_pipeline(passes::default_folding_pipeline()).size() + 1);
+  CHECK(steps.back().info->name == "quantize_int8");
+  CHECK(steps.back().options.get_string("calib", "") == "auto");
 }
 
 TEST_CASE("the default folding pipeline folds MatMul + Add + BN + Mul + Relu into one Gemm") {

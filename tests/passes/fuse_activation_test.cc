@@ -182,8 +182,8 @@ TEST_CASE("ONNX export writes a fused activation back as Relu/Clip that ONNX Run
     CHECK_FALSE(n->has_attr("activation_max"));
   }
   CHECK(ops == std::vector<std::string>{"Conv", "Clip", "Conv", "Relu"});
-  REQUIRE(back.find_value("c") != nullptr);  // the fused Conv's output name, now the Clip's
-  const ir::Node* clip = back.find_value("c")->producer();
+  REQUIRE(back.find_value("r6") != nullptr);  // the fused Conv took the Clip's output name; the Clip has it again
+  const ir::Node* clip = back.find_value("r6")->producer();
   REQUIRE(clip->op_type == "Clip");
   REQUIRE(clip->inputs().size() == 3);
   CHECK(clip->input(1)->constant().values<float>()[0] == 0.0f);

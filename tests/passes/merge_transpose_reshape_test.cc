@@ -76,7 +76,7 @@ TEST_CASE("merge_transpose_reshape keeps the last shape of a Flatten/Reshape cha
       CHECK(*last->output(0)->shape == ir::Shape{1, 6, 4});
       CHECK(output_difference(*before, *g, 3, 1) == 0);
       // Target dim 0 copies the input's, so the executor can stack rows (the original's [1,6,-1] cannot).
-      CHECK(exec::FloatExecutor(*g).stacks_rows());
+      CHECK(exec::Executor(*g).stacks_rows());
       CHECK(output_difference(*before, *g, 4, 5) == 0);
     }
   }

@@ -41,7 +41,7 @@ int count_ops(const ir::Graph& g, const std::string& op_type) {
 std::vector<ir::Tensor> run_float(const ir::Graph& g, const std::vector<ir::Tensor>& inputs) {
   exec::ExecutorOptions options;
   options.threads = 1;
-  return exec::FloatExecutor(g, options).run(inputs);
+  return exec::Executor(g, options).run(inputs);
 }
 
 double relative_difference(const std::vector<ir::Tensor>& reference, const std::vector<ir::Tensor>& other) {

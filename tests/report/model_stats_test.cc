@@ -61,3 +61,37 @@ TEST_CASE("every corpus model has exactly the manifest's params and MACs") {
     for (const auto& [op, count] : facts["ops"].items()) CHECK(s.op_histogram.at(op) == count.get<int64_t>());
   }
 }
+
+TEST_CASE("quantized weights count as params at their stored size; other integer constants do not") {
+  ir::Graph g;
+  g.opset_imports[""] = 13;
+  ir::Value* x = g.add_input("x", ir::DType::Int8, {1, 3, 8, 8});
+  ir::Value* w = g.add_constant("w", ir::Tensor(ir::DType::Int8, {4, 3, 3, 3}));
+  w->quant = ir::QuantParams{{0.1f, 0.2f, 0.3f, 0.4f}, {0, 0, 0, 0}, 0};
+  ir::Value* b = g.add_constant("b", ir::Tensor(ir::DType::Int32, {4}));
+  b->quant = ir::QuantParams{{0.01f, 0.02f, 0.03f, 0.04f}, {0, 0, 0, 0}, 0};
+  ir::Node* conv = g.add_node("Conv", {x, w, b}, {"c"}, "conv");
+  conv->output(0)->dtype = ir::DType::Int8;
+  conv->output(0)->shape = ir::Shape{1, 4, 6, 6};
+  ir::Value* steps = g.add_input("steps", ir::DType::Int64, {2});
+  ir::Value* one = g.add_constant("one", ir::Tensor(ir::DType::Int64, {2}));
+  ir::Node* add = g.add_node("Add", {steps, one}, {"next"}, "count");
+  add->output(0)->dtype = ir::DType::Int64;
+  add->output(0)->shape = ir::Shape{2};
+  g.add_output(conv->output(0));
+  g.add_output(add->output(0));
+
+  const report::ModelStats s = report::compute_model_stats(g);
+  CHECK(s.params == 108 + 4);
+  CHECK(s.weight_bytes_stored == 108 * 1 + 4 * 4);
+  CHECK(s.weight_bytes_int8 == 108 + 4 * 4);
+  CHECK(s.macs == 4 * 6 * 6 * 27);
+}
+
+TEST_CASE("float weights are stored at 4 bytes each") {
+  auto imported = onnx_format::import_model_file(test::corpus_model_path("digits_cnn"));
+  exec::infer_shapes(*imported.graph);
+  const report::ModelStats s = report::compute_model_stats(*imported.graph);
+  CHECK(s.weight_bytes_stored == 4 * 9826);
+  CHECK(s.weight_bytes_stored == s.weight_bytes_fp32);
+}

@@ -75,11 +75,11 @@ fs::path corpus_model_path(const std::string& name) {
   return corpus_dir() / corpus_manifest().at("models").at(name).at("file").get<std::string>();
 }
 
-CommandResult run_command(const std::vector<std::string>& argv) {
+CommandResult run_command(const std::vector<std::string>& argv, const fs::path& working_dir) {
   REQUIRE(!argv.empty());
   const TempDir streams;
   const fs::path out = streams.path() / "stdout", err = streams.path() / "stderr";
-  std::string command;
+  std::string command = working_dir.empty() ? "" : "cd " + shell_quote(working_dir.string()) + " && ";
   for (const std::string& word : argv) command += shell_quote(word) + " ";
   command += "</dev/null >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string());
   const int status = std::system(command.c_str());

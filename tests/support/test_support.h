@@ -47,7 +47,8 @@ struct CommandResult {
 };
 
 // Runs argv[0] (looked up on PATH) with the other words as its arguments, each passed verbatim
-// (no shell expansion), with stdin empty; a missing program exits 127.
-CommandResult run_command(const std::vector<std::string>& argv);
+// (no shell expansion), with stdin empty, in `working_dir` (default: the current folder); a missing
+// program exits 127.
+CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& working_dir = {});
 
 }  // namespace tinyc::test

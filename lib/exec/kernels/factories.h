@@ -42,5 +42,8 @@ std::unique_ptr<Kernel> make_transpose();
 std::unique_ptr<Kernel> make_slice();
 std::unique_ptr<Kernel> make_pad();
 std::unique_ptr<Kernel> make_cast();
+// ONNX's QuantizeLinear / DequantizeLinear with scale and zero-point inputs (QDQ models).
+std::unique_ptr<Kernel> make_quantize_linear();
+std::unique_ptr<Kernel> make_dequantize_linear();
 
 }  // namespace tinyc::exec::kernels

@@ -17,7 +17,8 @@ class FusedActivationKernel final : public Kernel {
     op_->prepare(ctx);
     const Slot& out = ctx.output(0);
     if (!out.present || (out.dtype != ir::DType::Float32 && out.dtype != ir::DType::Float64))
-      ctx.fail("a fused activation (activation_min/max) needs a float output 0");
+      ctx.fail("the fused activation (activation_min/max) cannot be applied: output 0 is " +
+               std::string(ir::dtype_name(out.dtype)) + " and this op's kernel does not clamp it itself");
     constexpr float kInf = std::numeric_limits<float>::infinity();
     min_ = ctx.node.attr_float("activation_min", -kInf);
     max_ = ctx.node.attr_float("activation_max", kInf);
@@ -48,6 +49,7 @@ class FusedActivationKernel final : public Kernel {
 
 std::unique_ptr<Kernel> with_fused_activation(const ir::Node& node, std::unique_ptr<Kernel> kernel) {
   if (!node.has_attr("activation_min") && !node.has_attr("activation_max")) return kernel;
+  if (kernel->applies_fused_activation()) return kernel;
   return std::make_unique<FusedActivationKernel>(std::move(kernel));
 }
 

@@ -8,7 +8,8 @@
 
 namespace tinyc::exec::kernels {
 
-// `kernel` itself when the node carries no fused activation; otherwise a kernel that prepares and
+// `kernel` itself when the node carries no fused activation or the kernel applies it itself (the
+// int8 kernels, which clamp in the output's quantized range); otherwise a kernel that prepares and
 // runs it, then clamps output 0 (min first, then max, as ONNX Clip). The output must be float.
 std::unique_ptr<Kernel> with_fused_activation(const ir::Node& node, std::unique_ptr<Kernel> kernel);
 

@@ -1,4 +1,5 @@
-// The float reference kernel interface: prepare() once per node and shape, eval() per run.
+// The kernel interface of the executor (float kernels and int8 adapters): prepare() once per node
+// and shape, eval() per run.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +14,7 @@
 #include "ir/dtype.h"
 #include "ir/error.h"
 #include "ir/node.h"
+#include "ir/quant_params.h"
 #include "ir/shape.h"
 #include "ir/tensor.h"
 
@@ -29,6 +31,9 @@ struct Slot {
   ir::DType dtype = ir::DType::Undefined;
   ir::Shape shape;
   const ir::Tensor* data = nullptr;  // non-null only for inputs known before run time
+  // The value's quantization parameters (docs/ir.md), nullptr when it has none; prepare_kernel()
+  // fills it from the node's values, which stay alive while the kernel is prepared.
+  const ir::QuantParams* quant = nullptr;
 
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   int64_t count() const { return ir::num_elements(shape); }
@@ -97,6 +102,10 @@ class Kernel {
   // True when an output element depends on elements at other indices of axis 0 although the
   // shapes do not show it (Softmax over axis 0): such a graph cannot stack rows along axis 0.
   virtual bool mixes_axis0() const { return false; }
+  // True when the kernel applies the node's fused activation (activation_min/max) itself: the int8
+  // Conv, Gemm, MatMul, Add, Mul and pools clamp in the output's quantized range, so the generic
+  // float clamp must not run after them.
+  virtual bool applies_fused_activation() const { return false; }
   virtual void eval(const EvalArgs& args) const = 0;
 };
 

@@ -1,0 +1,82 @@
+// Output options of `compress`: choosing the format and file, writing the model.
+#include "output_options.h"
+
+#include <spdlog/spdlog.h>
+
+#include "formats/onnx/export.h"
+#include "formats/tflite/c_array.h"
+#include "formats/tflite/emit.h"
+#include "io/atomic_file.h"
+#include "ir/error.h"
+
+namespace tinyc::cli {
+
+namespace {
+
+std::string default_extension(const std::string& format) {
+  if (format == "tflite") return ".tflite";
+  if (format == "onnx-qdq") return ".qdq.onnx";
+  return ".tinyc.onnx";
+}
+
+void check_folder(const std::filesystem::path& path, const std::string& what) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw InputError(what + " " + path.string() + ": folder '" + dir.string() + "' does not exist");
+}
+
+}  // namespace
+
+void add_output_options(CLI::App& cmd, OutputOptions& opt) {
+  cmd.add_option("-o,--output", opt.output,
+                 "Output file (default: <model stem>.tflite with --int8, else <model stem>.tinyc.onnx, in the "
+                 "current folder)");
+  cmd.add_option("--format", opt.format,
+                 "Output format: tflite (int8 FlatBuffer for TFLite Micro; default with --int8), onnx (float; "
+                 "default otherwise)")
+      ->check(CLI::IsMember({"tflite", "onnx"}));
+  cmd.add_option("--io-type", opt.io_type,
+                 "TFLite: element type of the model's inputs and outputs (float32 adds QUANTIZE/DEQUANTIZE at the edges)")
+      ->check(CLI::IsMember({"int8", "float32"}))
+      ->capture_default_str();
+  cmd.add_flag("--strip-names", opt.strip_names, "TFLite: leave tensor names out (except inputs and outputs)");
+  cmd.add_option("--emit-c", opt.emit_c, "TFLite: also write the model as a C array header (16-byte aligned) here");
+}
+
+OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8) {
+  OutputPlan plan{opt.format.empty() ? (int8 ? "tflite" : "onnx") : opt.format, {}};
+  if (plan.format == "tflite" && !int8)
+    throw InputError("--format tflite writes int8 models: add --int8 (with --calib or --data-free)");
+  if (plan.format == "onnx" && int8)
+    throw InputError("--format onnx writes float models; an --int8 model is written as --format tflite");
+  if (plan.format != "tflite") {
+    const bool tflite_only = opt.io_type != "int8" || opt.strip_names || !opt.emit_c.empty();
+    if (tflite_only) throw InputError("--io-type, --strip-names and --emit-c apply to --format tflite only");
+  }
+  plan.path = opt.output.empty() ? std::filesystem::path(std::filesystem::path(model).stem().string() +
+                                                         default_extension(plan.format))
+                                 : std::filesystem::path(opt.output);
+  check_folder(plan.path, "--output");
+  if (!opt.emit_c.empty()) check_folder(opt.emit_c, "--emit-c");
+  return plan;
+}
+
+std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+  if (plan.format == "onnx") {
+    onnx_format::export_model_file(g, plan.path);
+    return std::nullopt;
+  }
+  tflite_format::EmitOptions emit;
+  emit.io_type = tflite_format::parse_io_type(opt.io_type);
+  emit.strip_names = opt.strip_names;
+  const std::string blob = tflite_format::emit_tflite_bytes(g, emit);
+  io::write_file_atomically(plan.path, blob);
+  if (!opt.emit_c.empty()) {
+    tflite_format::write_c_array_file(opt.emit_c, blob, plan.path.filename().string());
+    spdlog::info("wrote {} ({} bytes as a C array)", opt.emit_c, blob.size());
+  }
+  return static_cast<int64_t>(blob.size());
+}
+
+}  // namespace tinyc::cli

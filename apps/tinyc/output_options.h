@@ -1,0 +1,39 @@
+// Where and how `compress` writes its result: --output, --format, and the TFLite options
+// (--io-type, --strip-names, --emit-c). Kept apart so compress_command.cc only sequences the steps.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "ir/graph.h"
+
+namespace tinyc::cli {
+
+// What the user asked to be written.
+struct OutputOptions {
+  std::string output;  // empty: derived from the model name and the format
+  std::string format;  // onnx, onnx-qdq or tflite; empty: tflite with --int8, else onnx
+  std::string io_type = "int8";
+  bool strip_names = false;
+  std::string emit_c;  // also write the .tflite bytes as a C header here
+};
+
+void add_output_options(CLI::App& cmd, OutputOptions& opt);
+
+// The chosen format and file, checked against --int8 before any pass runs: InputError for a
+// combination that cannot be written (a float model as .tflite, an int8 model as float ONNX, TFLite
+// options with another format, a missing output folder).
+struct OutputPlan {
+  std::string format;
+  std::filesystem::path path;
+};
+OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8);
+
+// Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob size
+// when a .tflite file was written.
+std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
+
+}  // namespace tinyc::cli

@@ -1,0 +1,84 @@
+// Quantization options of `compress`: checking them, reading calibration data, describing the result.
+#include "quantize_options.h"
+
+#include <spdlog/spdlog.h>
+
+#include "calib/data_free.h"
+#include "exec/input_data.h"
+#include "io/dataset.h"
+#include "ir/error.h"
+#include "ir/tensor_rows.h"
+#include "passes/default_pipelines.h"
+
+namespace tinyc::cli {
+
+namespace {
+
+// The options that only mean something together with --int8.
+void require_int8(const QuantizeOptions& opt) {
+  const char* stray = !opt.calib.empty()         ? "--calib"
+                      : opt.data_free            ? "--data-free"
+                      : opt.calib_samples != 0   ? "--calib-samples"
+                      : opt.calib_method != "auto" ? "--calib-method"
+                                                 : nullptr;
+  if (stray) throw InputError(std::string(stray) + " only applies to int8 quantization: add --int8");
+}
+
+ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g) {
+  if (g.inputs().size() != 1)
+    throw InputError("--calib: the model has " + std::to_string(g.inputs().size()) +
+                     " inputs; calibration data can feed only a model with one input");
+  ir::Tensor rows = exec::as_input_rows(*g.inputs()[0], io::read_dataset(opt.calib), opt.calib);
+  const int64_t available = rows.shape()[0];
+  if (available == 0) throw InputError("--calib " + opt.calib + " holds no rows; give at least one calibration row");
+  if (opt.calib_samples > available)
+    spdlog::warn("--calib-samples {}: {} holds only {} rows; using all of them", opt.calib_samples, opt.calib,
+                 available);
+  if (opt.calib_samples > 0 && opt.calib_samples < available) rows = ir::slice_rows(rows, 0, opt.calib_samples);
+  return rows;
+}
+
+}  // namespace
+
+void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
+  cmd.add_flag("--int8", opt.int8,
+               "Quantize to int8 (TFLite int8 scheme): needs --calib, or --data-free for a model with BatchNorm");
+  cmd.add_option("--calib", opt.calib,
+                 "Calibration rows for --int8: one .npy (rows along dim 0) or a folder of .npy files");
+  cmd.add_option("--calib-samples", opt.calib_samples, "Use only the first N calibration rows (default: all)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--calib-method", opt.calib_method,
+                 "How activation ranges are chosen: auto picks per tensor the method with the least measured error")
+      ->check(CLI::IsMember({"auto", "minmax", "percentile", "entropy", "mse"}))
+      ->capture_default_str();
+  cmd.add_flag("--data-free", opt.data_free,
+               "Quantize without calibration data: ranges estimated from BatchNorm statistics (less accurate)");
+}
+
+passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph) {
+  passes::PassContext context;
+  if (!opt.int8) {
+    require_int8(opt);
+    return context;
+  }
+  if (opt.data_free && !opt.calib.empty())
+    throw InputError("--data-free and --calib exclude each other: give calibration data, or none with --data-free");
+  if (opt.data_free) {
+    if (opt.calib_samples != 0 || opt.calib_method != "auto")
+      throw InputError("--calib-samples and --calib-method need --calib; --data-free calibrates nothing");
+    context.activation_ranges = calib::data_free_ranges(float_graph);
+    return context;
+  }
+  if (opt.calib.empty())
+    throw InputError(
+        "--int8 needs calibration data: give --calib FILE.npy (a few hundred typical input rows), or --data-free "
+        "to estimate ranges from BatchNorm statistics");
+  context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph));
+  return context;
+}
+
+std::string default_pipeline(const QuantizeOptions& opt) {
+  return opt.int8 ? passes::default_int8_pipeline(opt.calib_method) : passes::default_folding_pipeline();
+}
+
+}  // namespace tinyc::cli

@@ -1,0 +1,35 @@
+// The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-method, --data-free. Kept
+// apart so compress_command.cc only sequences the steps.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "ir/graph.h"
+#include "passes/pass_context.h"
+
+namespace tinyc::cli {
+
+// What the user asked of the quantization.
+struct QuantizeOptions {
+  bool int8 = false;
+  std::string calib;           // calibration rows: one .npy or a folder of .npy
+  int64_t calib_samples = 0;   // only the first N rows; 0 = all
+  std::string calib_method = "auto";
+  bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
+};
+
+void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
+
+// Checks the option combination and reads what the passes need, before any pass runs: the
+// calibration rows (checked against the model's input, cut to --calib-samples) or, with
+// --data-free, the ranges estimated on `float_graph` (the unfolded model). InputError otherwise,
+// e.g. --int8 with neither --calib nor --data-free.
+passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph);
+
+// The pipeline text: the default folding pipeline, followed by quantize_int8 with the chosen
+// calibration method when --int8 is set.
+std::string default_pipeline(const QuantizeOptions& opt);
+
+}  // namespace tinyc::cli

@@ -1,0 +1,120 @@
+// Report options of `compress`: reading eval data, running the evaluation, writing the report.
+#include "report_options.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "exec/input_data.h"
+#include "io/atomic_file.h"
+#include "io/npy.h"
+#include "progress.h"
+#include "report/report_json.h"
+#include "report/report_markdown.h"
+#include "report/report_summary.h"
+
+namespace tinyc::cli {
+
+namespace {
+
+template <class T>
+void add_limit(CLI::App& cmd, const std::string& name, std::optional<T>& limit, const std::string& help) {
+  cmd.add_option_function<T>(name, [&limit](const T& v) { limit = v; }, help);
+}
+
+// A report path whose folder is missing fails now, before the pipeline and the evaluation run.
+void check_folder(const std::filesystem::path& path, const std::string& option) {
+  if (path.empty()) return;
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw InputError(option + " " + path.string() + ": folder '" + dir.string() + "' does not exist");
+}
+
+}  // namespace
+
+std::filesystem::path ReportOptions::markdown_path() const {
+  if (!report_md.empty()) return report_md;
+  if (report_json.empty()) return {};
+  return std::filesystem::path(report_json).replace_extension(".md");
+}
+
+void add_report_options(CLI::App& cmd, ReportOptions& opt) {
+  cmd.add_option("--eval", opt.eval,
+                 "Evaluate the original float model against the compressed one on these rows (.npy, rows along dim 0)");
+  cmd.add_option("--labels", opt.labels, "Integer class labels for the --eval rows (.npy, one per row)");
+  cmd.add_option("--normal-classes", opt.normal_classes,
+                 "For an autoencoder: the label classes that are normal, e.g. 0,1,2,3,4 (anomaly AUC)")
+      ->delimiter(',');
+  cmd.add_option("--report", opt.report_json, "Write the accuracy report as JSON here (and as Markdown beside it, .md)");
+  cmd.add_option("--report-md", opt.report_md, "Write the Markdown report here instead of beside --report");
+  add_limit(cmd, "--max-accuracy-drop", opt.gates.max_accuracy_drop_points,
+            "Gate: fail (exit 3) if top-1 accuracy drops more than this many percentage points (needs --labels)");
+  add_limit(cmd, "--min-agreement", opt.gates.min_agreement_pct,
+            "Gate: fail (exit 3) if the models predict the same class on less than this % of rows");
+  add_limit(cmd, "--min-snr", opt.gates.min_snr_db, "Gate: fail (exit 3) if the output SNR is below this many dB");
+  add_limit(cmd, "--max-size", opt.gates.max_size_bytes,
+            "Gate: fail (exit 3) if the written output model file is larger than this many bytes");
+}
+
+std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Graph& float_graph) {
+  check_folder(opt.report_json, "--report");
+  check_folder(opt.markdown_path(), opt.report_md.empty() ? "--report" : "--report-md");
+  if (opt.eval.empty()) {
+    if (!opt.labels.empty()) throw InputError("--labels needs --eval data.npy (the rows the labels belong to)");
+    report::check_gates_measurable(opt.gates, std::nullopt);
+    return std::nullopt;
+  }
+  if (float_graph.inputs().size() != 1)
+    throw InputError("--eval takes one .npy, but the model has " + std::to_string(float_graph.inputs().size()) +
+                     " inputs");
+  EvalInputs inputs;
+  inputs.rows = exec::as_input_rows(*float_graph.inputs()[0], io::read_npy(opt.eval), opt.eval);
+  std::optional<ir::Tensor> labels;
+  if (!opt.labels.empty()) labels = io::read_npy(opt.labels);
+  inputs.plan = report::plan_evaluation(float_graph, inputs.rows, labels, opt.labels, opt.normal_classes);
+  report::check_gates_measurable(opt.gates, inputs.plan);
+  return inputs;
+}
+
+report::EvaluationSection evaluate(const ReportOptions& opt, const EvalInputs& inputs, const ir::Graph& original,
+                                   const ir::Graph& compressed) {
+  ProgressLine progress("eval", inputs.plan.rows);
+  report::EvaluationOptions options;
+  options.progress = [&progress](int64_t done, int64_t) { progress.update(done); };
+  return {opt.eval, opt.labels, report::evaluate_models(original, compressed, inputs.rows, inputs.plan, options)};
+}
+
+std::vector<std::string> evaluation_warnings(const ReportOptions& opt, const report::EvaluationSection& section) {
+  std::vector<std::string> warnings;
+  const report::Metrics& m = section.evaluation.metrics;
+  if (m.task == report::OutputTask::Reconstruction && !m.anomaly) {
+    if (opt.labels.empty() || opt.normal_classes.empty())
+      warnings.push_back("the model reconstructs its input: give --labels and --normal-classes to measure anomaly AUC");
+    else
+      warnings.push_back("anomaly AUC not measured: the labels need both normal and anomalous rows");
+  }
+  if (m.task != report::OutputTask::Reconstruction && !opt.normal_classes.empty())
+    warnings.push_back("--normal-classes ignored: the model's output is not a reconstruction of its input");
+  return warnings;
+}
+
+void finish_report(const ReportOptions& opt, report::AccuracyReport& report) {
+  report.gates = report::evaluate_gates(opt.gates, report.evaluation ? &report.evaluation->evaluation : nullptr,
+                                        report.compressed.file_bytes.value_or(0));
+  for (const std::string& w : report.warnings) spdlog::warn("{}", w);
+  std::string written;
+  if (!opt.report_json.empty()) {
+    io::write_file_atomically(opt.report_json, report::report_to_json(report).dump(2) + "\n");
+    written = opt.report_json;
+  }
+  if (const std::filesystem::path md = opt.markdown_path(); !md.empty()) {
+    io::write_file_atomically(md, report::report_to_markdown(report));
+    written += (written.empty() ? "" : ", ") + md.string();
+  }
+  std::cout << report::report_summary(report);
+  if (!written.empty()) std::cout << "report: " << written << "\n";
+  if (!report.gates_passed()) throw GateFailed(report::gate_failures(report.gates));
+}
+
+}  // namespace tinyc::cli

@@ -1,0 +1,54 @@
+// The accuracy-report side of `compress`: --eval, --labels, --normal-classes, --report, --report-md
+// and the CI gates. Kept apart so compress_command.cc only sequences the steps.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "report/accuracy_report.h"
+
+namespace tinyc::cli {
+
+// What the user asked the report to measure and where to write it.
+struct ReportOptions {
+  std::string eval;    // eval rows .npy
+  std::string labels;  // integer labels .npy, one per eval row
+  std::vector<int64_t> normal_classes;
+  std::string report_json;
+  std::string report_md;
+  report::GateLimits gates;
+
+  // The Markdown path: --report-md, else the --report path with extension .md; empty for none.
+  std::filesystem::path markdown_path() const;
+};
+
+void add_report_options(CLI::App& cmd, ReportOptions& opt);
+
+// Eval rows and their plan, read and checked against the float model before any pass runs.
+struct EvalInputs {
+  ir::Tensor rows;
+  report::EvaluationPlan plan;
+};
+
+// Reads --eval/--labels, checks them and every gate's preconditions (InputError before the long
+// work: e.g. --max-accuracy-drop without labels), and checks the report folders exist. Empty
+// without --eval.
+std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Graph& float_graph);
+
+// Runs the evaluation of `compressed` against `original` with a progress line on stderr.
+report::EvaluationSection evaluate(const ReportOptions& opt, const EvalInputs& inputs, const ir::Graph& original,
+                                   const ir::Graph& compressed);
+
+// Notes on what the evaluation could not measure, for the report's warnings.
+std::vector<std::string> evaluation_warnings(const ReportOptions& opt, const report::EvaluationSection& section);
+
+// Evaluates the gates against the written model, writes the report files atomically, prints the
+// summary on stdout, then throws GateFailed (one line per failed gate) if any gate failed.
+void finish_report(const ReportOptions& opt, report::AccuracyReport& report);
+
+}  // namespace tinyc::cli

@@ -1,0 +1,112 @@
+// Renders formats/tflite's TfliteSummary for people (aligned tables) and for tools (JSON).
+#include "tflite_inspect.h"
+
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <vector>
+
+#include "formats/tflite/read.h"
+
+namespace tinyc::cli {
+
+namespace {
+
+using tflite_format::TensorSummary;
+using tflite_format::TfliteSummary;
+
+std::string dims(const std::vector<int32_t>& shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "," : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+std::string quantization(const TensorSummary& t) {
+  if (t.scale.empty()) return "-";
+  std::ostringstream os;
+  if (t.scale.size() == 1) {
+    os << "scale " << t.scale[0] << " zp " << (t.zero_point.empty() ? 0 : t.zero_point[0]);
+  } else {
+    os << t.scale.size() << " scales along dim " << t.quantized_dimension;
+  }
+  return os.str();
+}
+
+std::string tensor_label(const TfliteSummary& s, int32_t index) {
+  if (index < 0) return "-";
+  const std::string& name = s.tensors[static_cast<size_t>(index)].name;
+  return name.empty() ? "#" + std::to_string(index) : name;
+}
+
+std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+
+std::string to_text(const std::string& path, const TfliteSummary& s) {
+  std::ostringstream os;
+  os << "model: " << path << " (" << s.file_bytes << " bytes, " << s.constant_bytes << " bytes of constants in "
+     << s.buffer_count << " buffers, schema v" << s.schema_version << ")\n";
+  if (!s.description.empty()) os << "description: " << s.description << "\n";
+  for (const auto& [name, value] : s.metadata) os << "metadata: " << name << " = " << value << "\n";
+  for (int32_t i : s.inputs) {
+    const TensorSummary& t = s.tensors[static_cast<size_t>(i)];
+    os << "input:  " << tensor_label(s, i) << " " << t.type << " " << dims(t.shape) << " " << quantization(t) << "\n";
+  }
+  for (int32_t i : s.outputs) {
+    const TensorSummary& t = s.tensors[static_cast<size_t>(i)];
+    os << "output: " << tensor_label(s, i) << " " << t.type << " " << dims(t.shape) << " " << quantization(t) << "\n";
+  }
+  os << "\n#    op                  ver  inputs -> outputs\n";
+  for (size_t i = 0; i < s.operators.size(); ++i) {
+    const auto& op = s.operators[i];
+    std::string io;
+    for (size_t k = 0; k < op.inputs.size(); ++k) io += (k ? ", " : "") + tensor_label(s, op.inputs[k]);
+    io += " -> ";
+    for (size_t k = 0; k < op.outputs.size(); ++k) io += (k ? ", " : "") + tensor_label(s, op.outputs[k]);
+    os << pad(std::to_string(i), 5) << pad(op.op, 20) << pad(std::to_string(op.version), 5) << io << "\n";
+  }
+  size_t name_w = 4;
+  for (size_t i = 0; i < s.tensors.size(); ++i) name_w = std::max(name_w, tensor_label(s, static_cast<int32_t>(i)).size());
+  os << "\n#    " << pad("name", name_w + 2) << pad("type", 9) << pad("shape", 16) << pad("bytes", 9) << "quantization\n";
+  for (size_t i = 0; i < s.tensors.size(); ++i) {
+    const TensorSummary& t = s.tensors[i];
+    os << pad(std::to_string(i), 5) << pad(tensor_label(s, static_cast<int32_t>(i)), name_w + 2) << pad(t.type, 9)
+       << pad(dims(t.shape), 16) << pad(std::to_string(t.data_bytes), 9) << quantization(t) << "\n";
+  }
+  return os.str();
+}
+
+nlohmann::json to_json(const std::string& path, const TfliteSummary& s) {
+  nlohmann::json j;
+  j["model"] = path;
+  j["file_bytes"] = s.file_bytes;
+  j["constant_bytes"] = s.constant_bytes;
+  j["buffers"] = s.buffer_count;
+  j["schema_version"] = s.schema_version;
+  j["description"] = s.description;
+  j["metadata"] = nlohmann::json::object();
+  for (const auto& [name, value] : s.metadata) j["metadata"][name] = value;
+  j["inputs"] = s.inputs;
+  j["outputs"] = s.outputs;
+  j["operators"] = nlohmann::json::array();
+  for (const auto& op : s.operators)
+    j["operators"].push_back({{"op", op.op}, {"builtin_code", op.builtin_code}, {"version", op.version},
+                              {"inputs", op.inputs}, {"outputs", op.outputs}});
+  j["tensors"] = nlohmann::json::array();
+  for (const auto& t : s.tensors)
+    j["tensors"].push_back({{"name", t.name}, {"type", t.type}, {"shape", t.shape}, {"scale", t.scale},
+                            {"zero_point", t.zero_point}, {"quantized_dimension", t.quantized_dimension},
+                            {"buffer", t.buffer}, {"bytes", t.data_bytes}});
+  return j;
+}
+
+}  // namespace
+
+void inspect_tflite(const std::string& path, bool json) {
+  const TfliteSummary summary = tflite_format::read_tflite_file(path);
+  if (json)
+    std::cout << to_json(path, summary).dump(2) << "\n";
+  else
+    std::cout << to_text(path, summary);
+}
+
+}  // namespace tinyc::cli

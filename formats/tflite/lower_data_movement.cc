@@ -1,0 +1,160 @@
+// Ops that only move int8 bytes: Reshape / Flatten / Squeeze / Unsqueeze -> RESHAPE, Transpose ->
+// TRANSPOSE, Pad -> PAD, Concat -> CONCATENATION. A reshape of an NHWC activation whose element
+// order differs from NCHW goes through a TRANSPOSE, except a flatten read only by FullyConnected
+// layers, which is stored as Layout::FlatHwc instead.
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include "formats/tflite/activation.h"
+#include "formats/tflite/layout.h"
+#include "formats/tflite/lowering.h"
+#include "ir/error.h"
+
+namespace tinyc::tflite_format {
+
+namespace {
+
+constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
+
+void add_reshape(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output, const ir::Shape& shape) {
+  const int32_t shape_tensor = ctx.int32_constant(node.name + "/shape", shape);
+  fb::ReshapeOptionsT o;
+  o.new_shape.assign(shape.begin(), shape.end());
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::RESHAPE, {input, shape_tensor}, {output}, std::move(options));
+}
+
+void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
+                   const std::vector<int64_t>& perm) {
+  const int32_t perm_tensor = ctx.int32_constant(node.name + "/perm", perm);
+  fb::BuiltinOptionsUnion options;
+  options.Set(fb::TransposeOptionsT{});
+  ctx.add_op(fb::BuiltinOperator::TRANSPOSE, {input, perm_tensor}, {output}, std::move(options));
+}
+
+// Tensor dim k of a value in `layout` holds IR dim result[k].
+std::vector<int64_t> ir_dims_of_tensor(Layout layout, size_t rank) {
+  if (layout == Layout::Nhwc) return {kNhwcFromNchw.begin(), kNhwcFromNchw.end()};
+  std::vector<int64_t> identity(rank);
+  std::iota(identity.begin(), identity.end(), 0);
+  return identity;
+}
+
+std::vector<int64_t> read_pads(const ir::Node& node, LoweringContext& ctx) {
+  if (ctx.opset() < 11) return node.attr_ints("pads", {});
+  return constant_of(node, node.input(1), "pads input").to_int64();
+}
+
+void check_pad_value(const ir::Node& node) {
+  const ir::Value* v = node.input(2);
+  if (!v) return;
+  const ir::Tensor& t = constant_of(node, v, "constant_value");
+  const double value = t.num_elements() == 1 ? t.to_double().front() : 1.0;
+  const bool zero = is_float(t.dtype()) ? value == 0.0
+                                        : value == static_cast<double>(quant_of(node, node.output(0)).zero_point.at(0));
+  if (!zero)
+    throw InputError(describe(node) + ": TFLite's int8 PAD fills with the zero point (0.0), not another value");
+}
+
+}  // namespace
+
+void lower_reshape(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* x = node.input(0);
+  const ir::Value* y = node.output(0);
+  const ir::Shape& xs = shape_of(node, x);
+  const ir::Shape& ys = shape_of(node, y);
+  const ValueTensor source = ctx.input(x);
+  int32_t plain = source.index;  // a tensor whose element order is the IR's
+  if (source.layout == Layout::Nhwc && !layouts_share_order(xs)) {
+    if (ys.size() == 2 && ys[0] == xs[0] && read_only_by_fully_connected(y)) {
+      add_reshape(ctx, node, source.index, ctx.define_flat_hwc(y, {xs[1], xs[2], xs[3]}), ys);
+      return;
+    }
+    plain = ctx.intermediate(node.name + "/nchw_in", x->dtype, xs, x->quant);
+    add_transpose(ctx, node, source.index, plain, {kNchwFromNhwc.begin(), kNchwFromNhwc.end()});
+  }
+  if (ys.size() == 4 && !layouts_share_order(ys)) {
+    const int32_t nchw = ctx.intermediate(node.name + "/nchw_out", y->dtype, ys, y->quant);
+    add_reshape(ctx, node, plain, nchw, ys);
+    add_transpose(ctx, node, nchw, ctx.define(y), {kNhwcFromNchw.begin(), kNhwcFromNchw.end()});
+    return;
+  }
+  add_reshape(ctx, node, plain, ctx.define(y), ys.size() == 4 ? nhwc_shape(ys) : ys);
+}
+
+void lower_transpose(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* x = node.input(0);
+  const ir::Value* y = node.output(0);
+  const size_t rank = shape_of(node, x).size();
+  std::vector<int64_t> perm = node.attr_ints("perm", {});
+  if (perm.empty())
+    for (size_t d = rank; d-- > 0;) perm.push_back(static_cast<int64_t>(d));
+  const ValueTensor source = ctx.input(x);
+  const std::vector<int64_t> in_dims = ir_dims_of_tensor(source.layout, rank);
+  std::vector<int64_t> tensor_of_ir(rank);  // IR dim -> tensor dim of the input
+  for (size_t k = 0; k < rank; ++k) tensor_of_ir[static_cast<size_t>(in_dims[k])] = static_cast<int64_t>(k);
+  const std::vector<int64_t> out_dims = ir_dims_of_tensor(rank == 4 ? Layout::Nhwc : Layout::Plain, rank);
+  std::vector<int64_t> tflite_perm;
+  for (size_t k = 0; k < rank; ++k)
+    tflite_perm.push_back(tensor_of_ir.at(static_cast<size_t>(perm.at(static_cast<size_t>(out_dims[k])))));
+  add_transpose(ctx, node, source.index, ctx.define(y), tflite_perm);
+}
+
+void lower_pad(const ir::Node& node, LoweringContext& ctx) {
+  if (node.attr_string("mode", "constant") != "constant")
+    throw InputError(describe(node) + ": only constant padding has a TFLite int8 form");
+  if (node.input(3)) throw InputError(describe(node) + ": the axes input has no TFLite form");
+  check_pad_value(node);
+  const ir::Value* x = node.input(0);
+  const size_t rank = shape_of(node, x).size();
+  const std::vector<int64_t> pads = read_pads(node, ctx);
+  if (pads.size() != 2 * rank) throw InputError(describe(node) + ": expected " + std::to_string(2 * rank) + " pads");
+  if (std::any_of(pads.begin(), pads.end(), [](int64_t p) { return p < 0; }))
+    throw InputError(describe(node) + ": negative pads (cropping) have no TFLite PAD form");
+  const ValueTensor source = ctx.input(x);
+  std::vector<int32_t> rows;
+  for (int64_t d : ir_dims_of_tensor(source.layout, rank)) {
+    rows.push_back(static_cast<int32_t>(pads[static_cast<size_t>(d)]));
+    rows.push_back(static_cast<int32_t>(pads[rank + static_cast<size_t>(d)]));
+  }
+  const int32_t paddings =
+      ctx.constant(node.name + "/paddings", ir::Tensor::from_vector<int32_t>({static_cast<int64_t>(rank), 2}, rows));
+  fb::BuiltinOptionsUnion options;
+  options.Set(fb::PadOptionsT{});
+  ctx.add_op(fb::BuiltinOperator::PAD, {source.index, paddings}, {ctx.define(node.output(0))}, std::move(options));
+}
+
+void lower_concat(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* y = node.output(0);
+  const auto rank = static_cast<int64_t>(shape_of(node, y).size());
+  int64_t axis = node.attr_int("axis", 0);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const ir::QuantParams& out_q = quant_of(node, y);
+  std::vector<int32_t> inputs;
+  for (const ir::Value* v : node.inputs()) {
+    const ValueTensor operand = ctx.input(v);
+    if (operand.layout == Layout::FlatHwc) throw InternalError("a FlatHwc value reached Concat");
+    if (quant_of(node, v) == out_q) {
+      inputs.push_back(operand.index);
+      continue;
+    }
+    // TFLite's int8 CONCATENATION copies bytes: inputs with other parameters are requantized first.
+    const int32_t requantized =
+        ctx.intermediate(v->name + "/requantized", ir::DType::Int8, ctx.tflite_shape(operand.index), out_q);
+    fb::BuiltinOptionsUnion quantize;
+    quantize.Set(fb::QuantizeOptionsT{});
+    ctx.add_op(fb::BuiltinOperator::QUANTIZE, {operand.index}, {requantized}, std::move(quantize));
+    inputs.push_back(requantized);
+  }
+  fb::ConcatenationOptionsT o;
+  o.axis = static_cast<int32_t>(rank == 4 ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis);
+  o.fused_activation_function = fused_activation(node);
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::CONCATENATION, std::move(inputs), {ctx.define(y)}, std::move(options));
+}
+
+}  // namespace tinyc::tflite_format

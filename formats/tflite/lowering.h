@@ -1,0 +1,128 @@
+// The shared state of NCHW-IR -> NHWC-TFLite lowering, and the per-op lowering functions it drives.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "formats/tflite/emit.h"
+#include "formats/tflite/interface.h"
+#include "formats/tflite/model_builder.h"
+#include "ir/graph.h"
+
+namespace tinyc::tflite_format {
+
+// How an IR value's elements sit in its TFLite tensor.
+enum class Layout {
+  Plain,    // the IR shape and element order
+  Nhwc,     // a rank-4 NCHW value stored as NHWC (every rank-4 activation)
+  FlatHwc,  // an [N, C*H*W] value (a flattened NCHW activation) stored in H, W, C order; only read
+            // by FullyConnected, whose weight columns are re-ordered to match
+};
+
+// The TFLite tensor that holds an IR value.
+struct ValueTensor {
+  int32_t index = -1;
+  Layout layout = Layout::Plain;
+  std::array<int64_t, 3> chw{};  // FlatHwc: the C, H, W the flat dim came from
+};
+
+// Maps IR values to tensors, creates constants on first use and records operators. Names come from
+// the IR (derived tensors get "<node>/<role>"); ModelBuilder strips them when asked.
+class LoweringContext {
+ public:
+  LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder);
+
+  // The tensor of `v`: an already lowered value, or a constant created now (rank-4 data in NHWC).
+  const ValueTensor& input(const ir::Value* v);
+  // The tensor of a node output about to be computed: NHWC when rank 4, plain otherwise.
+  int32_t define(const ir::Value* v);
+  // A node output stored flattened in H, W, C order (see Layout::FlatHwc).
+  int32_t define_flat_hwc(const ir::Value* v, std::array<int64_t, 3> chw);
+  // A node that computes nothing in TFLite: `out` is stored in `in`'s tensor.
+  void alias(const ir::Value* out, const ir::Value* in);
+
+  // A constant that exists only in the .tflite (re-laid-out weights, shape and axis operands).
+  int32_t constant(const std::string& name, const ir::Tensor& data, const std::optional<ir::QuantParams>& quant = {},
+                   int64_t quantized_dimension = 0);
+  // An int32 vector constant (RESHAPE shapes, MEAN axes, TRANSPOSE permutations).
+  int32_t int32_constant(const std::string& name, const std::vector<int64_t>& values);
+  // An activation that exists only in the .tflite (the output of an inserted PAD, TRANSPOSE, QUANTIZE).
+  int32_t intermediate(const std::string& name, ir::DType dtype, const ir::Shape& tflite_shape,
+                       const std::optional<ir::QuantParams>& quant);
+
+  // Appends an operator with `version`, or (0) TFLite's version of the op's int8 form (op_version()).
+  void add_op(fb::BuiltinOperator code, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
+              fb::BuiltinOptionsUnion options = {}, int32_t version = 0);
+
+  // The ONNX opset of the default domain (Softmax changed meaning at 13).
+  int64_t opset() const { return opset_; }
+  // The TFLite shape of a tensor created so far.
+  ir::Shape tflite_shape(int32_t tensor) const;
+
+  // Declares the interface values (all lowered by now) as the subgraph's inputs and outputs.
+  void finish_interface();
+
+ private:
+  std::string tensor_name(const ir::Value* v) const;
+  int32_t add_value_tensor(const ir::Value* v, const ir::Shape& tflite_shape, Layout layout,
+                           std::array<int64_t, 3> chw);
+
+  const Interface& io_;
+  ModelBuilder& builder_;
+  int64_t opset_ = 13;
+  std::unordered_map<const ir::Value*, ValueTensor> tensors_;
+  std::vector<ir::Shape> shapes_;  // TFLite shape of every tensor, by index
+};
+
+// The lowering of one IR op type. Throws InputError naming the node when its attributes have no
+// TFLite form.
+using LowerFn = void (*)(const ir::Node& node, LoweringContext& ctx);
+
+// nullptr when the op type has no lowering.
+LowerFn find_lowering(const std::string& op_type);
+// Every op type with a lowering, sorted (for error messages and docs).
+std::vector<std::string> lowered_op_types();
+
+// TFLite's version of an op's int8 form (tensorflow/lite/tools/versioning/op_version.cc).
+int32_t op_version(fb::BuiltinOperator code);
+
+// True when every reader of `v` is a FullyConnected lowering taking `v` as its input 0, so `v` may be
+// stored as FlatHwc.
+bool read_only_by_fully_connected(const ir::Value* v);
+
+// One function per op family; registered in op_table.cc.
+void lower_conv(const ir::Node& node, LoweringContext& ctx);
+void lower_pool(const ir::Node& node, LoweringContext& ctx);
+void lower_global_average_pool(const ir::Node& node, LoweringContext& ctx);
+void lower_reduce_mean(const ir::Node& node, LoweringContext& ctx);
+void lower_fully_connected(const ir::Node& node, LoweringContext& ctx);
+void lower_add_mul(const ir::Node& node, LoweringContext& ctx);
+void lower_softmax(const ir::Node& node, LoweringContext& ctx);
+void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx);
+void lower_clamp(const ir::Node& node, LoweringContext& ctx);
+void lower_quantize_dequantize(const ir::Node& node, LoweringContext& ctx);
+void lower_reshape(const ir::Node& node, LoweringContext& ctx);
+void lower_transpose(const ir::Node& node, LoweringContext& ctx);
+void lower_pad(const ir::Node& node, LoweringContext& ctx);
+void lower_concat(const ir::Node& node, LoweringContext& ctx);
+
+// Helpers the lowerings share.
+// The value's static shape; InputError naming the node when shape inference has not set it.
+const ir::Shape& shape_of(const ir::Node& node, const ir::Value* v);
+// The value's quantization parameters; InputError naming the node when it has none.
+const ir::QuantParams& quant_of(const ir::Node& node, const ir::Value* v);
+// The value's constant data; InputError naming the node and `role` when it is not a constant.
+const ir::Tensor& constant_of(const ir::Node& node, const ir::Value* v, const std::string& role);
+// The int32 bias operand of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the node's bias as
+// [channels], or zeros at scale s_in * s_w[c] when the node has none (a present bias keeps
+// FULLY_CONNECTED at version 4 and is read by every runtime).
+int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value* bias, const ir::QuantParams& input_q,
+                    const ir::QuantParams& weight_q, int64_t channels);
+// "Conv 'conv1'": how errors name a node.
+std::string describe(const ir::Node& node);
+
+}  // namespace tinyc::tflite_format

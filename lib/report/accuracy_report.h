@@ -1,0 +1,64 @@
+// The accuracy-delta report: everything `compress` tells about a compressed model (sizes, compute,
+// passes, output metrics, per-layer error, gates), held once and rendered by the writers
+// (report_json.h, report_markdown.h, report_summary.h). Pass summaries arrive as text, so this
+// module does not depend on the passes.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "report/evaluate_models.h"
+#include "report/gates.h"
+
+namespace tinyc::report {
+
+// Size and compute facts of one model.
+struct ModelFacts {
+  std::string path;
+  std::optional<int64_t> file_bytes;  // the model file on disk, when known
+  int64_t nodes = 0;
+  int64_t params = 0;        // learned weight elements (report::ModelStats)
+  int64_t weight_bytes = 0;  // those weights as stored: 4 per float32, 1 per int8, 4 per int32
+  int64_t macs = 0;
+  // Activation RAM one inference needs: the arena of tinyc's liveness planner at batch 1 (an
+  // estimate of what an MCU runtime's arena must hold, without its scratch buffers).
+  int64_t peak_ram_bytes = 0;
+  std::optional<int64_t> blob_bytes;  // the .tflite FlatBuffer, when one was written
+};
+
+// Precondition: shapes inferred and every op supported by the executor (its planner sizes the RAM).
+ModelFacts model_facts(const ir::Graph& g, std::string path, std::optional<int64_t> file_bytes);
+
+// How the compressed model was quantized (absent for a float result).
+struct QuantizationFacts {
+  std::string calibration_method;     // what the user asked for: auto, minmax, ..., or data_free
+  int64_t calibration_rows = 0;       // 0 with data-free ranges
+  double calibration_seconds = 0;
+  std::map<std::string, int64_t> ranges_by_method;  // how many activation ranges each method chose
+};
+
+// The evaluation with the files it read.
+struct EvaluationSection {
+  std::string data_path;
+  std::string labels_path;  // empty without labels
+  Evaluation evaluation;
+};
+
+struct AccuracyReport {
+  ModelFacts original;
+  ModelFacts compressed;
+  double compress_seconds = 0;  // the pass pipeline
+  std::optional<QuantizationFacts> quantization;
+  std::vector<std::string> passes;  // one line per pipeline step (passes::describe)
+  std::optional<EvaluationSection> evaluation;
+  std::vector<std::string> warnings;  // caveats the reader must know, one sentence each
+  std::vector<GateResult> gates;
+
+  bool gates_passed() const;
+};
+
+}  // namespace tinyc::report

@@ -1,0 +1,36 @@
+// Dequantization of per-tensor and per-channel integer tensors.
+#include "report/dequantize.h"
+
+#include <string>
+
+#include "ir/error.h"
+
+namespace tinyc::report {
+
+std::vector<float> dequantize(const ir::Tensor& t, const ir::QuantParams& params) {
+  if (!ir::is_integer(t.dtype()))
+    throw InternalError("dequantize: " + std::string(ir::dtype_name(t.dtype())) + " is not an integer type");
+  const size_t channels = params.scale.size();
+  if (channels == 0 || params.zero_point.size() != channels)
+    throw InternalError("dequantize: " + std::to_string(channels) + " scales and " +
+                        std::to_string(params.zero_point.size()) + " zero points");
+  // Elements of one channel run in blocks of `inner` (the dims after the axis); per-tensor is one block.
+  int64_t inner = t.num_elements();
+  if (params.per_channel()) {
+    const ir::Shape& shape = t.shape();
+    if (params.axis < 0 || params.axis >= static_cast<int64_t>(shape.size()) ||
+        shape[params.axis] != static_cast<int64_t>(channels))
+      throw InternalError("dequantize: " + std::to_string(channels) + " channels on axis " +
+                          std::to_string(params.axis) + " of shape " + ir::shape_to_string(shape));
+    inner = ir::num_elements(ir::Shape(shape.begin() + params.axis + 1, shape.end()));
+  }
+  const std::vector<int64_t> q = t.to_int64();
+  std::vector<float> real(q.size());
+  for (size_t i = 0; i < q.size(); ++i) {
+    const size_t c = inner ? (i / inner) % channels : 0;
+    real[i] = params.scale[c] * static_cast<float>(q[i] - params.zero_point[c]);
+  }
+  return real;
+}
+
+}  // namespace tinyc::report

@@ -1,0 +1,95 @@
+// Evaluation driver: checks data and labels, then runs both graphs chunk by chunk with observers.
+#include "report/evaluate_models.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "exec/executor.h"
+#include "ir/error.h"
+#include "ir/tensor_rows.h"
+
+namespace tinyc::report {
+
+namespace {
+
+// Rows per chunk: small enough that the float activations kept for the per-layer table fit the budget.
+int64_t chunk_rows(const EvaluationOptions& options, int64_t bytes_per_row) {
+  int64_t rows = std::max<int64_t>(1, options.max_chunk_rows);
+  if (bytes_per_row > 0) rows = std::min(rows, std::max<int64_t>(1, options.layer_buffer_bytes / bytes_per_row));
+  return rows;
+}
+
+std::vector<int64_t> checked_labels(const ir::Tensor& labels, const std::string& source, int64_t rows) {
+  if (!ir::is_integer(labels.dtype()))
+    throw InputError(source + " holds " + std::string(ir::dtype_name(labels.dtype())) +
+                     " values; labels must be integer class indices");
+  if (labels.num_elements() != rows || labels.shape().empty() || labels.shape()[0] != rows)
+    throw InputError(source + " has shape " + ir::shape_to_string(labels.shape()) + " but the eval data has " +
+                     std::to_string(rows) + " rows; give one label per row");
+  return labels.to_int64();
+}
+
+}  // namespace
+
+EvaluationPlan plan_evaluation(const ir::Graph& reference, const ir::Tensor& rows,
+                               const std::optional<ir::Tensor>& labels, const std::string& labels_source,
+                               std::vector<int64_t> normal_classes) {
+  if (reference.inputs().size() != 1)
+    throw InputError("evaluation takes models with one input; this model has " +
+                     std::to_string(reference.inputs().size()));
+  const ir::Value* input = reference.inputs()[0];
+  const ir::Value* output = reference.outputs().empty() ? nullptr : reference.outputs()[0];
+  if (!input->shape || !output || !output->shape)
+    throw InternalError("plan_evaluation needs a graph with inferred shapes");
+  EvaluationPlan plan;
+  plan.rows = rows.shape().empty() ? 0 : rows.shape()[0];
+  const int64_t output_row = ir::num_elements(*output->shape);
+  plan.task = output_task(ir::num_elements(*input->shape), output_row);
+  if (plan.task == OutputTask::Classification) plan.classes = output_row;
+  if (labels) {
+    plan.labels = checked_labels(*labels, labels_source, plan.rows);
+    for (size_t row = 0; plan.task == OutputTask::Classification && row < plan.labels.size(); ++row)
+      if (plan.labels[row] < 0 || plan.labels[row] >= plan.classes)
+        throw InputError(labels_source + ": label " + std::to_string(plan.labels[row]) + " of row " +
+                         std::to_string(row) + " is not one of the model's " + std::to_string(plan.classes) +
+                         " classes (0.." + std::to_string(plan.classes - 1) + ")");
+  }
+  if (plan.task == OutputTask::Reconstruction) plan.normal_classes = std::move(normal_classes);
+  return plan;
+}
+
+Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compressed, const ir::Tensor& rows,
+                           const EvaluationPlan& plan, const EvaluationOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const exec::Executor reference_run(reference, {options.threads});
+  const exec::Executor compressed_run(compressed, {options.threads});
+  const ir::Graph& ref = reference_run.graph();
+  const ir::Graph& comp = compressed_run.graph();
+  if (ref.outputs().size() != comp.outputs().size())
+    throw InputError("the float model has " + std::to_string(ref.outputs().size()) +
+                     " outputs but the compressed model has " + std::to_string(comp.outputs().size()));
+  std::vector<std::string> names;
+  for (const ir::Value* out : ref.outputs()) names.push_back(out->name);
+
+  LayerErrorCollector layers(ref, comp);
+  MetricsAccumulator metrics(names, plan.task, plan.normal_classes);
+  const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
+  // A model whose batch is not 1 takes its rows in one run of exactly its shape.
+  const bool unit_batch = !ref.inputs()[0]->shape->empty() && (*ref.inputs()[0]->shape)[0] == 1;
+  const int64_t chunk = unit_batch ? chunk_rows(options, layers.bytes_per_row()) : std::max<int64_t>(1, total);
+  for (int64_t begin = 0; begin < total; begin += chunk) {
+    const int64_t end = std::min(total, begin + chunk);
+    const std::vector<ir::Tensor> slice{ir::slice_rows(rows, begin, end)};
+    const std::vector<ir::Tensor> ref_out = reference_run.run(slice, layers.reference_observer(end - begin));
+    const std::vector<ir::Tensor> comp_out = compressed_run.run(slice, layers.compressed_observer());
+    std::vector<int64_t> labels;
+    if (plan.has_labels()) labels.assign(plan.labels.begin() + begin, plan.labels.begin() + end);
+    metrics.add(ref_out, comp_out, slice[0], plan.has_labels() ? &labels : nullptr);
+    if (options.progress) options.progress(end, total);
+  }
+  Evaluation result{metrics.finish(), layers.finish(), 0};
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace tinyc::report

@@ -1,0 +1,142 @@
+// JSON rendering of AccuracyReport, field for field as docs/report.md describes.
+#include "report/report_json.h"
+
+#include <cmath>
+
+#include "ir/version.h"
+#include "report/text_format.h"
+
+namespace tinyc::report {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// JSON has no infinity: non-finite values become "inf", "-inf" or "nan".
+json number(double v) { return std::isfinite(v) ? json(v) : json(fixed(v, 0)); }
+
+template <class T>
+json optional_value(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json optional_number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
+
+json model_json(const ModelFacts& m) {
+  return {{"path", m.path},
+          {"file_bytes", optional_value(m.file_bytes)},
+          {"blob_bytes", optional_value(m.blob_bytes)},
+          {"nodes", m.nodes},
+          {"params", m.params},
+          {"weight_bytes", m.weight_bytes},
+          {"macs", m.macs},
+          {"peak_ram_bytes", m.peak_ram_bytes}};
+}
+
+json quantization_json(const std::optional<QuantizationFacts>& q) {
+  if (!q) return nullptr;
+  return {{"calibration_method", q->calibration_method},
+          {"calibration_rows", q->calibration_rows},
+          {"calibration_seconds", q->calibration_seconds},
+          {"ranges_by_method", q->ranges_by_method}};
+}
+
+json outputs_json(const std::vector<OutputError>& outputs) {
+  json list = json::array();
+  for (const OutputError& o : outputs)
+    list.push_back({{"name", o.name},
+                    {"elements_per_row", o.elements_per_row},
+                    {"snr_db", number(o.snr_db)},
+                    {"cosine", number(o.cosine)},
+                    {"rmse", number(o.rmse)},
+                    {"mae", number(o.mae)},
+                    {"max_abs_error", number(o.max_abs_error)}});
+  return list;
+}
+
+json classification_json(const std::optional<ClassificationMetrics>& c) {
+  if (!c) return nullptr;
+  json confusion = json::array();
+  for (const ClassPair& p : c->confusion)
+    confusion.push_back(
+        {{"float_class", p.float_class}, {"compressed_class", p.compressed_class}, {"count", p.count}});
+  return {{"classes", c->classes},
+          {"agreement_pct", number(c->agreement_pct)},
+          {"disagreements", c->disagreements},
+          {"top1_float_pct", optional_number(c->top1_float_pct)},
+          {"top1_compressed_pct", optional_number(c->top1_compressed_pct)},
+          {"top1_delta_points", optional_number(c->top1_delta_points())},
+          {"confusion", confusion}};
+}
+
+json anomaly_json(const std::optional<AnomalyMetrics>& a) {
+  if (!a) return nullptr;
+  return {{"normal_classes", a->normal_classes},
+          {"normal_rows", a->normal_rows},
+          {"anomaly_rows", a->anomaly_rows},
+          {"auc_float", number(a->auc_float)},
+          {"auc_compressed", number(a->auc_compressed)},
+          {"auc_delta_points", number(100.0 * (a->auc_compressed - a->auc_float))}};
+}
+
+json layers_json(const LayerErrorTable& table) {
+  json list = json::array();
+  for (size_t i = 0; i < table.layers.size(); ++i) {
+    const LayerError& l = table.layers[i];
+    list.push_back({{"name", l.name},
+                    {"node", l.node},
+                    {"op", l.op},
+                    {"uncompared_nodes", l.uncompared_nodes},
+                    {"elements_per_row", l.elements_per_row},
+                    {"snr_db", number(l.snr_db)},
+                    {"added_snr_db", number(l.added_snr_db)},
+                    {"worst", static_cast<int64_t>(i) == table.worst}});
+  }
+  return list;
+}
+
+json evaluation_json(const std::optional<EvaluationSection>& section) {
+  if (!section) return nullptr;
+  const Evaluation& e = section->evaluation;
+  const LayerErrorTable& t = e.layers;
+  return {{"data", section->data_path},
+          {"labels", section->labels_path.empty() ? json(nullptr) : json(section->labels_path)},
+          {"rows", e.metrics.rows},
+          {"seconds", e.seconds},
+          {"task", task_name(e.metrics.task)},
+          {"outputs", outputs_json(e.metrics.outputs)},
+          {"classification", classification_json(e.metrics.classification)},
+          {"anomaly", anomaly_json(e.metrics.anomaly)},
+          {"layers", layers_json(t)},
+          {"worst_layer", t.worst >= 0 ? json(t.layers[t.worst].name) : json(nullptr)},
+          {"layers_skipped", t.skipped}};
+}
+
+json gates_json(const std::vector<GateResult>& gates) {
+  json list = json::array();
+  for (const GateResult& g : gates)
+    list.push_back({{"gate", g.gate},
+                    {"limit", number(g.limit)},
+                    {"measured", number(g.measured)},
+                    {"unit", g.unit},
+                    {"passed", g.passed},
+                    {"message", g.message}});
+  return list;
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
+  return {{"schema_version", kReportSchemaVersion},
+          {"tinyc_version", kVersion},
+          {"passed", report.gates_passed()},
+          {"models", {{"original", model_json(report.original)}, {"compressed", model_json(report.compressed)}}},
+          {"compress_seconds", report.compress_seconds},
+          {"quantization", quantization_json(report.quantization)},
+          {"passes", report.passes},
+          {"evaluation", evaluation_json(report.evaluation)},
+          {"warnings", report.warnings},
+          {"gates", gates_json(report.gates)}};
+}
+
+}  // namespace tinyc::report

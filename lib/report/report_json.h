@@ -1,0 +1,17 @@
+// The accuracy report as JSON, for CI and scripts. The schema (every field, its unit, an example)
+// is documented in docs/report.md; bump kReportSchemaVersion when a field changes meaning.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "report/accuracy_report.h"
+
+namespace tinyc::report {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+// Fields in the documented order. Non-finite numbers (an SNR of identical values) are written as the
+// strings "inf", "-inf", "nan".
+nlohmann::ordered_json report_to_json(const AccuracyReport& report);
+
+}  // namespace tinyc::report

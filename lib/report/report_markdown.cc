@@ -1,0 +1,193 @@
+// Markdown rendering of AccuracyReport, one function per section.
+#include "report/report_markdown.h"
+
+#include <algorithm>
+#include <numeric>
+#include <sstream>
+
+#include "report/text_format.h"
+
+namespace tinyc::report {
+
+namespace {
+
+constexpr size_t kSkippedShown = 10;
+
+std::string code(const std::string& s) { return "`" + s + "`"; }
+
+// The nodes a layer row covers: the producer, after any uncompared nodes before it.
+std::string span(const LayerError& l) {
+  std::string out;
+  const size_t shown = std::min<size_t>(l.uncompared_nodes.size(), 2);
+  for (size_t i = 0; i < shown; ++i) out += code(l.uncompared_nodes[i]) + " → ";
+  if (l.uncompared_nodes.size() > shown) out += "… → ";
+  return out + code(l.node);
+}
+
+std::string bytes(const std::optional<int64_t>& b) { return b ? grouped(*b) + " B" : "unknown"; }
+
+// "-12.5 %" relative change from `before` to `after`; "" when it cannot be computed.
+std::string change(const std::optional<int64_t>& before, const std::optional<int64_t>& after) {
+  if (!before || !after || *before == 0) return "";
+  return signed_fixed(100.0 * static_cast<double>(*after - *before) / static_cast<double>(*before), 1) + " %";
+}
+
+void headline(std::ostringstream& os, const AccuracyReport& r) {
+  os << "# tinyc accuracy report\n\n"
+     << code(r.original.path) << " → " << code(r.compressed.path);
+  if (r.evaluation)
+    os << ", evaluated on " << grouped(r.evaluation->evaluation.metrics.rows) << " rows of "
+       << code(r.evaluation->data_path)
+       << (r.evaluation->labels_path.empty() ? " (no labels)" : " with labels " + code(r.evaluation->labels_path));
+  os << ".\n\n";
+  if (!r.gates.empty()) os << "**Gates: " << (r.gates_passed() ? "passed" : "FAILED") << "**\n\n";
+}
+
+void accuracy(std::ostringstream& os, const Metrics& m) {
+  const auto& c = m.classification;
+  const bool top1 = c && c->top1_float_pct;
+  if (!top1 && !m.anomaly) return;
+  os << "## Accuracy\n\n| measure | float | compressed | change |\n|---|---:|---:|---:|\n";
+  if (top1)
+    os << "| top-1 accuracy | " << fixed(*c->top1_float_pct, 2) << " % | " << fixed(*c->top1_compressed_pct, 2)
+       << " % | " << signed_fixed(*c->top1_delta_points(), 2) << " points |\n";
+  if (m.anomaly)
+    os << "| anomaly AUC (" << grouped(m.anomaly->anomaly_rows) << " anomalous, " << grouped(m.anomaly->normal_rows)
+       << " normal rows) | " << fixed(m.anomaly->auc_float, 4) << " | " << fixed(m.anomaly->auc_compressed, 4)
+       << " | " << signed_fixed(100.0 * (m.anomaly->auc_compressed - m.anomaly->auc_float), 2) << " points |\n";
+  os << "\n";
+}
+
+void output_error(std::ostringstream& os, const Metrics& m) {
+  os << "## Output agreement and error\n\n| measure | value |\n|---|---:|\n";
+  if (m.classification)
+    os << "| top-1 agreement | " << fixed(m.classification->agreement_pct, 2) << " % ("
+       << grouped(m.classification->disagreements) << " of " << grouped(m.rows) << " rows differ) |\n";
+  for (const OutputError& o : m.outputs) {
+    const std::string name = m.outputs.size() > 1 ? " of " + code(o.name) : "";
+    os << "| SNR" << name << " | " << fixed(o.snr_db, 1) << " dB |\n"
+       << "| cosine similarity" << name << " | " << fixed(o.cosine, 6) << " |\n"
+       << "| RMSE" << name << " | " << significant(o.rmse, 3) << " |\n"
+       << "| MAE" << name << " | " << significant(o.mae, 3) << " |\n"
+       << "| max abs error" << name << " | " << significant(o.max_abs_error, 3) << " |\n";
+  }
+  os << "\n";
+}
+
+void gates(std::ostringstream& os, const std::vector<GateResult>& results) {
+  if (results.empty()) return;
+  os << "## Gates\n\n| gate | limit | measured | result |\n|---|---:|---:|---|\n";
+  for (const GateResult& g : results) {
+    const bool bytes_unit = g.unit == "bytes";
+    const auto value = [&](double v) {
+      return bytes_unit ? grouped(static_cast<int64_t>(v)) + " B" : fixed(v, 2) + " " + g.unit;
+    };
+    os << "| " << code(g.gate) << " | " << value(g.limit) << " | " << value(g.measured) << " | "
+       << (g.passed ? "passed" : "**FAILED**") << " |\n";
+  }
+  os << "\n";
+}
+
+void sizes(std::ostringstream& os, const AccuracyReport& r) {
+  const ModelFacts &a = r.original, &b = r.compressed;
+  os << "## Size and compute\n\n| | original | compressed | change |\n|---|---:|---:|---:|\n"
+     << "| model file | " << bytes(a.file_bytes) << " | " << bytes(b.file_bytes) << " | "
+     << change(a.file_bytes, b.file_bytes) << " |\n"
+     << "| weights as stored | " << bytes(a.weight_bytes) << " | " << bytes(b.weight_bytes) << " | "
+     << change(a.weight_bytes, b.weight_bytes) << " |\n"
+     << "| parameters | " << grouped(a.params) << " | " << grouped(b.params) << " | " << change(a.params, b.params)
+     << " |\n"
+     << "| MACs per inference | " << grouped(a.macs) << " | " << grouped(b.macs) << " | " << change(a.macs, b.macs)
+     << " |\n"
+     << "| nodes | " << grouped(a.nodes) << " | " << grouped(b.nodes) << " | " << change(a.nodes, b.nodes) << " |\n"
+     << "| activation RAM (planned arena) | " << bytes(a.peak_ram_bytes) << " | " << bytes(b.peak_ram_bytes) << " | "
+     << change(a.peak_ram_bytes, b.peak_ram_bytes) << " |\n";
+  if (b.blob_bytes) os << "| TFLite blob | | " << bytes(b.blob_bytes) << " | |\n";
+  os << "\n";
+}
+
+void layers(std::ostringstream& os, const LayerErrorTable& t) {
+  os << "## Per-layer error (lowest SNR first)\n\n";
+  if (t.layers.empty()) {
+    os << "No run-time value is shared by name between the two graphs, so no layer was compared.\n\n";
+  } else {
+    os << "SNR compares each value with the float value of the same name; *added* is the SNR of the error the "
+          "layer adds to what its inputs already carry. A row covers its node and the nodes before it whose "
+          "values were not compared (shown with →).\n\n"
+       << "| value | nodes | op | SNR dB | added dB | |\n|---|---|---|---:|---:|---|\n";
+    std::vector<size_t> order(t.layers.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return t.layers[a].snr_db < t.layers[b].snr_db; });
+    for (size_t i : order) {
+      const LayerError& l = t.layers[i];
+      os << "| " << code(l.name) << " | " << span(l) << " | " << l.op << " | " << fixed(l.snr_db, 1) << " | "
+         << fixed(l.added_snr_db, 1) << " | "
+         << (static_cast<int64_t>(i) == t.worst ? "**worst: adds the most error**" : "") << " |\n";
+    }
+    os << "\n";
+    if (t.worst < 0)
+      os << "No layer adds error beyond float rounding (added SNR >= " << fixed(kRoundingSnrDb, 0) << " dB).\n\n";
+  }
+  if (t.skipped.empty()) return;
+  os << grouped(static_cast<int64_t>(t.skipped.size())) << " value(s) named alike in both graphs were not compared:\n\n";
+  for (size_t i = 0; i < std::min(t.skipped.size(), kSkippedShown); ++i) os << "- " << t.skipped[i] << "\n";
+  if (t.skipped.size() > kSkippedShown) os << "- … and " << t.skipped.size() - kSkippedShown << " more\n";
+  os << "\n";
+}
+
+void disagreements(std::ostringstream& os, const std::optional<ClassificationMetrics>& c) {
+  if (!c) return;
+  os << "## Disagreements (float class → compressed class)\n\n";
+  if (c->confusion.empty()) {
+    os << "None: both models predict the same class on every row.\n\n";
+    return;
+  }
+  os << "| float class | compressed class | rows |\n|---:|---:|---:|\n";
+  for (const ClassPair& p : c->confusion)
+    os << "| " << p.float_class << " | " << p.compressed_class << " | " << grouped(p.count) << " |\n";
+  os << "\n";
+}
+
+void passes_and_notes(std::ostringstream& os, const AccuracyReport& r) {
+  os << "## Passes\n\nCompressed in " << duration(r.compress_seconds);
+  if (r.evaluation) os << ", evaluated in " << duration(r.evaluation->evaluation.seconds);
+  os << ".\n\n";
+  if (const auto& q = r.quantization) {
+    os << "Quantized to int8; activation ranges: " << q->calibration_method;
+    if (q->calibration_rows > 0)
+      os << ", calibrated on " << grouped(q->calibration_rows) << " rows in " << duration(q->calibration_seconds);
+    std::string chosen;
+    for (const auto& [method, count] : q->ranges_by_method)
+      chosen += (chosen.empty() ? "" : ", ") + method + " " + grouped(count);
+    os << " (ranges by method: " << chosen << ").\n\n";
+  }
+  for (const std::string& p : r.passes) os << "- " << p << "\n";
+  os << "\n";
+  if (r.warnings.empty()) return;
+  os << "## Warnings\n\n";
+  for (const std::string& w : r.warnings) os << "- " << w << "\n";
+  os << "\n";
+}
+
+}  // namespace
+
+std::string report_to_markdown(const AccuracyReport& report) {
+  std::ostringstream os;
+  headline(os, report);
+  if (report.evaluation) {
+    const Evaluation& e = report.evaluation->evaluation;
+    accuracy(os, e.metrics);
+    output_error(os, e.metrics);
+  }
+  gates(os, report.gates);
+  sizes(os, report);
+  if (report.evaluation) {
+    layers(os, report.evaluation->evaluation.layers);
+    disagreements(os, report.evaluation->evaluation.metrics.classification);
+  }
+  passes_and_notes(os, report);
+  return os.str();
+}
+
+}  // namespace tinyc::report

@@ -1,0 +1,183 @@
+// The int8 op table, one guard clause per condition, cheapest first.
+#include "passes/int8_forms.h"
+
+#include <algorithm>
+
+#include "ir/value.h"
+#include "passes/channel_affine.h"
+#include "passes/rewrite_util.h"
+
+namespace tinyc::passes {
+
+namespace {
+
+using exec::quant::AffineParams;
+
+size_t rank_of(const ir::Value* v) { return v && v->shape ? v->shape->size() : 0; }
+
+// A value computed at run time that is float32 or already int8 (its producer was quantized first).
+bool is_activation(const ir::Value* v) {
+  return v && !v->is_constant() && (v->dtype == ir::DType::Float32 || (v->dtype == ir::DType::Int8 && v->quant));
+}
+
+// Extra outputs (MaxPool's Indices, Dropout's mask) must be absent or unread.
+bool only_output_zero_used(const ir::Node& n) {
+  for (size_t i = 1; i < n.outputs().size(); ++i)
+    if (n.output(i) && (!n.output(i)->uses().empty() || n.output(i)->is_graph_output())) return false;
+  return true;
+}
+
+std::optional<Int8Form> refuse(std::string& why, std::string reason) {
+  why = std::move(reason);
+  return std::nullopt;
+}
+
+Int8Form form(OutputParams output, std::vector<size_t> activations) {
+  Int8Form f;
+  f.output = output;
+  f.activations = std::move(activations);
+  return f;
+}
+
+Int8Form fixed(AffineParams params) {
+  Int8Form f = form(OutputParams::Fixed, {0});
+  f.fixed = params;
+  return f;
+}
+
+std::optional<Int8Form> weighted(const ir::Node& n, int64_t axis, std::string& why) {
+  const ir::Value* bias = n.input(2);
+  if (!is_float32_constant(n.input(1))) return refuse(why, "weights are not float32 constants");
+  if (bias && !is_float32_constant(bias)) return refuse(why, "bias is not a float32 constant");
+  Int8Form f = form(OutputParams::Own, {0});
+  f.weighted = true;
+  f.weight_axis = axis;
+  return f;
+}
+
+std::optional<Int8Form> conv_form(const ir::Node& n, std::string& why) {
+  if (rank_of(n.input(0)) != 4) return refuse(why, "only 2-D convolutions run in int8");
+  const ir::Value* w = n.input(1);
+  const int64_t group = n.attr_int("group", 1);
+  if (n.op_type == "ConvTranspose") {
+    if (group != 1) return refuse(why, "grouped ConvTranspose has no int8 kernel");
+    return weighted(n, 1, why);
+  }
+  const bool depthwise = group == (*n.input(0)->shape)[1] && rank_of(w) == 4 && (*w->shape)[1] == 1;
+  if (group != 1 && !depthwise)
+    return refuse(why, "Conv with group " + std::to_string(group) + " is neither plain nor depthwise");
+  return weighted(n, 0, why);
+}
+
+std::optional<Int8Form> gemm_form(const ir::Node& n, std::string& why) {
+  if (rank_of(n.input(0)) != 2) return refuse(why, "the input is not a matrix");
+  const ir::Value* b = n.input(1);
+  if (rank_of(b) != 2) return refuse(why, "weights are not a matrix");
+  if (n.op_type == "MatMul") return weighted(n, 1, why);
+  if (n.attr_int("transA", 0) != 0) return refuse(why, "transA has no int8 kernel");
+  if (n.attr_float("alpha", 1.0f) != 1.0f || n.attr_float("beta", 1.0f) != 1.0f)
+    return refuse(why, "alpha or beta is not 1");
+  const bool trans_b = n.attr_int("transB", 0) != 0;
+  const ir::Value* c = n.input(2);
+  if (c && c->shape && !is_per_column_bias(*c->shape, (*b->shape)[trans_b ? 0 : 1]))
+    return refuse(why, "the bias varies along rows");
+  return weighted(n, trans_b ? 0 : 1, why);
+}
+
+// Add, Mul and Concat: activations int8, float constants quantized per tensor.
+std::optional<Int8Form> operands_form(const ir::Node& n, OutputParams output, std::string& why) {
+  Int8Form f = form(output, {});
+  for (size_t i = 0; i < n.inputs().size(); ++i) {
+    const ir::Value* v = n.input(i);
+    if (is_activation(v))
+      f.activations.push_back(i);
+    else if (is_float32_constant(v))
+      f.constants.push_back(i);
+    else
+      return refuse(why, "input " + std::to_string(i) + " is not float32");
+  }
+  if (f.activations.empty()) return refuse(why, "every input is a constant");
+  return f;
+}
+
+std::optional<Int8Form> pad_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (n.attr_string("mode", "constant") != "constant") return refuse(why, "only constant padding runs in int8");
+  if (opset < 11) {
+    if (n.attr_float("value", 0.0f) != 0.0f) return refuse(why, "the pad value is not 0");
+  } else if (const ir::Value* value = n.input(2)) {
+    if (!is_float32_constant(value) || value->constant().num_elements() != 1 ||
+        value->constant().values<float>()[0] != 0.0f)
+      return refuse(why, "the pad value is not a constant 0");
+  }
+  return form(OutputParams::SameAsInput, {0});
+}
+
+bool reduces_height_width(const ir::Node& n, int64_t opset) {
+  if (rank_of(n.input(0)) != 4) return false;
+  std::vector<int64_t> axes = n.attr_ints("axes", {});
+  if (opset >= 18 && n.input(1)) {
+    if (!n.input(1)->is_constant()) return false;
+    axes = n.input(1)->constant().to_int64();
+  }
+  for (int64_t& a : axes) a = a < 0 ? a + 4 : a;
+  std::sort(axes.begin(), axes.end());
+  return axes == std::vector<int64_t>{2, 3};
+}
+
+std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::string& why) {
+  const auto rank = static_cast<int64_t>(rank_of(n.input(0)));
+  int64_t axis = n.attr_int("axis", opset >= 13 ? -1 : 1);
+  if (axis < 0) axis += rank;
+  if (axis != rank - 1) return refuse(why, "int8 Softmax runs over the last axis only");
+  return fixed({1.0f / 256.0f, -128});
+}
+
+std::optional<Int8Form> clip_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (opset >= 11)
+    for (size_t i = 1; i < n.inputs().size(); ++i)
+      if (n.input(i) && (!is_float32_constant(n.input(i)) || n.input(i)->constant().num_elements() != 1))
+        return refuse(why, "the bounds are not constant scalars");
+  return form(OutputParams::SameAsInput, {0});
+}
+
+std::optional<Int8Form> form_of_op(const ir::Node& n, int64_t opset, std::string& why) {
+  const std::string& op = n.op_type;
+  if (op == "Conv" || op == "ConvTranspose") return conv_form(n, why);
+  if (op == "Gemm" || op == "MatMul") return gemm_form(n, why);
+  if (op == "Add" || op == "Mul") return operands_form(n, OutputParams::Own, why);
+  if (op == "Concat") return operands_form(n, OutputParams::InputUnion, why);
+  if (op == "MaxPool" || op == "AveragePool" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
+      op == "Unsqueeze" || op == "Transpose" || op == "Relu")
+    return form(OutputParams::SameAsInput, {0});
+  if (op == "Pad") return pad_form(n, opset, why);
+  if (op == "Clip") return clip_form(n, opset, why);
+  if (op == "GlobalAveragePool") return form(OutputParams::Own, {0});
+  if (op == "ReduceMean") {
+    if (!reduces_height_width(n, opset)) return refuse(why, "int8 ReduceMean runs over H and W only");
+    return form(OutputParams::Own, {0});
+  }
+  if (op == "Softmax") return softmax_form(n, opset, why);
+  if (op == "Sigmoid") return fixed({1.0f / 256.0f, -128});
+  if (op == "Tanh") return fixed({1.0f / 128.0f, 0});
+  return refuse(why, "no int8 kernel for " + op);
+}
+
+bool takes_fused_activation(const std::string& op) {
+  return op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul" || op == "Add" || op == "Mul";
+}
+
+}  // namespace
+
+std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (!n.domain.empty()) return refuse(why, "no int8 kernel for domain " + n.domain);
+  const ir::Value* out = n.output(0);
+  if (!out || out->dtype != ir::DType::Float32 || !out->shape) return refuse(why, "the output is not float32");
+  if (!is_activation(n.input(0)) && n.op_type != "Add" && n.op_type != "Mul" && n.op_type != "Concat")
+    return refuse(why, "input 0 is not a float32 or int8 activation");
+  if (!only_output_zero_used(n)) return refuse(why, "a second output is used");
+  if ((n.has_attr("activation_min") || n.has_attr("activation_max")) && !takes_fused_activation(n.op_type))
+    return refuse(why, "a fused activation on " + n.op_type + " has no int8 kernel");
+  return form_of_op(n, opset, why);
+}
+
+}  // namespace tinyc::passes

@@ -1,0 +1,32 @@
+// What passes may read beyond the graph and options: calibration rows and precomputed activation
+// ranges. The caller fills one PassContext and hands it to run_pipeline, which passes it to every
+// step; quantize_int8 also leaves in it what calibration found, for logs and the report.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "calib/calibrate.h"
+#include "calib/range.h"
+#include "ir/tensor.h"
+
+namespace tinyc::passes {
+
+// Data for the passes that need more than the graph (quantize_int8, bias_correction).
+struct PassContext {
+  // Calibration rows: calibration_inputs[i] feeds graph input i, dim 0 = rows (already cut to
+  // --calib-samples). quantize_int8 calibrates the graph it is given on them; bias_correction
+  // measures layer inputs on them.
+  std::vector<ir::Tensor> calibration_inputs;
+  // Ranges computed elsewhere, e.g. calib::data_free_ranges (--data-free); when set, quantize_int8
+  // uses them instead of calibrating.
+  std::optional<calib::RangeMap> activation_ranges;
+  // Threads and row chunking of the executor runs the passes make.
+  exec::ExecutorOptions executor;
+
+  // Filled by quantize_int8: the ranges it used, with the method that chose each, the rows and the
+  // calibration time (0 rows when the ranges came from activation_ranges).
+  std::optional<calib::Calibration> calibration;
+};
+
+}  // namespace tinyc::passes

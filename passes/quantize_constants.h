@@ -1,0 +1,32 @@
+// The constants of the quantized graph, each with its QuantParams: weights (int8, symmetric, per
+// output channel), biases (int32 at input_scale * weight_scale) and float operands of Add, Mul and
+// Concat (int8, asymmetric, per tensor). The arithmetic is exec/quant/quant_math.h's.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/quant_params.h"
+#include "ir/tensor.h"
+
+namespace tinyc::passes {
+
+// Quantized data and the parameters that read it back.
+struct QuantizedConstant {
+  ir::Tensor data;
+  ir::QuantParams quant;
+};
+
+// Float32 weights whose output channels run along `axis`: scale[c] = max|w_c| / 127 and values in
+// [-127, 127], one scale per channel (per_channel) or one for the whole tensor; zero points 0.
+QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel);
+
+// A float32 bias of `channels` values (any shape holding one per channel, or a single value for
+// all) as int32 [channels] at scale input_scale * weight_scales[c], axis 0.
+QuantizedConstant quantize_bias(const ir::Tensor& bias, int64_t channels, float input_scale,
+                                const std::vector<float>& weight_scales);
+
+// A float32 constant as int8 with the asymmetric parameters of its own [min, max].
+QuantizedConstant quantize_per_tensor(const ir::Tensor& c);
+
+}  // namespace tinyc::passes

@@ -1,0 +1,281 @@
+// quantize_int8: turns a folded float graph into the int8 graph of docs/ir.md ("The quantized graph").
+//
+// Before: input -> Conv(W, b){Relu} -> y -> Softmax -> output            (all float32)
+// After:  input -> QuantizeLinear -> input_quantized -> Conv(W:int8, b:int32){Relu} -> y (int8)
+//               -> Softmax -> output_quantized (int8, 1/256, -128) -> DequantizeLinear -> output
+// Activations are int8 with per-tensor parameters from their calibrated range
+// (exec::quant::choose_asymmetric_params, so 0 is exact); weights int8 symmetric per output
+// channel; biases int32 at input_scale * weight_scale[c]; Softmax/Sigmoid/Tanh outputs at TFLite's
+// fixed parameters; pooling and data movement share their input's parameters; Concat takes the
+// union of its inputs' ranges. Ops without an int8 form stay float between a DequantizeLinear and
+// a QuantizeLinear. Int8 values keep the float value's name; the float twin of an int8 value is
+// "<name>_dequantized", the int8 twin of a float value "<name>_quantized" (graph inputs and outputs
+// keep their names and stay float).
+// Ranges: the context's activation_ranges when set (--data-free), else calibration of this graph
+// on the context's calibration rows with the `calib` method.
+// Preconditions: shapes inferred; BatchNorm folded and activations fused (default folding pipeline)
+// for the best result. Gemm with transB = 0 and a constant B is first rewritten to transB = 1 (B
+// transposed) and alpha/beta are folded into B and C, which changes nothing it computes.
+#include <unordered_map>
+
+#include "calib/calibrate.h"
+#include "exec/evaluate.h"
+#include "passes/int8_forms.h"
+#include "passes/pass_context.h"
+#include "passes/quantize_constants.h"
+#include "passes/registry.h"
+#include "passes/rewrite_util.h"
+
+namespace tinyc::passes {
+
+namespace {
+
+namespace q = exec::quant;
+
+ir::QuantParams per_tensor(q::AffineParams p) { return {{p.scale}, {p.zero_point}, 0}; }
+
+bool is_int8_activation(const ir::Value* v) {
+  return v && !v->is_constant() && v->dtype == ir::DType::Int8 && v->quant;
+}
+
+int64_t constant_bytes(const ir::Graph& g) {
+  int64_t total = 0;
+  for (const ir::Value* c : g.constants()) total += static_cast<int64_t>(c->constant().byte_size());
+  return total;
+}
+
+// Gemm(A, B, C){alpha, beta, transB = 0} -> Gemm(A, alpha * B', beta * C){transB = 1} for constant B.
+void normalize_gemm(ir::Graph& g, ir::Node* n) {
+  const ir::Value* b = n->input(1);
+  if (n->attr_int("transA", 0) != 0 || !is_float32_constant(b) || b->constant().shape().size() != 2) return;
+  const ir::Value* c = n->input(2);
+  if (c && !is_float32_constant(c)) return;
+  const double alpha = n->attr_float("alpha", 1.0f), beta = n->attr_float("beta", 1.0f);
+  const bool trans_b = n->attr_int("transB", 0) != 0;
+  if (trans_b && alpha == 1 && beta == 1) return;
+  const ir::Shape& s = b->constant().shape();
+  const std::vector<double> w = float_values(b);
+  const int64_t rows = trans_b ? s[0] : s[1], cols = trans_b ? s[1] : s[0];
+  std::vector<double> wt(w.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t k = 0; k < cols; ++k) wt[r * cols + k] = alpha * (trans_b ? w[r * cols + k] : w[k * rows + r]);
+  set_constant_input(g, n, 1, float_tensor({rows, cols}, wt), n->name + "_weight");
+  if (c && beta != 1) {
+    std::vector<double> bias = float_values(c);
+    for (double& v : bias) v *= beta;
+    set_constant_input(g, n, 2, float_tensor(c->constant().shape(), bias), n->name + "_bias");
+  }
+  n->attrs["transB"] = int64_t{1};
+  n->attrs.erase("alpha");
+  n->attrs.erase("beta");
+}
+
+// Rewrites the graph node by node in topological order; every int8 node's inputs are int8 when it
+// is visited, every float node's inputs float.
+class Quantizer {
+ public:
+  Quantizer(ir::Graph& g, const calib::RangeMap& ranges, bool per_channel, PassResult& result)
+      : g_(g), ranges_(ranges), per_channel_(per_channel), opset_(exec::model_opset(g)), result_(result) {}
+
+  void run() {
+    for (ir::Node* n : g_.topological_order()) {
+      std::string why;
+      const std::optional<Int8Form> f = int8_form(*n, opset_, why);
+      if (f && (why = refusal(*n, *f)).empty()) {
+        quantize_node(n, *f);
+        result_.record_rewrite();
+        continue;
+      }
+      if (n->output(0) && n->output(0)->dtype == ir::DType::Float32) result_.decline(n->name, "stays float: " + why);
+      for (size_t i = 0; i < n->inputs().size(); ++i)
+        if (is_int8_activation(n->input(i))) g_.set_node_input(n, i, as_float(n->input(i)));
+    }
+    for (ir::Value* out : std::vector<ir::Value*>(g_.outputs()))
+      if (is_int8_activation(out)) dequantize_graph_output(out);
+  }
+
+ private:
+  std::optional<q::AffineParams> range_params(const ir::Value* v) const {
+    const auto it = ranges_.find(v->name);
+    if (it == ranges_.end()) return std::nullopt;
+    return q::choose_asymmetric_params(it->second.min, it->second.max);
+  }
+
+  // Why the node cannot run in int8 with the ranges at hand; empty when it can.
+  std::string refusal(const ir::Node& n, const Int8Form& f) const {
+    for (size_t i : f.activations)
+      if (!is_int8_activation(n.input(i)) && !range_params(n.input(i)))
+        return "no calibration range for its input '" + n.input(i)->name + "'";
+    if (f.output == OutputParams::Own && !range_params(n.output(0)))
+      return "no calibration range for its output '" + n.output(0)->name + "'";
+    return "";
+  }
+
+  // The int8 version of an activation: itself, or its QuantizeLinear output.
+  ir::Value* as_int8(ir::Value* v) {
+    if (is_int8_activation(v)) return v;
+    ir::Value*& twin = int8_twins_[v];
+    if (!twin) {
+      ir::Node* qn = g_.add_node("QuantizeLinear", {v}, {g_.unique_value_name(v->name + "_quantized")},
+                                 g_.unique_node_name(v->name + "_quantize"));
+      twin = qn->output(0);
+      twin->dtype = ir::DType::Int8;
+      twin->shape = v->shape;
+      twin->quant = per_tensor(*range_params(v));
+    }
+    return twin;
+  }
+
+  // The float version of an int8 activation: its DequantizeLinear output.
+  ir::Value* as_float(ir::Value* v) {
+    ir::Value*& twin = float_twins_[v];
+    if (!twin) {
+      ir::Node* dq = g_.add_node("DequantizeLinear", {v}, {g_.unique_value_name(v->name + "_dequantized")},
+                                 g_.unique_node_name(v->name + "_dequantize"));
+      twin = dq->output(0);
+      twin->dtype = ir::DType::Float32;
+      twin->shape = v->shape;
+    }
+    return twin;
+  }
+
+  // Points input `index` at quantized data (in place when n is the constant's only reader).
+  void replace_constant(ir::Node* n, size_t index, QuantizedConstant c, const std::string& hint) {
+    set_constant_input(g_, n, index, std::move(c.data), hint);
+    n->input(index)->quant = std::move(c.quant);
+  }
+
+  void quantize_node(ir::Node* n, const Int8Form& f) {
+    for (size_t i : f.activations) g_.set_node_input(n, i, as_int8(n->input(i)));
+    for (size_t i : f.constants)
+      replace_constant(n, i, quantize_per_tensor(n->input(i)->constant()), n->name + "_operand");
+    const q::AffineParams input = q::per_tensor(*n->input(f.activations.front())->quant, n->name + " input");
+    if (f.weighted) quantize_weights_and_bias(n, f, input.scale);
+    if (n->op_type == "Pad" && n->input(2)) drop_pad_value(n);
+    if (n->op_type == "Clip") quantize_clip_bounds(n, input);
+    ir::Value* out = n->output(0);
+    out->dtype = ir::DType::Int8;
+    out->quant = per_tensor(output_params(n, f, input));
+  }
+
+  q::AffineParams output_params(const ir::Node* n, const Int8Form& f, q::AffineParams input) const {
+    switch (f.output) {
+      case OutputParams::Own: return *range_params(n->output(0));
+      case OutputParams::SameAsInput: return input;
+      case OutputParams::Fixed: return f.fixed;
+      case OutputParams::InputUnion: break;
+    }
+    float lo = 0, hi = 0;
+    for (const ir::Value* v : n->inputs()) {
+      const q::AffineParams p = q::per_tensor(*v->quant, n->name + " input");
+      lo = std::min(lo, p.scale * static_cast<float>(q::kInt8Min - p.zero_point));
+      hi = std::max(hi, p.scale * static_cast<float>(q::kInt8Max - p.zero_point));
+    }
+    return q::choose_asymmetric_params(lo, hi);
+  }
+
+  void quantize_weights_and_bias(ir::Node* n, const Int8Form& f, float input_scale) {
+    QuantizedConstant w = quantize_weights(n->input(1)->constant(), f.weight_axis, per_channel_);
+    const int64_t channels = n->input(1)->constant().shape()[static_cast<size_t>(f.weight_axis)] *
+                             (n->op_type == "ConvTranspose" ? n->attr_int("group", 1) : 1);
+    const std::vector<float> weight_scales = w.quant.scale;
+    replace_constant(n, 1, std::move(w), n->name + "_weight");
+    if (n->input(2))
+      replace_constant(n, 2, quantize_bias(n->input(2)->constant(), channels, input_scale, weight_scales),
+                       n->name + "_bias");
+  }
+
+  // The int8 Pad fills with the zero point, which stands for the float pad value 0.
+  void drop_pad_value(ir::Node* n) {
+    if (n->inputs().size() == 3)
+      g_.truncate_node_inputs(n, 2);
+    else
+      g_.set_node_input(n, 2, nullptr);
+  }
+
+  // Unfused Clip: constant bounds become int8 scalars in the input's parameters.
+  void quantize_clip_bounds(ir::Node* n, q::AffineParams input) {
+    for (size_t i = 1; i < n->inputs().size(); ++i) {
+      if (!n->input(i)) continue;
+      const float bound = n->input(i)->constant().values<float>()[0];
+      replace_constant(n, i, {ir::Tensor::scalar<int8_t>(q::quantize_value(bound, input)), per_tensor(input)},
+                       n->name + "_bound");
+    }
+  }
+
+  // The int8 value `out` gives up the graph output slot (and its name) to its DequantizeLinear and
+  // becomes "<name>_quantized". Graph has no call that moves only an output slot, so every use moves
+  // with replace_all_uses and the int8 readers are pointed back.
+  void dequantize_graph_output(ir::Value* out) {
+    const std::string name = out->name;
+    const std::vector<ir::Use> readers = out->uses();
+    ir::Value* twin = as_float(out);
+    g_.replace_all_uses(out, twin);
+    g_.set_node_input(twin->producer(), 0, out);
+    for (const ir::Use& u : readers) g_.set_node_input(u.node, u.input_index, out);
+    g_.rename_value(out, g_.unique_value_name(name + "_quantized"));
+  }
+
+  ir::Graph& g_;
+  const calib::RangeMap& ranges_;
+  bool per_channel_;
+  int64_t opset_;
+  PassResult& result_;
+  std::unordered_map<ir::Value*, ir::Value*> int8_twins_;
+  std::unordered_map<ir::Value*, ir::Value*> float_twins_;
+};
+
+class QuantizeInt8 : public Pass {
+ public:
+  explicit QuantizeInt8(const PassOptions& o)
+      : method_(calib::parse_method(o.get_string("calib", "auto"))),
+        percentile_(o.get_double("percentile", 99.99)),
+        per_channel_(o.get_bool("per_channel", true)) {}
+
+  PassResult run(ir::Graph& g) override {
+    PassContext none;
+    return run_with_context(g, none);
+  }
+
+  PassResult run_with_context(ir::Graph& g, PassContext& context) override {
+    calib::Calibration calibration;
+    if (context.activation_ranges) {
+      calibration.ranges = *context.activation_ranges;
+    } else if (!context.calibration_inputs.empty()) {
+      calib::CalibrationOptions options;
+      options.method = method_;
+      options.search.percentile = percentile_;
+      options.executor = context.executor;
+      calibration = calib::calibrate(g, context.calibration_inputs, options);
+    } else {
+      throw InputError("quantize_int8 needs calibration data (--calib <.npy or folder>) or --data-free");
+    }
+    const int64_t bytes_before = constant_bytes(g);
+    for (ir::Node* n : g.nodes())
+      if (n->op_type == "Gemm" && n->domain.empty()) normalize_gemm(g, n);
+    PassResult result;
+    Quantizer(g, calibration.ranges, per_channel_, result).run();
+    result.bytes_saved = bytes_before - constant_bytes(g);
+    context.calibration = std::move(calibration);
+    return result;
+  }
+
+ private:
+  calib::Method method_;
+  double percentile_;
+  bool per_channel_;
+};
+
+}  // namespace
+
+PassInfo quantize_int8_pass_info() {
+  return {"quantize_int8",
+          "Quantize to int8 (TFLite scheme): calibrated per-tensor activations, per-channel weights, int32 biases",
+          {{"calib", "auto", "activation ranges: minmax, percentile, entropy, mse, or auto (least error per tensor)"},
+           {"percentile", "99.99", "share of values (%) the percentile method keeps"},
+           {"per_channel", "true", "one weight scale per output channel (false: one per tensor)"}},
+          false,
+          [](const PassOptions& o) -> std::unique_ptr<Pass> { return std::make_unique<QuantizeInt8>(o); }};
+}
+
+}  // namespace tinyc::passes

@@ -1,0 +1,150 @@
+// `tinyc compress --int8` end to end: calibration, the .tflite blob (and its C array), the report's
+// quantization facts, accuracy against the float model, and the option combinations refused before
+// any work with no file left behind.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "formats/tflite/read.h"
+#include "support/test_support.h"
+
+using namespace tinyc::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus_data(const std::string& file) { return (corpus_dir() / "data" / file).string(); }
+
+std::string digits_cnn() { return corpus_model_path("digits_cnn").string(); }
+
+size_t files_in(const fs::path& dir) {
+  return static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("compress --int8 writes a verified .tflite, a C array and a report with the accuracy delta") {
+  TempDir dir;
+  const fs::path blob = dir.path() / "digits.tflite";
+  const fs::path header = dir.path() / "digits_model.h";
+  const fs::path report = dir.path() / "r.json";
+  const auto r = run_tinyc({"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"),
+                            "--calib-samples", "200", "-o", blob.string(), "--emit-c", header.string(), "--eval",
+                            corpus_data("digits_test.npy"), "--labels", corpus_data("digits_test_labels.npy"),
+                            "--report", report.string(), "--max-accuracy-drop", "0.5"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("wrote " + blob.string()) != std::string::npos);
+
+  const auto summary = tinyc::tflite_format::read_tflite_file(blob);
+  CHECK(summary.schema_version == 3);
+  size_t int8_tensors = 0;
+  for (const auto& t : summary.tensors) int8_tensors += t.type == "INT8";
+  CHECK(int8_tensors >= summary.tensors.size() / 2);
+  CHECK(summary.tensors[summary.inputs[0]].type == "INT8");  // --io-type int8 is the default
+
+  const std::string c_source = read_bytes(header);
+  CHECK(c_source.find("alignas(16) const unsigned char digits_model[]") != std::string::npos);
+  CHECK(c_source.find("const unsigned int digits_model_len = " + std::to_string(fs::file_size(blob)) + ";") !=
+        std::string::npos);
+
+  const auto j = nlohmann::json::parse(read_bytes(report));
+  const auto& compressed = j["models"]["compressed"];
+  CHECK(compressed["blob_bytes"] == fs::file_size(blob));
+  CHECK(compressed["file_bytes"] == fs::file_size(blob));
+  // int8 weights and int32 biases: at most 26 % of the float weight bytes.
+  CHECK(compressed["weight_bytes"].get<double>() <= 0.26 * j["models"]["original"]["weight_bytes"].get<double>());
+  CHECK(compressed["peak_ram_bytes"].get<int64_t>() > 0);
+  // int8 activations take a quarter of the float arena or less (the float graph also has unfolded BN).
+  CHECK(compressed["peak_ram_bytes"].get<int64_t>() * 4 <= j["models"]["original"]["peak_ram_bytes"].get<int64_t>());
+  CHECK(j["models"]["original"]["blob_bytes"].is_null());
+  const auto& q = j["quantization"];
+  CHECK(q["calibration_method"] == "auto");
+  CHECK(q["calibration_rows"] == 200);
+  int64_t ranges = 0;
+  for (const auto& [method, count] : q["ranges_by_method"].items()) {
+    CHECK(method != "auto");
+    ranges += count.get<int64_t>();
+  }
+  CHECK(ranges >= 6);
+  const auto& c = j["evaluation"]["classification"];
+  CHECK(c["top1_float_pct"].get<double>() == Approx(98.87).margin(0.005));
+  CHECK(c["top1_delta_points"].get<double>() >= -0.5);
+  CHECK(c["agreement_pct"].get<double>() >= 98.0);
+  // The per-layer table compares the folded convs under the BatchNorm output names they took.
+  bool conv_compared = false;
+  for (const auto& layer : j["evaluation"]["layers"]) conv_compared = conv_compared || layer["op"] == "Conv";
+  CHECK(conv_compared);
+  CHECK(j["passed"] == true);
+}
+
+TEST_CASE("compress --int8 --data-free --io-type float32 warns in the report and keeps float edges") {
+  TempDir dir;
+  const fs::path blob = dir.path() / "m.tflite";
+  const fs::path report = dir.path() / "r.json";
+  const auto r = run_tinyc({"compress", digits_cnn(), "--int8", "--data-free", "--io-type", "float32", "-o",
+                            blob.string(), "--strip-names", "--report", report.string(), "--eval",
+                            corpus_data("digits_test.npy")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto summary = tinyc::tflite_format::read_tflite_file(blob);
+  CHECK(summary.tensors[summary.inputs[0]].type == "FLOAT32");
+  CHECK(summary.tensors[summary.outputs[0]].type == "FLOAT32");
+  CHECK(summary.operators.front().op == "QUANTIZE");
+  CHECK(summary.operators.back().op == "DEQUANTIZE");
+  for (size_t i = 0; i < summary.tensors.size(); ++i) {
+    const bool interface = i == static_cast<size_t>(summary.inputs[0]) || i == static_cast<size_t>(summary.outputs[0]);
+    if (!interface) CHECK(summary.tensors[i].name.empty());
+  }
+  const auto j = nlohmann::json::parse(read_bytes(report));
+  CHECK(j["quantization"]["calibration_method"] == "data_free");
+  CHECK(j["quantization"]["calibration_rows"] == 0);
+  REQUIRE(!j["warnings"].empty());
+  CHECK(j["warnings"][0].get<std::string>().find("BatchNorm statistics") != std::string::npos);
+  CHECK(j["evaluation"]["classification"]["agreement_pct"].get<double>() >= 90.0);
+}
+
+TEST_CASE("compress --int8 writes <model stem>.tflite by default, byte-identical across runs") {
+  TempDir dir;
+  const std::vector<std::string> args{"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy")};
+  const auto first = run_tinyc(args, dir.path());
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  const std::string bytes = read_bytes(dir.path() / "digits_cnn.tflite");
+  fs::remove(dir.path() / "digits_cnn.tflite");
+  const auto second = run_tinyc(args, dir.path());
+  REQUIRE(second.exit_code == 0);
+  CHECK(read_bytes(dir.path() / "digits_cnn.tflite") == bytes);
+}
+
+TEST_CASE("impossible quantization options are refused with one line, exit 2, and no file") {
+  TempDir dir;
+  const std::string out = (dir.path() / "m.tflite").string();
+  const std::string calib = corpus_data("digits_calib.npy");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"--int8"}, "--int8 needs calibration data"},
+      {{"--calib", calib}, "--calib only applies to int8 quantization"},
+      {{"--data-free"}, "--data-free only applies to int8 quantization"},
+      {{"--int8", "--data-free", "--calib", calib}, "exclude each other"},
+      {{"--int8", "--calib", corpus_data("fmnist_calib.npy")}, "model input"},
+      {{"--int8", "--calib", (dir.path() / "missing.npy").string()}, "missing.npy"},
+      {{"--format", "tflite"}, "--format tflite writes int8 models"},
+      {{"--int8", "--calib", calib, "--format", "onnx"}, "--format onnx writes float models"},
+      {{"--io-type", "float32"}, "apply to --format tflite only"},
+      {{"--int8", "--calib", calib, "-o", (dir.path() / "no" / "m.tflite").string()}, "does not exist"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args{"compress", digits_cnn()};
+    if (std::find(extra.begin(), extra.end(), "-o") == extra.end()) args.insert(args.end(), {"-o", out});
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_tinyc(args);
+    INFO(extra.front() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(files_in(dir.path()) == 0);
+  }
+}

@@ -1,0 +1,102 @@
+// Builders for the .tflite tests' quantized graphs.
+#include "quantized_graphs.h"
+
+#include <limits>
+
+namespace tinyc::tflite_test {
+
+ir::QuantParams per_tensor(float scale, int64_t zero_point) { return {{scale}, {zero_point}, 0}; }
+
+ir::QuantParams per_channel(const std::vector<float>& scales, int64_t axis) {
+  return {scales, std::vector<int64_t>(scales.size(), 0), axis};
+}
+
+QuantizedGraphBuilder::QuantizedGraphBuilder() : graph_(std::make_unique<ir::Graph>()) {
+  graph_->name = "quantized";
+  graph_->opset_imports[""] = 13;
+}
+
+ir::Value* QuantizedGraphBuilder::quantized_input(const std::string& name, const ir::Shape& shape,
+                                                  const ir::QuantParams& q) {
+  ir::Value* x = graph_->add_input(name, ir::DType::Float32, shape);
+  return node("QuantizeLinear", {x}, name + "_q", shape, q)->output(0);
+}
+
+void QuantizedGraphBuilder::dequantized_output(ir::Value* v, const std::string& name) {
+  ir::Node* n = graph_->add_node("DequantizeLinear", {v}, {name}, name + "_dequantize");
+  n->output(0)->dtype = ir::DType::Float32;
+  n->output(0)->shape = v->shape;
+  graph_->add_output(n->output(0));
+}
+
+ir::Value* QuantizedGraphBuilder::int8_weights(const std::string& name, const ir::Shape& shape,
+                                               const ir::QuantParams& q, int seed) {
+  std::vector<int8_t> values(static_cast<size_t>(ir::num_elements(shape)));
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = static_cast<int8_t>((seed * 7 + static_cast<int>(i) * 13) % 255 - 127);
+  ir::Value* v = graph_->add_constant(name, ir::Tensor::from_vector<int8_t>(shape, values));
+  v->quant = q;
+  return v;
+}
+
+ir::Value* QuantizedGraphBuilder::int32_bias(const std::string& name, int64_t n, float input_scale,
+                                             const ir::QuantParams& weight_q) {
+  std::vector<int32_t> values;
+  ir::QuantParams q;
+  for (int64_t i = 0; i < n; ++i) {
+    values.push_back(static_cast<int32_t>(100 * (i + 1) - 250));
+    q.scale.push_back(input_scale * weight_q.scale[weight_q.scale.size() == 1 ? 0 : static_cast<size_t>(i)]);
+    q.zero_point.push_back(0);
+  }
+  ir::Value* v = graph_->add_constant(name, ir::Tensor::from_vector<int32_t>({n}, values));
+  v->quant = q;
+  return v;
+}
+
+ir::Node* QuantizedGraphBuilder::node(const std::string& op, const std::vector<ir::Value*>& inputs,
+                                      const std::string& out, const ir::Shape& out_shape,
+                                      const std::optional<ir::QuantParams>& out_q) {
+  ir::Node* n = graph_->add_node(op, inputs, {out}, out + "_node");
+  n->output(0)->dtype = ir::DType::Int8;
+  n->output(0)->shape = out_shape;
+  n->output(0)->quant = out_q;
+  return n;
+}
+
+void fuse(ir::Node* n, const std::string& name, float min, float max) {
+  n->attrs["fused_activation"] = name;
+  n->attrs["activation_min"] = min;
+  n->attrs["activation_max"] = max;
+}
+
+std::unique_ptr<ir::Graph> small_cnn() {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams in_q = per_tensor(1.0f / 255, -128);
+  ir::Value* x = b.quantized_input("input", {1, 2, 6, 6}, in_q);
+
+  const ir::QuantParams conv_wq = per_channel({0.01f, 0.02f, 0.015f, 0.03f});
+  ir::Value* w = b.int8_weights("conv.weight", {4, 2, 3, 3}, conv_wq, 1);
+  ir::Value* bias = b.int32_bias("conv.bias", 4, in_q.scale[0], conv_wq);
+  const ir::QuantParams relu_q = per_tensor(0.05f, -128);
+  ir::Node* conv = b.node("Conv", {x, w, bias}, "conv_out", {1, 4, 6, 6}, relu_q);
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{3, 3};
+  conv->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+  fuse(conv, "Relu", 0.0f, std::numeric_limits<float>::infinity());
+
+  ir::Node* pool = b.node("MaxPool", {conv->output(0)}, "pool_out", {1, 4, 3, 3}, relu_q);
+  pool->attrs["kernel_shape"] = std::vector<int64_t>{2, 2};
+  pool->attrs["strides"] = std::vector<int64_t>{2, 2};
+  ir::Node* flat = b.node("Flatten", {pool->output(0)}, "flat", {1, 36}, relu_q);
+  flat->attrs["axis"] = int64_t{1};
+
+  const ir::QuantParams fc_wq = per_channel({0.004f, 0.005f, 0.006f, 0.007f, 0.008f});
+  ir::Value* fw = b.int8_weights("fc.weight", {5, 36}, fc_wq, 2);
+  ir::Value* fb = b.int32_bias("fc.bias", 5, relu_q.scale[0], fc_wq);
+  ir::Node* gemm = b.node("Gemm", {flat->output(0), fw, fb}, "logits", {1, 5}, per_tensor(0.1f, 3));
+  gemm->attrs["transB"] = int64_t{1};
+  ir::Node* softmax = b.node("Softmax", {gemm->output(0)}, "probs", {1, 5}, per_tensor(1.0f / 256, -128));
+  b.dequantized_output(softmax->output(0), "output");
+  return b.take();
+}
+
+}  // namespace tinyc::tflite_test

@@ -1,0 +1,53 @@
+// Hand-built graphs in the quantized form of docs/ir.md (int8 values with QuantParams, int32 biases,
+// fused activations, QuantizeLinear/DequantizeLinear at the edges, NCHW), for the .tflite tests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace tinyc::tflite_test {
+
+ir::QuantParams per_tensor(float scale, int64_t zero_point);
+// Symmetric per-output-channel weight parameters along `axis`.
+ir::QuantParams per_channel(const std::vector<float>& scales, int64_t axis = 0);
+
+// Small graph-building steps; every created value carries dtype, shape and (when given) quant.
+class QuantizedGraphBuilder {
+ public:
+  QuantizedGraphBuilder();
+
+  // A float graph input followed by QuantizeLinear to int8 `q`; returns the int8 value.
+  ir::Value* quantized_input(const std::string& name, const ir::Shape& shape, const ir::QuantParams& q);
+  // DequantizeLinear of `v` to a float graph output called `name`.
+  void dequantized_output(ir::Value* v, const std::string& name);
+
+  // int8 constant with values (seed * 7 + i * 13) % 255 - 127, so neighbours differ.
+  ir::Value* int8_weights(const std::string& name, const ir::Shape& shape, const ir::QuantParams& q, int seed);
+  // int32 bias [n] with values 100 * (i + 1) - 250 at scale input_scale * weight_scale[c].
+  ir::Value* int32_bias(const std::string& name, int64_t n, float input_scale, const ir::QuantParams& weight_q);
+
+  // A node with int8 output `out` (shape and params given).
+  ir::Node* node(const std::string& op, const std::vector<ir::Value*>& inputs, const std::string& out,
+                 const ir::Shape& out_shape, const std::optional<ir::QuantParams>& out_q);
+
+  ir::Graph& graph() { return *graph_; }
+  std::unique_ptr<ir::Graph> take() { return std::move(graph_); }
+
+ private:
+  std::unique_ptr<ir::Graph> graph_;
+};
+
+// Sets the fused-activation attributes of docs/ir.md.
+void fuse(ir::Node* n, const std::string& name, float min, float max);
+
+// input float [1,2,6,6] -> Q -> Conv 2->4 3x3 pad 1 (per-channel, fused Relu) -> MaxPool 2x2
+// -> Flatten [1,36] -> Gemm 36->5 (transB=1, per-channel) -> Softmax -> DQ -> output.
+// Names: input, conv.weight, conv.bias, conv_out, pool_out, flat, fc.weight, fc.bias, logits, probs, output.
+std::unique_ptr<ir::Graph> small_cnn();
+
+}  // namespace tinyc::tflite_test
