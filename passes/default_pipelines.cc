@@ -10,7 +10,8 @@
 //  - fuse_activation after the affine folds: a fused clamp sits between a producer and any later
 //    Mul/Add, so those could no longer be absorbed;
 //  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced;
-//  - quantize_int8 after all of them, so it calibrates and quantizes the final float graph.
+//  - bias_correction, then quantize_int8 after all of them, so they measure and quantize the final
+//    float graph.
 #include "passes/default_pipelines.h"
 
 namespace tinyc::passes {
@@ -20,8 +21,10 @@ std::string default_folding_pipeline() {
          "merge_transpose_reshape,fuse_activation,eliminate_dead";
 }
 
+std::string default_data_free_int8_pipeline() { return default_folding_pipeline() + ",quantize_int8"; }
+
 std::string default_int8_pipeline(std::string_view calib_method) {
-  return default_folding_pipeline() + ",quantize_int8(calib=" + std::string(calib_method) + ")";
+  return default_folding_pipeline() + ",bias_correction,quantize_int8(calib=" + std::string(calib_method) + ")";
 }
 
 }  // namespace tinyc::passes

@@ -11,10 +11,16 @@ namespace tinyc::passes {
 // function as the input (up to float rounding) with fewer nodes.
 std::string default_folding_pipeline();
 
-// The folding pipeline, then quantize_int8 calibrating with `calib_method` (auto: per tensor the
-// method with the least measured error); it needs calibration rows or data-free ranges in the
-// PassContext. equalize_cross_layer and bias_correction are not in
-// it: on the corpus they change top-1 by less than the noise of 500 test rows (either way).
+// The folding pipeline, bias_correction, then quantize_int8 calibrating with `calib_method` (auto:
+// per tensor the method with the least measured error); quantize_int8 needs calibration rows or
+// data-free ranges in the PassContext, bias_correction the calibration rows. Bias correction
+// raised top-1 agreement with the float model on every corpus classifier (e.g. digits_mlp 99.62 ->
+// 100 %, fmnist_resnet8 99.35 -> 99.65 %). equalize_cross_layer is not in it: it lowered the
+// output SNR of the corpus models.
 std::string default_int8_pipeline(std::string_view calib_method = "auto");
+
+// Without calibration rows (--data-free): the folding pipeline, then quantize_int8 on the ranges the
+// PassContext holds.
+std::string default_data_free_int8_pipeline();
 
 }  // namespace tinyc::passes

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "formats/onnx/export.h"
+#include "formats/onnx/export_qdq.h"
 #include "formats/tflite/c_array.h"
 #include "formats/tflite/emit.h"
 #include "io/atomic_file.h"
@@ -33,9 +34,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt) {
                  "Output file (default: <model stem>.tflite with --int8, else <model stem>.tinyc.onnx, in the "
                  "current folder)");
   cmd.add_option("--format", opt.format,
-                 "Output format: tflite (int8 FlatBuffer for TFLite Micro; default with --int8), onnx (float; "
-                 "default otherwise)")
-      ->check(CLI::IsMember({"tflite", "onnx"}));
+                 "Output format: tflite (int8 FlatBuffer for TFLite Micro; default with --int8), onnx-qdq (int8 as "
+                 "ONNX QuantizeLinear/DequantizeLinear, for ONNX Runtime), onnx (float; default otherwise)")
+      ->check(CLI::IsMember({"tflite", "onnx-qdq", "onnx"}));
   cmd.add_option("--io-type", opt.io_type,
                  "TFLite: element type of the model's inputs and outputs (float32 adds QUANTIZE/DEQUANTIZE at the edges)")
       ->check(CLI::IsMember({"int8", "float32"}))
@@ -46,10 +47,10 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt) {
 
 OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8) {
   OutputPlan plan{opt.format.empty() ? (int8 ? "tflite" : "onnx") : opt.format, {}};
-  if (plan.format == "tflite" && !int8)
-    throw InputError("--format tflite writes int8 models: add --int8 (with --calib or --data-free)");
+  if ((plan.format == "tflite" || plan.format == "onnx-qdq") && !int8)
+    throw InputError("--format " + plan.format + " writes int8 models: add --int8 (with --calib or --data-free)");
   if (plan.format == "onnx" && int8)
-    throw InputError("--format onnx writes float models; an --int8 model is written as --format tflite");
+    throw InputError("--format onnx writes float models; an --int8 model is written as --format tflite or onnx-qdq");
   if (plan.format != "tflite") {
     const bool tflite_only = opt.io_type != "int8" || opt.strip_names || !opt.emit_c.empty();
     if (tflite_only) throw InputError("--io-type, --strip-names and --emit-c apply to --format tflite only");
@@ -65,6 +66,10 @@ OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool 
 std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
   if (plan.format == "onnx") {
     onnx_format::export_model_file(g, plan.path);
+    return std::nullopt;
+  }
+  if (plan.format == "onnx-qdq") {
+    onnx_format::export_qdq_model_file(g, plan.path);
     return std::nullopt;
   }
   tflite_format::EmitOptions emit;

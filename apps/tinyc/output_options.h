@@ -15,7 +15,7 @@ namespace tinyc::cli {
 // What the user asked to be written.
 struct OutputOptions {
   std::string output;  // empty: derived from the model name and the format
-  std::string format;  // onnx, onnx-qdq or tflite; empty: tflite with --int8, else onnx
+  std::string format;  // tflite, onnx-qdq or onnx; empty: tflite with --int8, else onnx
   std::string io_type = "int8";
   bool strip_names = false;
   std::string emit_c;  // also write the .tflite bytes as a C header here

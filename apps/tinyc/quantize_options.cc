@@ -78,7 +78,8 @@ passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::G
 }
 
 std::string default_pipeline(const QuantizeOptions& opt) {
-  return opt.int8 ? passes::default_int8_pipeline(opt.calib_method) : passes::default_folding_pipeline();
+  if (!opt.int8) return passes::default_folding_pipeline();
+  return opt.data_free ? passes::default_data_free_int8_pipeline() : passes::default_int8_pipeline(opt.calib_method);
 }
 
 }  // namespace tinyc::cli

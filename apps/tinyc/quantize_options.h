@@ -28,8 +28,8 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
 // e.g. --int8 with neither --calib nor --data-free.
 passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph);
 
-// The pipeline text: the default folding pipeline, followed by quantize_int8 with the chosen
-// calibration method when --int8 is set.
+// The pipeline text: the default folding pipeline, or with --int8 the default int8 pipeline for the
+// chosen calibration method (the data-free one with --data-free).
 std::string default_pipeline(const QuantizeOptions& opt);
 
 }  // namespace tinyc::cli

@@ -1,4 +1,4 @@
-// ir::Graph -> ONNX ModelProto bytes (float graphs; QDQ comes with quantization).
+// ir::Graph -> ONNX ModelProto bytes for float graphs (quantized graphs: export_qdq.h).
 #pragma once
 
 #include <filesystem>

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "formats/onnx/import.h"
 #include "formats/tflite/read.h"
 #include "support/test_support.h"
 
@@ -147,4 +148,22 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(files_in(dir.path()) == 0);
   }
+}
+
+TEST_CASE("compress --int8 --format onnx-qdq writes <model stem>.qdq.onnx with Q/DQ nodes") {
+  TempDir dir;
+  const auto r = run_tinyc({"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"), "--format",
+                            "onnx-qdq"},
+                           dir.path());
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto model = tinyc::onnx_format::import_model_file(dir.path() / "digits_cnn.qdq.onnx");
+  int quantize = 0, dequantize = 0;
+  for (const auto* n : model.graph->nodes()) {
+    quantize += n->op_type == "QuantizeLinear";
+    dequantize += n->op_type == "DequantizeLinear";
+  }
+  CHECK(quantize >= 5);
+  CHECK(dequantize > quantize);  // weights and biases are read through DequantizeLinear too
+  CHECK(files_in(dir.path()) == 1);
 }

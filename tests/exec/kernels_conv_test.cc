@@ -117,6 +117,14 @@ TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][
       {"pointwise (columns are the input)", {2, 8, 5, 5}, {4, 8, 1, 1}, {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, true},
       {"pointwise stride 2", {1, 8, 5, 5}, {4, 8, 1, 1}, {1, {2, 2}, {0, 0, 0, 0}, {1, 1}}, false},
       {"2x3 kernel, strides 2x1", {1, 2, 7, 6}, {3, 2, 2, 3}, {1, {2, 1}, {1, 0, 0, 2}, {1, 1}}, true},
+      {"one input channel, four outputs (a stem conv)", {3, 1, 12, 13}, {4, 1, 3, 3}, {1, {2, 2}, {1, 1, 1, 1}, {1, 1}},
+       true},
+      // 10 output channels: one full register block of rows and a partial one; 100 positions: whole
+      // blocks of columns and a partial tail.
+      {"partial row and column blocks", {2, 3, 10, 10}, {10, 3, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
+      {"pointwise, positions a multiple of the column block", {2, 8, 8, 8}, {17, 8, 1, 1},
+       {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, true},
+      {"grouped, 9 outputs per group", {1, 4, 6, 7}, {18, 2, 3, 3}, {2, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
   };
   uint32_t seed = 1;
   for (const ConvCase& c : cases) {
@@ -138,8 +146,6 @@ TEST_CASE("Conv: depthwise direct loops equal the direct reference", "[exec][ker
       {"multiplier 2, stride 2, dilation 2, asymmetric pads", {2, 3, 11, 30}, {6, 1, 3, 3},
        {3, {2, 2}, {1, 0, 2, 3}, {2, 2}}, true},
       {"multiplier 2, stride 1x2, 5x3 kernel", {1, 4, 9, 29}, {8, 1, 5, 3}, {4, {1, 2}, {2, 1, 2, 1}, {1, 1}}, false},
-      {"one input channel, four outputs (a stem conv)", {3, 1, 12, 13}, {4, 1, 3, 3}, {1, {2, 2}, {1, 1, 1, 1}, {1, 1}},
-       true},
       {"padding wider than the window: edge outputs are the bias", {1, 2, 3, 4}, {2, 1, 2, 2},
        {2, {1, 1}, {3, 0, 3, 4}, {1, 1}}, true},
       {"stride 3, dilation 3, no padding", {1, 2, 16, 17}, {4, 1, 3, 2}, {2, {3, 3}, {0, 0, 0, 0}, {3, 3}}, true},

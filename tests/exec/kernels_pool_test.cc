@@ -135,3 +135,21 @@ TEST_CASE("GlobalAveragePool and GlobalMaxPool reduce every spatial dim", "[exec
     CHECK(means[p] == Approx(sum / 10).margin(1e-6));
   }
 }
+
+TEST_CASE("3-D pools (the element-by-element walk) equal the 2-D pools over a depth of one", "[exec][kernels][pool]") {
+  // Depth 1 with kernel 1 in depth: the same windows, values, divisors and flat indices as in 2-D.
+  const ir::Tensor x2 = random_tensor({2, 3, 8, 9}, 77);
+  const ir::Tensor x3 = floats({2, 3, 1, 8, 9}, values(x2));
+  const ir::Attributes a2{{"kernel_shape", Ints{3, 2}}, {"strides", Ints{2, 1}}, {"pads", Ints{1, 0, 1, 1}},
+                          {"count_include_pad", int64_t{1}}};
+  const ir::Attributes a3{{"kernel_shape", Ints{1, 3, 2}}, {"strides", Ints{1, 2, 1}},
+                          {"pads", Ints{0, 1, 0, 0, 1, 1}}, {"count_include_pad", int64_t{1}}};
+  const auto max2 = run_node("MaxPool", {in(x2)}, a2, 12, 2);
+  const auto max3 = run_node("MaxPool", {in(x3)}, a3, 12, 2);
+  REQUIRE(max3[0].shape() == ir::Shape{2, 3, 1, 4, 9});
+  CHECK(values(max3[0]) == values(max2[0]));
+  CHECK(max3[1].to_double() == max2[1].to_double());
+  CHECK(values(run1("AveragePool", {in(x3)}, a3)) == values(run1("AveragePool", {in(x2)}, a2)));
+  Pool2d p{{3, 2}, {2, 1}, {1, 0, 1, 1}, {1, 1}, false, true};
+  CHECK(max_abs_diff(run1("AveragePool", {in(x2)}, a2), direct_pool2d(x2, p, false)) < 1e-6);
+}

@@ -155,5 +155,5 @@ TEST_CASE("quantized graphs are refused rather than exported without their scale
   ir::Node* n = g.add_node("Relu", {x}, {"y"}, "relu");
   g.add_output(n->output(0));
   CHECK_THAT(input_error_of([&] { export_model_bytes(g); }),
-             Contains("cannot export a quantized graph to ONNX yet (value 'x'"));
+             Contains("cannot write a quantized graph as float ONNX (value 'x'"));
 }

@@ -24,11 +24,17 @@ TEST_CASE("the default folding pipeline parses and runs every float-preserving p
   CHECK(steps.back().info->name == "eliminate_dead");
 }
 
-TEST_CASE("the default int8 pipeline is the folding pipeline, then quantize_int8") {
+TEST_CASE("the default int8 pipeline is the folding pipeline, then bias_correction and quantize_int8") {
   const auto steps = passes::parse_pipeline(passes::default_int8_pipeline());
-  CHECK(steps.size() == passes::parse_pipeline(passes::default_folding_pipeline()).size() + 1);
+  REQUIRE(steps.size() == passes::parse_pipeline(passes::default_folding_pipeline()).size() + 2);
+  CHECK(steps[steps.size() - 2].info->name == "bias_correction");
   CHECK(steps.back().info->name == "quantize_int8");
   CHECK(steps.back().options.get_string("calib", "") == "auto");
+  CHECK(passes::parse_pipeline(passes::default_int8_pipeline("mse")).back().options.get_string("calib", "") == "mse");
+  // Without calibration rows there is nothing to correct biases with.
+  const auto data_free = passes::parse_pipeline(passes::default_data_free_int8_pipeline());
+  CHECK(data_free.size() == steps.size() - 1);
+  CHECK(data_free.back().info->name == "quantize_int8");
 }
 
 TEST_CASE("the default folding pipeline folds MatMul + Add + BN + Mul + Relu into one Gemm") {
