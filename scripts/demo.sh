@@ -7,6 +7,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 tinyc="$root/build/apps/tinyc/tinyc"
 out="$root/build/demo"
 mkdir -p "$out"
-"$tinyc" inspect "$root/examples/digits_cnn.onnx"
-"$tinyc" compress "$root/examples/digits_cnn.onnx" -o "$out/digits_cnn.tinyc.onnx"
-"$tinyc" inspect "$out/digits_cnn.tinyc.onnx"
+ex="$root/examples"
+"$tinyc" inspect "$ex/digits_cnn.onnx"
+# int8 TFLite blob + C array + accuracy report; the gate allows one of the 32 sample rows to change.
+"$tinyc" compress "$ex/digits_cnn.onnx" --int8 --calib "$ex/digits_calib.npy" --eval "$ex/digits_sample.npy" \
+  --labels "$ex/digits_sample_labels.npy" --report "$out/report.json" --max-accuracy-drop 3.2 \
+  -o "$out/digits_cnn.tflite" --emit-c "$out/digits_cnn_model.h"
+"$tinyc" inspect "$out/digits_cnn.tflite"
