@@ -1,4 +1,5 @@
-// Copies resolved window geometry into the fixed-size form eval() walks, and clamps the 2-D one.
+// Conv-family operand checks; copies resolved window geometry into the fixed-size form eval()
+// walks, and clamps the 2-D one.
 #include "exec/kernels/columns.h"
 
 #include <algorithm>
@@ -7,17 +8,37 @@ namespace tinyc::exec::kernels {
 
 namespace {
 
-// Positions o in [0, out_count) with offset + o * stride in [0, in_count).
-InsideRange inside_range(int64_t out_count, int64_t in_count, int64_t stride, int64_t offset) {
+// Positions o in [0, count) with offset + o * step in [0, in_count).
+InsideRange inside_range(int64_t count, int64_t in_count, int64_t step, int64_t offset) {
   InsideRange r;
   r.input_offset = offset;
-  r.begin = std::min(out_count, offset >= 0 ? 0 : (-offset + stride - 1) / stride);
+  r.begin = std::min(count, offset >= 0 ? 0 : (-offset + step - 1) / step);
   const int64_t last_input = in_count - 1 - offset;
-  r.end = std::max(r.begin, last_input < 0 ? 0 : std::min(out_count, last_input / stride + 1));
+  r.end = std::max(r.begin, last_input < 0 ? 0 : std::min(count, last_input / step + 1));
   return r;
 }
 
 }  // namespace
+
+int64_t check_conv_operands(const PrepareContext& ctx) {
+  ctx.require_dtype(0, kFloatTypes);
+  const Slot& x = ctx.input(0);
+  const Slot& w = ctx.required_input(1, "weights");
+  if (x.rank() < 3) ctx.fail("input must have rank >= 3 (N x C x spatial), got " + ir::shape_to_string(x.shape));
+  if (w.dtype != x.dtype || w.rank() != x.rank())
+    ctx.fail("weights must have the input's dtype and rank, got " + ir::shape_to_string(w.shape));
+  const int64_t groups = ctx.node.attr_int("group", 1);
+  if (groups < 1) ctx.fail("group must be >= 1, got " + std::to_string(groups));
+  return groups;
+}
+
+bool check_conv_bias(const PrepareContext& ctx, int64_t out_channels) {
+  const Slot& bias = ctx.input(2);
+  const ir::DType dtype = ctx.input(0).dtype;
+  if (bias.present && (bias.dtype != dtype || bias.shape != ir::Shape{out_channels}))
+    ctx.fail("bias must be a vector of " + std::to_string(out_channels) + " " + std::string(ir::dtype_name(dtype)));
+  return bias.present;
+}
 
 std::vector<int64_t> spatial_dims(const ir::Shape& shape) {
   return shape.size() > 2 ? std::vector<int64_t>(shape.begin() + 2, shape.end()) : std::vector<int64_t>{};
@@ -49,13 +70,13 @@ ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::Wind
 std::optional<PlaneWindow> plane_window(const ColumnGeometry& g) {
   if (g.rank < 1 || g.rank > 2) return std::nullopt;
   PlaneWindow p;
-  int64_t dilation_h = 1, pad_h = 0;
+  int64_t pad_h = 0;
   if (g.rank == 2) {
     p.in_h = g.targets[0];
     p.out_h = g.columns[0];
     p.kernel_h = g.kernel[0];
     p.stride_h = g.strides[0];
-    dilation_h = g.dilations[0];
+    p.dilation_h = g.dilations[0];
     pad_h = g.pads[0];
   }
   const size_t w_axis = static_cast<size_t>(g.rank - 1);
@@ -63,10 +84,16 @@ std::optional<PlaneWindow> plane_window(const ColumnGeometry& g) {
   p.out_w = g.columns[w_axis];
   p.kernel_w = g.kernel[w_axis];
   p.stride_w = g.strides[w_axis];
+  p.dilation_w = g.dilations[w_axis];
+  const int64_t pad_w = g.pads[w_axis];
   for (int64_t kh = 0; kh < p.kernel_h; ++kh)
-    p.rows.push_back(inside_range(p.out_h, p.in_h, p.stride_h, kh * dilation_h - pad_h));
+    p.rows.push_back(inside_range(p.out_h, p.in_h, p.stride_h, kh * p.dilation_h - pad_h));
   for (int64_t kw = 0; kw < p.kernel_w; ++kw)
-    p.cols.push_back(inside_range(p.out_w, p.in_w, p.stride_w, kw * g.dilations[w_axis] - g.pads[w_axis]));
+    p.cols.push_back(inside_range(p.out_w, p.in_w, p.stride_w, kw * p.dilation_w - pad_w));
+  for (int64_t oh = 0; oh < p.out_h; ++oh)
+    p.row_spans.push_back(inside_range(p.kernel_h, p.in_h, p.dilation_h, oh * p.stride_h - pad_h));
+  for (int64_t ow = 0; ow < p.out_w; ++ow)
+    p.col_spans.push_back(inside_range(p.kernel_w, p.in_w, p.dilation_w, ow * p.stride_w - pad_w));
   return p;
 }
 

@@ -28,12 +28,21 @@ struct ColumnGeometry {
   int64_t kernel_count = 1;
 };
 
+// The operand checks Conv and ConvTranspose share: a float input of rank >= 3 (N x C x spatial),
+// weights (input 1) of its dtype and rank, and group >= 1, which it returns. Fails through ctx.
+int64_t check_conv_operands(const PrepareContext& ctx);
+
+// True when the optional bias (input 2) is present; fails through ctx unless it is then a vector of
+// `out_channels` elements of the input's dtype.
+bool check_conv_bias(const PrepareContext& ctx, int64_t out_channels);
+
 // Fails through ctx when the spatial rank is 0 or above kMaxRank.
 ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::WindowGeometry& window,
                                     const std::vector<int64_t>& columns, const std::vector<int64_t>& targets);
 
-// Column positions [begin, end) along one axis whose target, for one kernel offset, lies inside the
-// target grid; the others meet padding. Target of column position o: input_offset + o * stride.
+// Positions o in [begin, end) of a range along one axis whose target input_offset + o * step lies
+// inside the target grid; the others meet padding. Either the column positions of one kernel offset
+// (step = stride) or the kernel offsets of one column position (step = dilation).
 struct InsideRange {
   int64_t begin = 0;
   int64_t end = 0;
@@ -41,14 +50,19 @@ struct InsideRange {
 };
 
 // A 1-D or 2-D geometry (1-D as 2-D with one row) with the inside range of every kernel row and
-// column resolved, so loops over it clamp ranges instead of testing every element for padding.
+// column resolved, so loops over it clamp ranges instead of testing every element for padding:
+// per kernel offset the column positions inside (rows, cols: Conv's im2col), and per column
+// position the kernel offsets inside (row_spans, col_spans: the pools' per-window walk).
 // "in" is the target grid and "out" the column grid (Conv's input and output).
 struct PlaneWindow {
   int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
   int64_t kernel_h = 1, kernel_w = 1;
   int64_t stride_h = 1, stride_w = 1;
-  std::vector<InsideRange> rows;  // per kernel row kh
-  std::vector<InsideRange> cols;  // per kernel column kw
+  int64_t dilation_h = 1, dilation_w = 1;
+  std::vector<InsideRange> rows;       // per kernel row kh: its output rows
+  std::vector<InsideRange> cols;       // per kernel column kw: its output columns
+  std::vector<InsideRange> row_spans;  // per output row oh: its kernel rows
+  std::vector<InsideRange> col_spans;  // per output column ow: its kernel columns
 };
 
 // nullopt when g has more than 2 spatial dims.

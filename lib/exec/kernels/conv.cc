@@ -1,13 +1,13 @@
-// Conv (N-D, grouped, pads/strides/dilations/auto_pad) as im2col + Eigen GEMM; 1-D and 2-D depthwise
-// convs run direct loops instead (depthwise_conv.h).
-// Per image and group: columns[(c, k), j] = x[c, target(j, k)] (0 in padding), then
-// y[m, j] = sum over (c, k) of w[m, (c, k)] * columns[(c, k), j] + bias[m].
+// Conv (N-D, grouped, pads/strides/dilations/auto_pad) as im2col + a register-blocked GEMM
+// (conv_gemm.h); 1-D and 2-D depthwise convs with several channels run direct loops instead
+// (depthwise_conv.h). Per image and group: columns[(c, k), j] = x[c, target(j, k)] (0 in padding),
+// then y[m, j] = bias[m] + sum over (c, k) of w[m, (c, k)] * columns[(c, k), j].
 // A 1x1 window with stride 1 and no padding uses the input plane as the columns directly.
-#include <Eigen/Core>
 #include <algorithm>
 #include <optional>
 
 #include "exec/kernels/columns.h"
+#include "exec/kernels/conv_gemm.h"
 #include "exec/kernels/depthwise_conv.h"
 #include "exec/kernels/factories.h"
 
@@ -24,6 +24,27 @@ struct ConvParams {
   bool direct = false;    // columns are the input plane itself
   std::optional<PlaneWindow> plane;  // set for 1 or 2 spatial dims: im2col over clamped ranges
   bool has_bias = false;
+};
+
+// The product of one image and group.
+template <class T>
+ConvGemm<T> conv_gemm_of(const ConvParams& p) {
+  return ConvGemm<T>(p.group_out, p.group_in * p.geometry.kernel_count, p.geometry.column_count);
+}
+
+// Scratch layout of conv_reference, in elements of T: packed weights of every group, then the
+// columns of one image and group, then the GEMM's tail block.
+template <class T>
+struct ConvScratch {
+  int64_t weights = 0, columns = 0, tail = 0;
+
+  explicit ConvScratch(const ConvParams& p) {
+    const ConvGemm<T> gemm = conv_gemm_of<T>(p);
+    weights = p.groups * gemm.packed_weights_size();
+    columns = p.direct ? 0 : gemm.depth * gemm.columns;
+    tail = gemm.tail_size();
+  }
+  int64_t total() const { return weights + columns + tail; }
 };
 
 // N-D im2col: one visit per column element, testing each target for padding.
@@ -68,23 +89,24 @@ void im2col(const PlaneWindow& g, int64_t channels, const T* x, T* columns) {
   }
 }
 
-// Accumulation: each output is a GEMM dot product of group_in * kernel_count terms in T.
+// Accumulation: each output sums group_in * kernel_count products in T (conv_gemm.h).
 template <class T>
-void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* columns) {
-  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
+void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* scratch) {
   const ColumnGeometry& g = p.geometry;
-  const int64_t depth = p.group_in * g.kernel_count;
+  const ConvScratch<T> layout(p);
+  const ConvGemm<T> gemm = conv_gemm_of<T>(p);
+  const int64_t packed_group = gemm.packed_weights_size();
+  T* columns = scratch + layout.weights;
+  T* tail = columns + layout.columns;
+  for (int64_t grp = 0; grp < p.groups; ++grp)
+    pack_conv_weights(gemm, w + grp * gemm.rows * gemm.depth, scratch + grp * packed_group);
   for (int64_t n = 0; n < p.batch; ++n) {
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       const T* xg = x + (n * p.groups + grp) * p.group_in * g.target_count;
       if (!p.direct && p.plane) im2col(*p.plane, p.group_in, xg, columns);
       if (!p.direct && !p.plane) im2col(g, p.group_in, xg, columns);
-      Eigen::Map<const Matrix> weights(w + grp * p.group_out * depth, p.group_out, depth);
-      Eigen::Map<const Matrix> cols(p.direct ? xg : columns, depth, g.column_count);
-      Eigen::Map<Matrix> out(y + (n * p.groups + grp) * p.group_out * g.column_count, p.group_out, g.column_count);
-      out.noalias() = weights * cols;
-      if (p.has_bias) out.colwise() += Eigen::Map<const Vector>(bias + grp * p.group_out, p.group_out);
+      conv_gemm(gemm, scratch + grp * packed_group, p.direct ? xg : columns, bias ? bias + grp * gemm.rows : nullptr,
+                y + (n * p.groups + grp) * gemm.rows * g.column_count, tail);
     }
   }
 }
@@ -92,15 +114,10 @@ void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, 
 class ConvKernel final : public Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
-    ctx.require_dtype(0, kFloatTypes);
+    p_.groups = check_conv_operands(ctx);
     const Slot& x = ctx.input(0);
-    const Slot& w = ctx.required_input(1, "weights");
-    if (x.rank() < 3) ctx.fail("input must have rank >= 3 (N x C x spatial), got " + ir::shape_to_string(x.shape));
-    if (w.dtype != x.dtype || w.rank() != x.rank())
-      ctx.fail("weights must have the input's dtype and rank, got " + ir::shape_to_string(w.shape));
+    const Slot& w = ctx.input(1);
     dtype_ = x.dtype;
-    p_.groups = ctx.node.attr_int("group", 1);
-    if (p_.groups < 1) ctx.fail("group must be >= 1");
     p_.batch = x.shape[0];
     p_.group_in = w.shape[1];
     const int64_t out_channels = w.shape[0];
@@ -108,10 +125,7 @@ class ConvKernel final : public Kernel {
       ctx.fail("input channels " + std::to_string(x.shape[1]) + " and weights " + ir::shape_to_string(w.shape) +
                " do not fit group " + std::to_string(p_.groups));
     p_.group_out = out_channels / p_.groups;
-    const Slot& bias = ctx.input(2);
-    p_.has_bias = bias.present;
-    if (bias.present && (bias.dtype != dtype_ || bias.shape != ir::Shape{out_channels}))
-      ctx.fail("bias must be a vector of " + std::to_string(out_channels) + " " + std::string(ir::dtype_name(dtype_)));
+    p_.has_bias = check_conv_bias(ctx, out_channels);
     const std::vector<int64_t> in_grid = spatial_dims(x.shape);
     const shape::WindowGeometry window = shape::resolve_window(ctx.node, in_grid, spatial_dims(w.shape), false);
     ir::Shape expected{p_.batch, out_channels};
@@ -121,13 +135,14 @@ class ConvKernel final : public Kernel {
                           " disagrees with the window geometry " + ir::shape_to_string(expected));
     p_.geometry = make_column_geometry(ctx, window, window.output, in_grid);
     p_.plane = plane_window(p_.geometry);
-    depthwise_ = plan_depthwise(p_.geometry, p_.batch, x.shape[1], p_.groups, p_.group_in, p_.group_out);
+    // One input channel feeding several outputs is a GEMM of depth kernel_count, not depthwise.
+    if (p_.groups > 1)
+      depthwise_ = plan_depthwise(p_.geometry, p_.batch, x.shape[1], p_.groups, p_.group_in, p_.group_out);
     p_.direct = p_.geometry.kernel_count == 1 && window.output == in_grid;
     for (size_t d = 0; d < in_grid.size(); ++d)
       p_.direct = p_.direct && window.strides[d] == 1 && window.pads_begin[d] == 0;
-    scratch_ = p_.direct || depthwise_ ? 0
-                         : static_cast<size_t>(p_.group_in * p_.geometry.kernel_count * p_.geometry.column_count) *
-                               ir::dtype_size(dtype_);
+    if (depthwise_) scratch_ = 0;
+    else dispatch_float(dtype_, [&]<class T>(Type<T>) { scratch_ = ConvScratch<T>(p_).total() * sizeof(T); });
   }
 
   size_t scratch_bytes() const override { return scratch_; }

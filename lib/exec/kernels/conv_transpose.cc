@@ -64,25 +64,18 @@ void conv_transpose_reference(const ConvTransposeParams& p, const T* x, const T*
 class ConvTransposeKernel final : public Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
-    ctx.require_dtype(0, kFloatTypes);
+    p_.groups = check_conv_operands(ctx);
     const Slot& x = ctx.input(0);
-    const Slot& w = ctx.required_input(1, "weights");
-    if (x.rank() < 3) ctx.fail("input must have rank >= 3 (N x C x spatial), got " + ir::shape_to_string(x.shape));
-    if (w.dtype != x.dtype || w.rank() != x.rank())
-      ctx.fail("weights must have the input's dtype and rank, got " + ir::shape_to_string(w.shape));
+    const Slot& w = ctx.input(1);
     dtype_ = x.dtype;
-    p_.groups = ctx.node.attr_int("group", 1);
-    if (p_.groups < 1 || x.shape[1] % p_.groups != 0 || w.shape[0] != x.shape[1])
+    if (x.shape[1] % p_.groups != 0 || w.shape[0] != x.shape[1])
       ctx.fail("input channels " + std::to_string(x.shape[1]) + " and weights " + ir::shape_to_string(w.shape) +
                " do not fit group " + std::to_string(p_.groups));
     p_.batch = x.shape[0];
     p_.group_in = x.shape[1] / p_.groups;
     p_.group_out = w.shape[1];
     const int64_t out_channels = p_.group_out * p_.groups;
-    const Slot& bias = ctx.input(2);
-    p_.has_bias = bias.present;
-    if (bias.present && (bias.dtype != dtype_ || bias.shape != ir::Shape{out_channels}))
-      ctx.fail("bias must be a vector of " + std::to_string(out_channels) + " " + std::string(ir::dtype_name(dtype_)));
+    p_.has_bias = check_conv_bias(ctx, out_channels);
     const std::vector<int64_t> in_grid = spatial_dims(x.shape);
     const shape::WindowGeometry window = shape::resolve_transposed_window(ctx.node, in_grid, spatial_dims(w.shape));
     ir::Shape expected{p_.batch, out_channels};

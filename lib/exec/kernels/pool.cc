@@ -2,8 +2,11 @@
 // auto_pad and ceil_mode. Windows never read padding: MaxPool ignores it, AveragePool divides by
 // the number of input elements in the window, or with count_include_pad=1 by the number of
 // positions inside input + pads (positions beyond the end padding that ceil_mode adds never count).
+// 1-D and 2-D pools walk each window over its kernel span clamped to the input (resolved in
+// prepare); more spatial dims visit every window position and skip the padding.
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "exec/kernels/columns.h"
 #include "exec/kernels/factories.h"
@@ -13,8 +16,9 @@ namespace tinyc::exec::kernels {
 namespace {
 
 struct PoolParams {
-  ColumnGeometry geometry;  // columns = output grid, targets = input grid
-  int64_t planes = 0;       // N * C
+  ColumnGeometry geometry;           // columns = output grid, targets = input grid
+  std::optional<PlaneWindow> plane;  // set for 1 or 2 spatial dims
+  int64_t planes = 0;                // N * C
 };
 
 // Resolves the window of a pool node and checks it against the inferred output shape.
@@ -33,6 +37,7 @@ shape::WindowGeometry prepare_pool(const PrepareContext& ctx, PoolParams& p) {
                         ir::shape_to_string(ctx.output(0).shape) + " disagrees with the window geometry " +
                         ir::shape_to_string(expected));
   p.geometry = make_column_geometry(ctx, window, window.output, in_grid);
+  p.plane = plane_window(p.geometry);
   p.planes = x.shape[0] * x.shape[1];
   return window;
 }
@@ -52,7 +57,54 @@ int64_t column_major_index(const ColumnGeometry& g, int64_t t) {
   return index;
 }
 
-// The first maximum in window order wins; indices are flat over the whole input tensor.
+// Calls window(j, elements) for every output j of a plane in C order; elements(visit) calls
+// visit(t) for the flat in-plane index t of every element of j's window that lies inside the input,
+// in window order. 1-D and 2-D windows loop over their clamped kernel spans; higher ranks test
+// every window position.
+template <class Window>
+void for_each_window(const PoolParams& p, Window&& window) {
+  if (p.plane) {
+    const PlaneWindow& g = *p.plane;
+    int64_t j = 0;
+    for (const InsideRange& kr : g.row_spans) {
+      for (const InsideRange& kc : g.col_spans) {
+        window(j++, [&](auto&& visit) {
+          for (int64_t kh = kr.begin; kh < kr.end; ++kh) {
+            const int64_t row = (kr.input_offset + kh * g.dilation_h) * g.in_w + kc.input_offset;
+            for (int64_t kw = kc.begin; kw < kc.end; ++kw) visit(row + kw * g.dilation_w);
+          }
+        });
+      }
+    }
+    return;
+  }
+  const ColumnGeometry& g = p.geometry;
+  const size_t rank = static_cast<size_t>(g.rank);
+  std::array<int64_t, kMaxRank> pos{};  // output position of j
+  for (int64_t j = 0; j < g.column_count; ++j) {
+    window(j, [&](auto&& visit) {
+      std::array<int64_t, kMaxRank> k{};
+      for (int64_t kk = 0; kk < g.kernel_count; ++kk) {
+        int64_t t = 0;
+        bool inside = true;
+        for (size_t d = 0; d < rank; ++d) {
+          const int64_t target = pos[d] * g.strides[d] - g.pads[d] + k[d] * g.dilations[d];
+          inside = inside && target >= 0 && target < g.targets[d];
+          t = t * g.targets[d] + target;
+        }
+        if (inside) visit(t);
+        next_kernel_offset(g, k);
+      }
+    });
+    for (size_t d = rank; d-- > 0;) {
+      if (++pos[d] < g.columns[d]) break;
+      pos[d] = 0;
+    }
+  }
+}
+
+// The first maximum in window order wins; indices are flat over the whole input tensor. An output
+// whose window holds no input element is the lowest value, with index -1.
 template <class T>
 void max_pool_reference(const PoolParams& p, bool column_major, const T* x, T* y, int64_t* indices) {
   const ColumnGeometry& g = p.geometry;
@@ -62,27 +114,23 @@ void max_pool_reference(const PoolParams& p, bool column_major, const T* x, T* y
     const T* xp = x + plane * g.target_count;
     T* yp = y + plane * g.column_count;
     int64_t* ip = indices ? indices + plane * g.column_count : nullptr;
-    std::fill(yp, yp + g.column_count, lowest);
-    if (ip) std::fill(ip, ip + g.column_count, int64_t{-1});
-    std::array<int64_t, kMaxRank> k{};
-    for (int64_t kk = 0; kk < g.kernel_count; ++kk) {
-      if (ip) {
-        for_each_column(g, k, [&](int64_t j, int64_t t) {
-          if (t >= 0 && (ip[j] < 0 || xp[t] > yp[j])) {
-            yp[j] = xp[t];
-            ip[j] = t;
-          }
-        });
-      } else {
-        for_each_column(g, k, [&](int64_t j, int64_t t) {
-          if (t >= 0 && xp[t] > yp[j]) yp[j] = xp[t];
-        });
+    for_each_window(p, [&](int64_t j, auto&& elements) {
+      T best = lowest;
+      if (!ip) {
+        elements([&](int64_t t) { best = xp[t] > best ? xp[t] : best; });
+        yp[j] = best;
+        return;
       }
-      next_kernel_offset(g, k);
-    }
-    if (!ip) continue;
-    for (int64_t j = 0; j < g.column_count; ++j)
-      if (ip[j] >= 0) ip[j] = plane * g.target_count + (column_major ? column_major_index(g, ip[j]) : ip[j]);
+      int64_t at = -1;
+      elements([&](int64_t t) {
+        if (at < 0 || xp[t] > best) {
+          best = xp[t];
+          at = t;
+        }
+      });
+      yp[j] = best;
+      ip[j] = at < 0 ? at : plane * g.target_count + (column_major ? column_major_index(g, at) : at);
+    });
   }
 }
 
@@ -119,16 +167,12 @@ void average_pool_reference(const PoolParams& p, const std::vector<int64_t>& div
   for (int64_t plane = 0; plane < p.planes; ++plane) {
     const T* xp = x + plane * g.target_count;
     T* yp = y + plane * g.column_count;
-    std::fill(yp, yp + g.column_count, T(0));
-    std::array<int64_t, kMaxRank> k{};
-    for (int64_t kk = 0; kk < g.kernel_count; ++kk) {
-      for_each_column(g, k, [&](int64_t j, int64_t t) {
-        if (t >= 0) yp[j] += xp[t];
-      });
-      next_kernel_offset(g, k);
-    }
-    for (int64_t j = 0; j < g.column_count; ++j)
-      yp[j] = divisors[static_cast<size_t>(j)] > 0 ? yp[j] / static_cast<T>(divisors[static_cast<size_t>(j)]) : T(0);
+    for_each_window(p, [&](int64_t j, auto&& elements) {
+      T sum = 0;
+      elements([&](int64_t t) { sum += xp[t]; });
+      const int64_t divisor = divisors[static_cast<size_t>(j)];
+      yp[j] = divisor > 0 ? sum / static_cast<T>(divisor) : T(0);
+    });
   }
 }
 
