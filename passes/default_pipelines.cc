@@ -21,10 +21,16 @@ std::string default_folding_pipeline() {
          "merge_transpose_reshape,fuse_activation,eliminate_dead";
 }
 
-std::string default_data_free_int8_pipeline() { return default_folding_pipeline() + ",quantize_int8"; }
+std::string quantization_steps(std::string_view calib_method) {
+  return "bias_correction,quantize_int8(calib=" + std::string(calib_method) + ")";
+}
+
+std::string data_free_quantization_steps() { return "quantize_int8"; }
 
 std::string default_int8_pipeline(std::string_view calib_method) {
-  return default_folding_pipeline() + ",bias_correction,quantize_int8(calib=" + std::string(calib_method) + ")";
+  return default_folding_pipeline() + "," + quantization_steps(calib_method);
 }
+
+std::string default_data_free_int8_pipeline() { return default_folding_pipeline() + "," + data_free_quantization_steps(); }
 
 }  // namespace tinyc::passes

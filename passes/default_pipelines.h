@@ -18,9 +18,13 @@ std::string default_folding_pipeline();
 // 100 %, fmnist_resnet8 99.35 -> 99.65 %). equalize_cross_layer is not in it: it lowered the
 // output SNR of the corpus models.
 std::string default_int8_pipeline(std::string_view calib_method = "auto");
+// Its steps after folding: "bias_correction,quantize_int8(calib=...)" (pruning runs before them).
+std::string quantization_steps(std::string_view calib_method = "auto");
 
 // Without calibration rows (--data-free): the folding pipeline, then quantize_int8 on the ranges the
 // PassContext holds.
 std::string default_data_free_int8_pipeline();
+// Its steps after folding.
+std::string data_free_quantization_steps();
 
 }  // namespace tinyc::passes

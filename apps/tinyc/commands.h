@@ -10,5 +10,6 @@ void add_passes_command(CLI::App& app);
 void add_compress_command(CLI::App& app);
 void add_ops_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_analyze_command(CLI::App& app);
 
 }  // namespace tinyc::cli

@@ -1,5 +1,5 @@
-// `tinyc compress model.onnx ...`: runs a pass pipeline (folding, and int8 quantization with --int8),
-// writes the compressed model and, with --eval, the accuracy-delta report (original float model vs
+// `tinyc compress model.onnx ...`: runs a pass pipeline (folding, pruning with --prune, int8
+// quantization with --int8), writes the compressed model and, with --eval, the accuracy-delta report (original float model vs
 // compressed model) and CI gates.
 #include <spdlog/spdlog.h>
 
@@ -11,8 +11,10 @@
 #include "commands.h"
 #include "formats/onnx/export.h"
 #include "model_loading.h"
+#include "passes/default_pipelines.h"
 #include "output_options.h"
 #include "passes/pass_manager.h"
+#include "prune_options.h"
 #include "quantize_options.h"
 #include "report_options.h"
 
@@ -26,6 +28,7 @@ struct CompressOptions {
   std::vector<std::string> dump_after;
   std::vector<std::string> input_shapes;
   OutputOptions output;
+  PruneCliOptions prune;
   QuantizeOptions quantize;
   ReportOptions report;
 };
@@ -63,23 +66,51 @@ report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const p
   return facts;
 }
 
+// Pipeline text as steps; none for empty text.
+std::vector<passes::PipelineStep> steps_of(const std::string& pipeline) {
+  return pipeline.empty() ? std::vector<passes::PipelineStep>{} : passes::parse_pipeline(pipeline);
+}
+
+// Runs the steps and records each one's summary in the report.
+void run_steps(ir::Graph& g, const std::vector<passes::PipelineStep>& steps, const passes::PassManagerOptions& manager,
+               passes::PassContext& context, report::AccuracyReport& report) {
+  if (steps.empty()) return;
+  for (const passes::PassSummary& s : passes::run_pipeline(g, steps, manager, &context)) {
+    report.passes.push_back(passes::describe(s));
+    spdlog::debug("{}", report.passes.back());
+  }
+}
+
 void run_compress(const CompressOptions& opt) {
   // Everything the user gave is checked here, before the pipeline and the evaluation run.
   const OutputPlan output = plan_output(opt.output, opt.model, opt.quantize.int8);
-  const auto steps = passes::parse_pipeline(opt.pipeline.empty() ? default_pipeline(opt.quantize) : opt.pipeline);
+  if (opt.prune.enabled() && !opt.pipeline.empty())
+    throw InputError("--prune runs between the default folding and quantization steps; leave out --passes");
+  // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
+  const auto folding = steps_of(opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
+  const auto quantization = steps_of(opt.pipeline.empty() ? quantization_steps(opt.quantize) : "");
   auto graph = import_onnx_model(opt.model, opt.input_shapes);
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
-  passes::PassContext context = prepare_quantization(opt.quantize, *graph);
+  passes::PassContext context = prepare_quantization(opt.quantize, *graph, opt.prune.enabled());
+  const passes::PruneOptions prune = plan_pruning(opt.prune, context.executor);
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
   report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));
 
   const auto start = std::chrono::steady_clock::now();
-  for (const passes::PassSummary& s : passes::run_pipeline(*graph, steps, dump_options(opt, output.path), &context)) {
-    report.passes.push_back(passes::describe(s));
-    spdlog::debug("{}", report.passes.back());
+  const passes::PassManagerOptions manager = dump_options(opt, output.path);
+  run_steps(*graph, folding, manager, context, report);
+  std::unique_ptr<ir::Graph> pruned_float;
+  if (opt.prune.enabled()) {
+    spdlog::info("pruning {:.0f} % of the weights ({}); measuring layer sensitivity", 100 * prune.ratio,
+                 opt.prune.granularity);
+    const passes::PruneReport pruned = passes::prune_graph(*graph, prune, context.calibration_inputs);
+    report.pruning = pruning_facts(pruned, prune.ratio, *graph);
+    for (const std::string& note : pruned.notes) report.warnings.push_back(note);
+    if (eval && !quantization.empty()) pruned_float = graph->clone();
   }
+  run_steps(*graph, quantization, manager, context, report);
   report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, context);
   if (opt.quantize.data_free)
@@ -87,6 +118,8 @@ void run_compress(const CompressOptions& opt) {
         "activation ranges were estimated from BatchNorm statistics (--data-free), not measured on data: expect a "
         "larger accuracy loss than with --calib");
   if (eval) {
+    if (pruned_float)
+      report.pruning->pruned_float_metrics = evaluate(opt.report, *eval, *original, *pruned_float).evaluation.metrics;
     report.evaluation = evaluate(opt.report, *eval, *original, *graph);
     for (std::string& w : evaluation_warnings(opt.report, *report.evaluation)) report.warnings.push_back(std::move(w));
   }
@@ -106,7 +139,8 @@ void run_compress(const CompressOptions& opt) {
 void add_compress_command(CLI::App& app) {
   auto opt = std::make_shared<CompressOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "compress", "Fold a model, optionally quantize it to int8 (--int8), write it, and report the accuracy delta");
+      "compress",
+      "Fold a model, optionally prune (--prune) and quantize it to int8 (--int8), write it, and report the accuracy delta");
   cmd->add_option("model", opt->model, "ONNX model file")->required();
   add_output_options(*cmd, opt->output);
   cmd->add_option("--passes", opt->pipeline,
@@ -115,6 +149,7 @@ void add_compress_command(CLI::App& app) {
                   "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)");
   cmd->add_option("--input-shape", opt->input_shapes,
                   "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+  add_prune_options(*cmd, opt->prune);
   add_quantize_options(*cmd, opt->quantize);
   add_report_options(*cmd, opt->report);
   cmd->callback([opt] { run_compress(*opt); });

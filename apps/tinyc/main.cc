@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   tinyc::cli::add_compress_command(app);
   tinyc::cli::add_passes_command(app);
   tinyc::cli::add_ops_command(app);
+  tinyc::cli::add_analyze_command(app);
 
   try {
     app.parse(argc, argv);

@@ -55,10 +55,15 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
                "Quantize without calibration data: ranges estimated from BatchNorm statistics (less accurate)");
 }
 
-passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph) {
+passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning) {
   passes::PassContext context;
+  if (pruning && opt.calib.empty())
+    throw InputError("--prune chooses layer ratios and refits on calibration data: give --calib FILE.npy");
   if (!opt.int8) {
-    require_int8(opt);
+    if (!pruning) require_int8(opt);
+    if (opt.data_free || opt.calib_method != "auto")
+      throw InputError("--data-free and --calib-method only apply to int8 quantization: add --int8");
+    if (pruning) context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph));
     return context;
   }
   if (opt.data_free && !opt.calib.empty())
@@ -77,9 +82,9 @@ passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::G
   return context;
 }
 
-std::string default_pipeline(const QuantizeOptions& opt) {
-  if (!opt.int8) return passes::default_folding_pipeline();
-  return opt.data_free ? passes::default_data_free_int8_pipeline() : passes::default_int8_pipeline(opt.calib_method);
+std::string quantization_steps(const QuantizeOptions& opt) {
+  if (!opt.int8) return "";
+  return opt.data_free ? passes::data_free_quantization_steps() : passes::quantization_steps(opt.calib_method);
 }
 
 }  // namespace tinyc::cli

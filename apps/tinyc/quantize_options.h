@@ -23,13 +23,13 @@ struct QuantizeOptions {
 void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
 
 // Checks the option combination and reads what the passes need, before any pass runs: the
-// calibration rows (checked against the model's input, cut to --calib-samples) or, with
-// --data-free, the ranges estimated on `float_graph` (the unfolded model). InputError otherwise,
-// e.g. --int8 with neither --calib nor --data-free.
-passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph);
+// calibration rows (checked against the model's input, cut to --calib-samples) for --int8 or for
+// pruning (`pruning`), or, with --data-free, the ranges estimated on `float_graph` (the unfolded
+// model). InputError otherwise, e.g. --int8 with neither --calib nor --data-free.
+passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning);
 
-// The pipeline text: the default folding pipeline, or with --int8 the default int8 pipeline for the
-// chosen calibration method (the data-free one with --data-free).
-std::string default_pipeline(const QuantizeOptions& opt);
+// The steps after folding (and pruning): with --int8 those of the default int8 pipeline for the
+// chosen calibration method (bias correction unless --data-free, then quantize_int8); else none.
+std::string quantization_steps(const QuantizeOptions& opt);
 
 }  // namespace tinyc::cli

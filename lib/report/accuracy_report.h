@@ -41,6 +41,26 @@ struct QuantizationFacts {
   std::map<std::string, int64_t> ranges_by_method;  // how many activation ranges each method chose
 };
 
+// One pruned layer (a channel group tied by residual Adds counts once).
+struct PrunedLayer {
+  std::string name;
+  int64_t units_before = 0;  // channels or neurons (structured), weights (unstructured)
+  int64_t units_after = 0;
+  double sensitivity_snr_db = 0;  // output SNR measured with this layer alone pruned this far
+};
+
+// What pruning did, and the float model right after it (before quantization).
+struct PruningFacts {
+  std::string granularity;  // structured or unstructured
+  double requested_ratio = 0;
+  double achieved_ratio = 0;  // share of the prunable (Conv/Gemm) weights removed
+  int64_t prunable_before = 0;
+  int64_t prunable_after = 0;
+  std::vector<PrunedLayer> layers;
+  ModelFacts pruned_float;
+  std::optional<Metrics> pruned_float_metrics;  // pruned float vs original, with --eval and --int8
+};
+
 // The evaluation with the files it read.
 struct EvaluationSection {
   std::string data_path;
@@ -52,6 +72,7 @@ struct AccuracyReport {
   ModelFacts original;
   ModelFacts compressed;
   double compress_seconds = 0;  // the pass pipeline
+  std::optional<PruningFacts> pruning;
   std::optional<QuantizationFacts> quantization;
   std::vector<std::string> passes;  // one line per pipeline step (passes::describe)
   std::optional<EvaluationSection> evaluation;

@@ -33,6 +33,35 @@ json model_json(const ModelFacts& m) {
           {"peak_ram_bytes", m.peak_ram_bytes}};
 }
 
+json metrics_summary_json(const Metrics& m) {
+  json j = {{"rows", m.rows}, {"snr_db", m.outputs.empty() ? json(nullptr) : number(m.outputs[0].snr_db)}};
+  if (m.classification) {
+    j["agreement_pct"] = number(m.classification->agreement_pct);
+    j["top1_pct"] = optional_number(m.classification->top1_compressed_pct);
+  }
+  if (m.anomaly) j["auc"] = number(m.anomaly->auc_compressed);
+  return j;
+}
+
+json pruning_json(const std::optional<PruningFacts>& p) {
+  if (!p) return nullptr;
+  json layers = json::array();
+  for (const PrunedLayer& l : p->layers)
+    layers.push_back({{"name", l.name},
+                      {"units_before", l.units_before},
+                      {"units_after", l.units_after},
+                      {"sensitivity_snr_db", number(l.sensitivity_snr_db)}});
+  return {{"granularity", p->granularity},
+          {"requested_ratio", p->requested_ratio},
+          {"achieved_ratio", p->achieved_ratio},
+          {"prunable_before", p->prunable_before},
+          {"prunable_after", p->prunable_after},
+          {"layers", layers},
+          {"pruned_float", model_json(p->pruned_float)},
+          {"pruned_float_evaluation",
+           p->pruned_float_metrics ? metrics_summary_json(*p->pruned_float_metrics) : json(nullptr)}};
+}
+
 json quantization_json(const std::optional<QuantizationFacts>& q) {
   if (!q) return nullptr;
   return {{"calibration_method", q->calibration_method},
@@ -132,6 +161,7 @@ nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
           {"passed", report.gates_passed()},
           {"models", {{"original", model_json(report.original)}, {"compressed", model_json(report.compressed)}}},
           {"compress_seconds", report.compress_seconds},
+          {"pruning", pruning_json(report.pruning)},
           {"quantization", quantization_json(report.quantization)},
           {"passes", report.passes},
           {"evaluation", evaluation_json(report.evaluation)},

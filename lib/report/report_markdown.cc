@@ -106,6 +106,36 @@ void sizes(std::ostringstream& os, const AccuracyReport& r) {
   os << "\n";
 }
 
+std::string top1_text(const std::optional<Metrics>& m) {
+  if (!m || !m->classification || !m->classification->top1_compressed_pct) return "";
+  return fixed(*m->classification->top1_compressed_pct, 2) + " %";
+}
+
+void pruning(std::ostringstream& os, const AccuracyReport& r) {
+  if (!r.pruning) return;
+  const PruningFacts& p = *r.pruning;
+  os << "## Pruning\n\n" << p.granularity << ", " << fixed(100 * p.achieved_ratio, 1) << " % of the "
+     << grouped(p.prunable_before) << " Conv/Gemm weights removed (asked " << fixed(100 * p.requested_ratio, 1)
+     << " %).\n\n| | original | pruned float | compressed |\n|---|---:|---:|---:|\n"
+     << "| parameters | " << grouped(r.original.params) << " | " << grouped(p.pruned_float.params) << " | "
+     << grouped(r.compressed.params) << " |\n"
+     << "| MACs per inference | " << grouped(r.original.macs) << " | " << grouped(p.pruned_float.macs) << " | "
+     << grouped(r.compressed.macs) << " |\n"
+     << "| weights as stored | " << bytes(r.original.weight_bytes) << " | " << bytes(p.pruned_float.weight_bytes)
+     << " | " << bytes(r.compressed.weight_bytes) << " |\n";
+  const std::optional<Metrics> compressed =
+      r.evaluation ? std::optional<Metrics>(r.evaluation->evaluation.metrics) : std::nullopt;
+  if (r.evaluation && r.evaluation->evaluation.metrics.classification &&
+      r.evaluation->evaluation.metrics.classification->top1_float_pct)
+    os << "| top-1 | " << fixed(*r.evaluation->evaluation.metrics.classification->top1_float_pct, 2) << " % | "
+       << top1_text(p.pruned_float_metrics) << " | " << top1_text(compressed) << " |\n";
+  os << "\n| layer | units before | after | SNR alone (dB) |\n|---|---:|---:|---:|\n";
+  for (const PrunedLayer& l : p.layers)
+    os << "| " << code(l.name) << " | " << grouped(l.units_before) << " | " << grouped(l.units_after) << " | "
+       << fixed(l.sensitivity_snr_db, 1) << " |\n";
+  os << "\n";
+}
+
 void layers(std::ostringstream& os, const LayerErrorTable& t) {
   os << "## Per-layer error (lowest SNR first)\n\n";
   if (t.layers.empty()) {
@@ -182,6 +212,7 @@ std::string report_to_markdown(const AccuracyReport& report) {
   }
   gates(os, report.gates);
   sizes(os, report);
+  pruning(os, report);
   if (report.evaluation) {
     layers(os, report.evaluation->evaluation.layers);
     disagreements(os, report.evaluation->evaluation.metrics.classification);

@@ -1,9 +1,9 @@
 // tinyc's .tflite files in an independent runtime, on real models: every corpus model is folded,
-// quantized on its calibration split, emitted with --io-type int8 and run on the first 500 eval rows
-// by Arm NN (armnn_check: TfLiteParser + CpuRef) and by tinyc's int8 executor. Arm NN requantizes in
-// float where TFLite (and tinyc) use fixed point, so single outputs may differ by a few LSB; top-1
-// must agree on >= 99.5 % of the rows of classifiers. Numbers are printed and written to
-// <build>/armnn_interop_summary.json.
+// quantized by the default int8 pipeline on its calibration split, emitted with --io-type int8 and
+// run on its whole eval split by Arm NN (armnn_check: TfLiteParser + CpuRef) and by tinyc's int8
+// executor. Arm NN requantizes in float where TFLite (and tinyc) use fixed point, so single outputs
+// may differ by a few LSB; top-1 must agree on >= 99.5 % of the rows of classifiers. Numbers are
+// printed and written to <build>/armnn_interop_summary.json.
 //
 // Two Arm NN 20.08 (Debian 12) defects shape the check: it has no per-channel FULLY_CONNECTED weights
 // (its reference backend asserts), so Gemm weights are requantized per tensor first and both runtimes
@@ -25,7 +25,6 @@
 #include "formats/tflite/emit.h"
 #include "formats/tflite/read.h"
 #include "io/npy.h"
-#include "ir/tensor_rows.h"
 #include "passes/default_pipelines.h"
 #include "passes/pass_context.h"
 #include "passes/pass_manager.h"
@@ -37,7 +36,6 @@ using namespace tinyc::interop_test;
 
 namespace {
 
-constexpr int64_t kEvalRows = 500;
 constexpr double kMinTop1Agreement = 0.995;
 constexpr int kMaxLsb = 6;
 
@@ -89,11 +87,9 @@ TEST_CASE("Arm NN runs tinyc's .tflite files as tinyc's int8 executor does, on e
     exec::infer_shapes(*g);
     passes::PassContext context;
     context.calibration_inputs.push_back(io::read_npy(test::corpus_dir() / info.at("calib_data").get<std::string>()));
-    passes::run_pipeline(*g, passes::parse_pipeline(passes::default_folding_pipeline() + ",quantize_int8"), {},
-                         &context);
+    passes::run_pipeline(*g, passes::parse_pipeline(passes::default_int8_pipeline()), {}, &context);
     per_tensor_fully_connected(*g);
-    const ir::Tensor rows =
-        ir::slice_rows(io::read_npy(test::corpus_dir() / info.at("eval_data").get<std::string>()), 0, kEvalRows);
+    const ir::Tensor rows = io::read_npy(test::corpus_dir() / info.at("eval_data").get<std::string>());
     const Agreement a = run_both(*g, rows, dir.path(), name);
     const bool judged = !pad_feeds_depthwise(tflite_format::emit_tflite_bytes(*g));
     std::cout << "Arm NN vs tinyc int8, " << name << ": " << describe(a)

@@ -16,9 +16,9 @@ TEST_CASE("the default folding pipeline parses and runs every float-preserving p
   const auto steps = passes::parse_pipeline(passes::default_folding_pipeline());
   std::set<std::string> names;
   for (const auto& step : steps) CHECK(names.insert(step.info->name).second);
-  // Every pass but the quantization ones, which need calibration data or change the numbers.
-  CHECK(names.size() == passes::registered_passes().size() - 3);
-  for (const char* opt_in : {"equalize_cross_layer", "bias_correction", "quantize_int8"})
+  // Every pass but the quantization and pruning ones, which need calibration data or change the numbers.
+  CHECK(names.size() == passes::registered_passes().size() - 4);
+  for (const char* opt_in : {"equalize_cross_layer", "bias_correction", "quantize_int8", "prune"})
     CHECK(names.count(opt_in) == 0);
   CHECK(steps.front().info->name == "fold_constants");
   CHECK(steps.back().info->name == "eliminate_dead");

@@ -63,7 +63,7 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   std::vector<std::string> keys;
   for (const auto& [key, value] : ordered.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"schema_version", "tinyc_version", "passed", "models", "compress_seconds",
-                                         "quantization", "passes", "evaluation", "warnings", "gates"});
+                                         "pruning", "quantization", "passes", "evaluation", "warnings", "gates"});
   const nlohmann::json j = nlohmann::json::parse(report::report_to_json(sample_report()).dump());
   CHECK(j["schema_version"] == report::kReportSchemaVersion);
   CHECK(j["tinyc_version"].is_string());

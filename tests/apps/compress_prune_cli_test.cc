@@ -1,0 +1,94 @@
+// `tinyc compress --prune` end to end: pruned + int8 blob with the report's pruning section (float,
+// pruned float, compressed), the unstructured caveat, and refused option combinations.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.h"
+#include "support/test_support.h"
+
+using namespace tinyc::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus_data(const std::string& file) { return (corpus_dir() / "data" / file).string(); }
+
+std::string digits_cnn() { return corpus_model_path("digits_cnn").string(); }
+
+nlohmann::json compress_digits(const TempDir& dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args{"compress",      digits_cnn(),
+                                "--calib",       corpus_data("digits_calib.npy"),
+                                "--eval",        corpus_data("digits_test.npy"),
+                                "--labels",      corpus_data("digits_test_labels.npy"),
+                                "--report",      (dir.path() / "r.json").string(),
+                                "-o",            (dir.path() / "m.tflite").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = run_tinyc(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(read_bytes(dir.path() / "r.json"));
+}
+
+}  // namespace
+
+TEST_CASE("compress --prune 0.5 --int8 writes a smaller blob and reports float, pruned float and int8") {
+  TempDir unpruned_dir, pruned_dir;
+  const auto unpruned = compress_digits(unpruned_dir, {"--int8"});
+  const auto j = compress_digits(pruned_dir, {"--int8", "--prune", "0.5"});
+  const auto& p = j["pruning"];
+  CHECK(p["granularity"] == "structured");
+  CHECK(p["requested_ratio"] == 0.5);
+  CHECK(p["achieved_ratio"].get<double>() >= 0.5);
+  CHECK(p["prunable_after"].get<double>() <= 0.5 * p["prunable_before"].get<double>());
+  CHECK(!p["layers"].empty());
+  const auto original_params = j["models"]["original"]["params"].get<double>();
+  CHECK(p["pruned_float"]["params"].get<double>() < 0.6 * original_params);
+  CHECK(j["models"]["compressed"]["params"] == p["pruned_float"]["params"]);
+  CHECK(j["models"]["compressed"]["macs"].get<double>() < j["models"]["original"]["macs"].get<double>());
+  CHECK(j["models"]["compressed"]["blob_bytes"].get<double>() <
+        0.7 * unpruned["models"]["compressed"]["blob_bytes"].get<double>());
+  const auto& pruned_float = p["pruned_float_evaluation"];
+  REQUIRE(pruned_float.is_object());
+  CHECK(pruned_float["rows"] == 797);
+  CHECK(pruned_float["top1_pct"].get<double>() > 90.0);
+  CHECK(j["evaluation"]["classification"]["top1_compressed_pct"].get<double>() > 90.0);
+  const std::string md = read_bytes(pruned_dir.path() / "r.md");
+  CHECK(md.find("## Pruning") != std::string::npos);
+  CHECK(md.find("| pruned float |") != std::string::npos);
+}
+
+TEST_CASE("compress --prune unstructured says in the report that the blob does not shrink") {
+  TempDir dir;
+  const auto j = compress_digits(dir, {"--int8", "--prune", "0.5", "--prune-granularity", "unstructured"});
+  CHECK(j["pruning"]["granularity"] == "unstructured");
+  CHECK(j["pruning"]["achieved_ratio"].get<double>() >= 0.5);
+  CHECK(j["models"]["compressed"]["macs"] == j["models"]["original"]["macs"]);
+  bool said = false;
+  for (const auto& w : j["warnings"]) said = said || w.get<std::string>().find("shrink") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("impossible pruning options are refused with one line, exit 2, and no file") {
+  TempDir dir;
+  const std::string out = (dir.path() / "m.tflite").string();
+  const std::string calib = corpus_data("digits_calib.npy");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+      {{"--int8", "--calib", calib, "--prune", "1.5"}, "between 0 and 1"},
+      {{"--int8", "--data-free", "--prune", "0.5"}, "--prune chooses layer ratios"},
+      {{"--prune-granularity", "unstructured"}, "--prune-granularity needs --prune"},
+      {{"--prune", "0.5", "--calib", calib, "--passes", "fold_constants"}, "leave out --passes"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args{"compress", digits_cnn(), "-o", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_tinyc(args);
+    INFO(extra.back() << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 0);
+  }
+}
