@@ -9,6 +9,7 @@
 #include "formats/tflite/emit.h"
 #include "io/atomic_file.h"
 #include "ir/error.h"
+#include "output_folder.h"
 
 namespace tinyc::cli {
 
@@ -18,13 +19,6 @@ std::string default_extension(const std::string& format) {
   if (format == "tflite") return ".tflite";
   if (format == "onnx-qdq") return ".qdq.onnx";
   return ".tinyc.onnx";
-}
-
-void check_folder(const std::filesystem::path& path, const std::string& what) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw InputError(what + " " + path.string() + ": folder '" + dir.string() + "' does not exist");
 }
 
 }  // namespace
@@ -58,8 +52,8 @@ OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool 
   plan.path = opt.output.empty() ? std::filesystem::path(std::filesystem::path(model).stem().string() +
                                                          default_extension(plan.format))
                                  : std::filesystem::path(opt.output);
-  check_folder(plan.path, "--output");
-  if (!opt.emit_c.empty()) check_folder(opt.emit_c, "--emit-c");
+  check_output_folder(plan.path, "--output");
+  if (!opt.emit_c.empty()) check_output_folder(opt.emit_c, "--emit-c");
   return plan;
 }
 

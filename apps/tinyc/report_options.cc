@@ -8,6 +8,7 @@
 #include "exec/input_data.h"
 #include "io/atomic_file.h"
 #include "io/npy.h"
+#include "output_folder.h"
 #include "progress.h"
 #include "report/report_json.h"
 #include "report/report_markdown.h"
@@ -20,15 +21,6 @@ namespace {
 template <class T>
 void add_limit(CLI::App& cmd, const std::string& name, std::optional<T>& limit, const std::string& help) {
   cmd.add_option_function<T>(name, [&limit](const T& v) { limit = v; }, help);
-}
-
-// A report path whose folder is missing fails now, before the pipeline and the evaluation run.
-void check_folder(const std::filesystem::path& path, const std::string& option) {
-  if (path.empty()) return;
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw InputError(option + " " + path.string() + ": folder '" + dir.string() + "' does not exist");
 }
 
 }  // namespace
@@ -58,8 +50,8 @@ void add_report_options(CLI::App& cmd, ReportOptions& opt) {
 }
 
 std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Graph& float_graph) {
-  check_folder(opt.report_json, "--report");
-  check_folder(opt.markdown_path(), opt.report_md.empty() ? "--report" : "--report-md");
+  check_output_folder(opt.report_json, "--report");
+  check_output_folder(opt.markdown_path(), opt.report_md.empty() ? "--report" : "--report-md");
   if (opt.eval.empty()) {
     if (!opt.labels.empty()) throw InputError("--labels needs --eval data.npy (the rows the labels belong to)");
     report::check_gates_measurable(opt.gates, std::nullopt);
