@@ -25,8 +25,8 @@ std::string default_extension(const std::string& format) {
 
 void add_output_options(CLI::App& cmd, OutputOptions& opt) {
   cmd.add_option("-o,--output", opt.output,
-                 "Output file (default: <model stem>.tflite with --int8, else <model stem>.tinyc.onnx, in the "
-                 "current folder)");
+                 "Output file (default, in the current folder: <model stem>.tflite with --int8, <model stem>.qdq.onnx "
+                 "with --format onnx-qdq, else <model stem>.tinyc.onnx)");
   cmd.add_option("--format", opt.format,
                  "Output format: tflite (int8 FlatBuffer for TFLite Micro; default with --int8), onnx-qdq (int8 as "
                  "ONNX QuantizeLinear/DequantizeLinear, for ONNX Runtime), onnx (float; default otherwise)")

@@ -44,7 +44,7 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
   cmd.add_flag("--int8", opt.int8,
                "Quantize to int8 (TFLite int8 scheme): needs --calib, or --data-free for a model with BatchNorm");
   cmd.add_option("--calib", opt.calib,
-                 "Calibration rows for --int8: one .npy (rows along dim 0) or a folder of .npy files");
+                 "Calibration rows for --int8 and --prune: one .npy (rows along dim 0) or a folder of .npy files");
   cmd.add_option("--calib-samples", opt.calib_samples, "Use only the first N calibration rows (default: all)")
       ->check(CLI::PositiveNumber);
   cmd.add_option("--calib-method", opt.calib_method,
