@@ -106,6 +106,25 @@ TEST_CASE("Conv: hand-computed sums", "[exec][kernels][conv]") {
   CHECK(values(run1("Conv", {in(x3), constant(floats({1, 1, 2, 2, 2}, Floats(8, 1.0f)))})) == Floats{36});
 }
 
+// Runs every case through the Conv kernel (random data from `seed` on) and compares it with
+// direct_conv2d.
+template <size_t N>
+void check_against_direct(const ConvCase (&cases)[N], uint32_t seed) {
+  for (const ConvCase& c : cases) {
+    DYNAMIC_SECTION(c.name) {
+      const ir::Tensor x = random_tensor(c.x, seed++);
+      const ir::Tensor w = random_tensor(c.w, seed++);
+      const ir::Tensor b = random_tensor({c.w[0]}, seed++);
+      std::vector<Arg> args{in(x), constant(w)};
+      if (c.bias) args.push_back(constant(b));
+      const ir::Tensor got = run1("Conv", args, conv_attrs(c.p));
+      const ir::Tensor expected = direct_conv2d(x, w, c.bias ? &b : nullptr, c.p);
+      REQUIRE(got.shape() == expected.shape());
+      CHECK(max_abs_diff(got, expected) < 1e-5);
+    }
+  }
+}
+
 TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][kernels][conv]") {
   const ConvCase cases[] = {
       {"3x3 pad 1", {2, 3, 7, 7}, {4, 3, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
@@ -125,19 +144,11 @@ TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][
       {"pointwise, positions a multiple of the column block", {2, 8, 8, 8}, {17, 8, 1, 1},
        {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, true},
       {"grouped, 9 outputs per group", {1, 4, 6, 7}, {18, 2, 3, 3}, {2, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
+      // Products deeper than 32 run Eigen's GEMM instead of the register-blocked one.
+      {"deep product, 8 channels x 3x3", {2, 8, 9, 9}, {6, 8, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
+      {"deep pointwise, 40 channels", {1, 40, 5, 5}, {7, 40, 1, 1}, {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, false},
   };
-  uint32_t seed = 1;
-  for (const ConvCase& c : cases) {
-    DYNAMIC_SECTION(c.name) {
-      const ir::Tensor x = random_tensor(c.x, seed++);
-      const ir::Tensor w = random_tensor(c.w, seed++);
-      const ir::Tensor b = random_tensor({c.w[0]}, seed++);
-      std::vector<Arg> args{in(x), constant(w)};
-      if (c.bias) args.push_back(constant(b));
-      const ir::Tensor got = run1("Conv", args, conv_attrs(c.p));
-      CHECK(max_abs_diff(got, direct_conv2d(x, w, c.bias ? &b : nullptr, c.p)) < 1e-5);
-    }
-  }
+  check_against_direct(cases, 1);
 }
 
 TEST_CASE("Conv: depthwise direct loops equal the direct reference", "[exec][kernels][conv]") {
@@ -150,20 +161,7 @@ TEST_CASE("Conv: depthwise direct loops equal the direct reference", "[exec][ker
        {2, {1, 1}, {3, 0, 3, 4}, {1, 1}}, true},
       {"stride 3, dilation 3, no padding", {1, 2, 16, 17}, {4, 1, 3, 2}, {2, {3, 3}, {0, 0, 0, 0}, {3, 3}}, true},
   };
-  uint32_t seed = 50;
-  for (const ConvCase& c : cases) {
-    DYNAMIC_SECTION(c.name) {
-      const ir::Tensor x = random_tensor(c.x, seed++);
-      const ir::Tensor w = random_tensor(c.w, seed++);
-      const ir::Tensor b = random_tensor({c.w[0]}, seed++);
-      std::vector<Arg> args{in(x), constant(w)};
-      if (c.bias) args.push_back(constant(b));
-      const ir::Tensor got = run1("Conv", args, conv_attrs(c.p));
-      const ir::Tensor expected = direct_conv2d(x, w, c.bias ? &b : nullptr, c.p);
-      REQUIRE(got.shape() == expected.shape());
-      CHECK(max_abs_diff(got, expected) < 1e-5);
-    }
-  }
+  check_against_direct(cases, 50);
   SECTION("1-D depthwise equals the 2-D reference over one row") {
     const ir::Tensor x = random_tensor({2, 3, 1, 21}, 90);
     const ir::Tensor w = random_tensor({6, 1, 1, 3}, 91);
