@@ -51,7 +51,7 @@ std::vector<ir::Tensor> calibration_rows(const ir::Graph& g, const std::vector<i
 std::unique_ptr<PruneMethod> make_method(const ir::Graph& g, const PruneOptions& options,
                                          const std::vector<ir::Tensor>& rows) {
   return options.granularity == PruneGranularity::Structured ? make_structured_method(g, options, rows)
-                                                             : make_unstructured_method(g);
+                                                             : make_unstructured_method(g, options, rows);
 }
 
 // Removal counts at each ratio, capped at `max_ratio` of the unit and one element short of all.

@@ -86,7 +86,9 @@ std::vector<std::string> ChannelGraph::apply(ir::Graph& g, const std::vector<cha
 std::vector<int64_t> ChannelGraph::kept_outputs(const ir::Graph& original, const std::string& node,
                                                 const std::vector<char>& keep) const {
   for (const ChannelSlice& s : slices_)
-    if (s.kind == ChannelSlice::Kind::ProducerOutputs && s.node == node) return kept_columns(*this, s.channels, keep);
+    if ((s.kind == ChannelSlice::Kind::ProducerOutputs || s.kind == ChannelSlice::Kind::DepthwiseChannels) &&
+        s.node == node)
+      return kept_columns(*this, s.channels, keep);
   return all_output_channels(*original.find_node(node));
 }
 

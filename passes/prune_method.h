@@ -43,7 +43,9 @@ class PruneMethod {
 // ranking runs g on `rows`).
 std::unique_ptr<PruneMethod> make_structured_method(const ir::Graph& g, const PruneOptions& options,
                                                     const std::vector<ir::Tensor>& rows);
-// Unstructured: units are the Conv/Gemm weights, smallest magnitude first.
-std::unique_ptr<PruneMethod> make_unstructured_method(const ir::Graph& g);
+// Unstructured: units are the Conv/Gemm weights, zeroed by obs_prune (prune_obs.h) with the second
+// moments of each layer's inputs measured by running g on `rows`.
+std::unique_ptr<PruneMethod> make_unstructured_method(const ir::Graph& g, const PruneOptions& options,
+                                                      const std::vector<ir::Tensor>& rows);
 
 }  // namespace tinyc::passes

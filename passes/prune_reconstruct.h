@@ -20,8 +20,8 @@ struct RefitData {
   bool masked = false;  // weights that are zero stay zero (unstructured pruning)
 };
 
-// Refits node `name` of `pruned` (a Conv with group 1 over 2-D images, or a Gemm with alpha = beta = 1
-// and transA = 0): its weights and bias W solve the ridge problem
+// Refits node `name` of `pruned` (a Conv over 2-D images, grouped or depthwise included, or a Gemm with
+// alpha = beta = 1 and transA = 0): its weights and bias W solve, group by group, the ridge problem
 //   min |P W - Y|^2 + lambda |W - W0|^2
 // where the rows of P are the pruned layer's input patches (plus a 1 for the bias), Y is the unpruned
 // layer's output before its activation on the same rows, and W0 the current weights; with `masked`,

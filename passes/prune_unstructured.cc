@@ -1,20 +1,40 @@
-// Unstructured pruning as a PruneMethod: a unit is one Conv/Gemm weight tensor; its elements are
-// zeroed in ascending |w| order. Shapes never change, so nothing downstream needs rewriting.
-#include <algorithm>
-#include <cmath>
+// Unstructured pruning as a PruneMethod: a unit is one Conv/Gemm weight tensor. Its weights are
+// zeroed by obs_prune with the second moments of the layer's inputs on the calibration rows, so
+// the weights that matter least to the layer's outputs go first and the rest of each output's
+// weights absorb their loss. Shapes never change, so nothing downstream needs rewriting.
 #include <numeric>
 
+#include "passes/prune_capture.h"
 #include "passes/prune_channels.h"
 #include "passes/prune_method.h"
-#include "passes/rewrite_util.h"
+#include "passes/prune_obs.h"
+#include "passes/prune_patches.h"
 
 namespace tinyc::passes {
 
 namespace {
 
+// One obs_factor per group of the layer, from its input `x`; for a layer of another form, a unit
+// factor (zeroing by magnitude with no compensation).
+std::vector<Eigen::MatrixXd> layer_factors(const ir::Node& n, const ir::Tensor& x) {
+  const std::optional<PatchGeometry> geometry = patch_geometry(n);
+  if (!geometry) {
+    const Eigen::Index columns = weight_matrix(n).cols();
+    return {Eigen::MatrixXd::Identity(columns, columns)};
+  }
+  const std::vector<Sample> samples = draw_samples(*geometry, x.shape()[0]);
+  const int64_t channels = x.shape()[1] / geometry->groups;
+  std::vector<Eigen::MatrixXd> factors;
+  for (int64_t g = 0; g < geometry->groups; ++g) {
+    const Eigen::MatrixXd p = gather_patches(*geometry, x, samples, g * channels, channels);
+    factors.push_back(obs_factor(p.transpose() * p));
+  }
+  return factors;
+}
+
 class UnstructuredMethod : public PruneMethod {
  public:
-  explicit UnstructuredMethod(const ir::Graph& g) {
+  UnstructuredMethod(const ir::Graph& g, const PruneOptions& options, const std::vector<ir::Tensor>& rows) {
     for (const ir::Node* n : g.topological_order()) {
       if (!is_prunable_layer(*n)) continue;
       layers_.push_back(n->name);
@@ -24,6 +44,8 @@ class UnstructuredMethod : public PruneMethod {
       int64_t positions = 1;
       for (size_t d = 2; n->op_type == "Conv" && d < out.size(); ++d) positions *= out[d];
       all_.macs += sizes_.back() * positions;
+      const ir::Tensor input = capture_values(g, rows, {n->input(0)->name}, options.executor).front();
+      factors_.push_back(layer_factors(*n, input));
     }
   }
 
@@ -33,14 +55,7 @@ class UnstructuredMethod : public PruneMethod {
 
   void prune_unit(ir::Graph& g, size_t unit, int64_t count) const override {
     ir::Node* n = g.find_node(layers_[unit]);
-    std::vector<double> w = float_values(n->input(1));
-    std::vector<size_t> order(w.size());
-    std::iota(order.begin(), order.end(), 0);
-    const auto k = static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(w.size())));
-    std::nth_element(order.begin(), order.begin() + static_cast<long>(k), order.end(),
-                     [&](size_t a, size_t b) { return std::fabs(w[a]) < std::fabs(w[b]); });
-    for (size_t i = 0; i < k; ++i) w[order[i]] = 0;
-    set_constant_input(g, n, 1, float_tensor(n->input(1)->constant().shape(), w), n->name + "_weight");
+    write_weights(g, n, obs_prune(factors_[unit], weight_matrix(*n), count));
   }
 
   Resources prunable() const override { return all_; }
@@ -69,13 +84,15 @@ class UnstructuredMethod : public PruneMethod {
  private:
   std::vector<std::string> layers_;
   std::vector<int64_t> sizes_;
+  std::vector<std::vector<Eigen::MatrixXd>> factors_;
   Resources all_;
 };
 
 }  // namespace
 
-std::unique_ptr<PruneMethod> make_unstructured_method(const ir::Graph& g) {
-  return std::make_unique<UnstructuredMethod>(g);
+std::unique_ptr<PruneMethod> make_unstructured_method(const ir::Graph& g, const PruneOptions& options,
+                                                      const std::vector<ir::Tensor>& rows) {
+  return std::make_unique<UnstructuredMethod>(g, options, rows);
 }
 
 }  // namespace tinyc::passes

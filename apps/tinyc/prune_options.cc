@@ -40,6 +40,8 @@ report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, dou
   facts.prunable_after = pruned_report.prunable_after;
   for (const passes::LayerPruning& l : pruned_report.layers)
     facts.layers.push_back({l.name, l.units_before, l.units_after, l.sensitivity_snr_db});
+  for (const passes::LayerRefit& f : pruned_report.refits)
+    facts.refits.push_back({f.name, f.error_before, f.error_after, f.applied});
   facts.pruned_float = report::model_facts(pruned, "", std::nullopt);
   return facts;
 }

@@ -49,6 +49,15 @@ struct PrunedLayer {
   double sensitivity_snr_db = 0;  // output SNR measured with this layer alone pruned this far
 };
 
+// A least-squares refit after pruning: the layer's relative output error on held-out calibration
+// rows, against the unpruned layer, before and after.
+struct PruneRefit {
+  std::string name;
+  double error_before = 0;
+  double error_after = 0;
+  bool applied = false;  // false when no refit lowered the held-out error
+};
+
 // What pruning did, and the float model right after it (before quantization).
 struct PruningFacts {
   std::string granularity;  // structured or unstructured
@@ -57,6 +66,7 @@ struct PruningFacts {
   int64_t prunable_before = 0;
   int64_t prunable_after = 0;
   std::vector<PrunedLayer> layers;
+  std::vector<PruneRefit> refits;
   ModelFacts pruned_float;
   std::optional<Metrics> pruned_float_metrics;  // pruned float vs original, with --eval and --int8
 };

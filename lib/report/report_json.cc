@@ -51,12 +51,19 @@ json pruning_json(const std::optional<PruningFacts>& p) {
                       {"units_before", l.units_before},
                       {"units_after", l.units_after},
                       {"sensitivity_snr_db", number(l.sensitivity_snr_db)}});
+  json refits = json::array();
+  for (const PruneRefit& f : p->refits)
+    refits.push_back({{"name", f.name},
+                      {"error_before", number(f.error_before)},
+                      {"error_after", number(f.error_after)},
+                      {"applied", f.applied}});
   return {{"granularity", p->granularity},
           {"requested_ratio", p->requested_ratio},
           {"achieved_ratio", p->achieved_ratio},
           {"prunable_before", p->prunable_before},
           {"prunable_after", p->prunable_after},
           {"layers", layers},
+          {"refits", refits},
           {"pruned_float", model_json(p->pruned_float)},
           {"pruned_float_evaluation",
            p->pruned_float_metrics ? metrics_summary_json(*p->pruned_float_metrics) : json(nullptr)}};

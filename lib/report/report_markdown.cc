@@ -133,6 +133,13 @@ void pruning(std::ostringstream& os, const AccuracyReport& r) {
   for (const PrunedLayer& l : p.layers)
     os << "| " << code(l.name) << " | " << grouped(l.units_before) << " | " << grouped(l.units_after) << " | "
        << fixed(l.sensitivity_snr_db, 1) << " |\n";
+  if (!p.refits.empty()) {
+    os << "\nLeast-squares refits (relative output error of the layer on held-out calibration rows):\n\n"
+       << "| layer | before | after | applied |\n|---|---:|---:|---|\n";
+    for (const PruneRefit& f : p.refits)
+      os << "| " << code(f.name) << " | " << significant(f.error_before, 3) << " | " << significant(f.error_after, 3) << " | "
+         << (f.applied ? "yes" : "no") << " |\n";
+  }
   os << "\n";
 }
 

@@ -44,6 +44,12 @@ TEST_CASE("compress --prune 0.5 --int8 writes a smaller blob and reports float, 
   CHECK(p["achieved_ratio"].get<double>() >= 0.5);
   CHECK(p["prunable_after"].get<double>() <= 0.5 * p["prunable_before"].get<double>());
   CHECK(!p["layers"].empty());
+  REQUIRE(!p["refits"].empty());
+  for (const auto& f : p["refits"]) {
+    INFO(f.dump());
+    CHECK(f["error_before"].get<double>() >= 0);
+    if (f["applied"].get<bool>()) CHECK(f["error_after"].get<double>() < f["error_before"].get<double>());
+  }
   const auto original_params = j["models"]["original"]["params"].get<double>();
   CHECK(p["pruned_float"]["params"].get<double>() < 0.6 * original_params);
   CHECK(j["models"]["compressed"]["params"] == p["pruned_float"]["params"]);
@@ -58,6 +64,7 @@ TEST_CASE("compress --prune 0.5 --int8 writes a smaller blob and reports float, 
   const std::string md = read_bytes(pruned_dir.path() / "r.md");
   CHECK(md.find("## Pruning") != std::string::npos);
   CHECK(md.find("| pruned float |") != std::string::npos);
+  CHECK(md.find("Least-squares refits") != std::string::npos);
 }
 
 TEST_CASE("compress --prune unstructured says in the report that the blob does not shrink") {
