@@ -1,4 +1,6 @@
 // Float executor throughput on one model and data set: prints one JSON line for run_throughput.sh.
+// The model runs after tinyc's default folding pipeline (BatchNorm and activations folded into the
+// Conv), as ONNX Runtime runs it after its own default graph optimizations.
 //   tinyc_throughput <model.onnx> <data.npy> <threads> <rows_per_chunk> [repeats]
 #include <chrono>
 #include <iostream>
@@ -10,6 +12,9 @@
 #include "formats/onnx/import.h"
 #include "io/npy.h"
 #include "ir/error.h"
+#include "passes/default_pipelines.h"
+#include "passes/pass_manager.h"
+#include "passes/pipeline.h"
 
 int main(int argc, char** argv) {
   if (argc < 5) {
@@ -19,6 +24,7 @@ int main(int argc, char** argv) {
   try {
     auto graph = tinyc::onnx_format::import_model_file(argv[1]).graph;
     tinyc::exec::infer_shapes(*graph);
+    tinyc::passes::run_pipeline(*graph, tinyc::passes::parse_pipeline(tinyc::passes::default_folding_pipeline()), {});
     const tinyc::ir::Tensor rows = tinyc::exec::as_input_rows(*graph->inputs()[0], tinyc::io::read_npy(argv[2]), argv[2]);
     const int threads = std::stoi(argv[3]);
     const int64_t chunk = std::stoll(argv[4]);
