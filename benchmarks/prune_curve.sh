@@ -8,8 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 shift || true
-ratios=("${@:-0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8}")
-read -r -a ratios <<< "${ratios[*]}"
+ratios=(0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8)
+[ $# -eq 0 ] || ratios=("$@")
 corpus="$root/../shared/corpus"
 tinyc="$build/apps/tinyc/tinyc"
 [ -x "$tinyc" ] || { echo "prune_curve: build first (missing $tinyc)" >&2; exit 1; }

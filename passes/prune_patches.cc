@@ -58,10 +58,11 @@ std::vector<Sample> draw_samples(const PatchGeometry& p, int64_t rows) {
 }
 
 Eigen::MatrixXd gather_patches(const PatchGeometry& p, const ir::Tensor& x, const std::vector<Sample>& samples,
-                               int64_t first, int64_t count) {
+                               int64_t groups, int64_t group) {
   const ir::Shape& s = x.shape();
   const auto v = x.values<float>();
   const int64_t channels = s[1], h = p.conv ? s[2] : 1, w = p.conv ? s[3] : 1;
+  const int64_t count = channels / groups, first = group * count;
   const int64_t width = count * p.kh * p.kw;
   Eigen::MatrixXd m = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(samples.size()), width + 1);
   for (size_t i = 0; i < samples.size(); ++i) {

@@ -32,10 +32,10 @@ struct Sample {
 // row order.
 std::vector<Sample> draw_samples(const PatchGeometry& p, int64_t rows);
 
-// One patch of input channels [first, first + count) of x per sample, plus a trailing 1 for the
-// bias; columns in the weight's (c, ky, kx) order.
+// One patch per sample over the input channels of `group` (x's channels split evenly into `groups`),
+// plus a trailing 1 for the bias; columns in the weight's (c, ky, kx) order.
 Eigen::MatrixXd gather_patches(const PatchGeometry& p, const ir::Tensor& x, const std::vector<Sample>& samples,
-                               int64_t first, int64_t count);
+                               int64_t groups, int64_t group);
 
 // The layer's weights as [outputs, inputs per group + 1], the bias in the last column; and back.
 Eigen::MatrixXd weight_matrix(const ir::Node& n);

@@ -83,17 +83,16 @@ Eigen::MatrixXd solve(const Normal& n, const Eigen::MatrixXd& w0, double rel, bo
                       const std::vector<Eigen::Index>& outputs) {
   if (!masked) return solve_dense(n, w0, rel);
   Eigen::MatrixXd w = w0;
-  bool any_dense = false;
+  std::vector<Eigen::Index> dense_rows;
   for (Eigen::Index o : outputs) {
     if ((w0.row(o).array() == 0).any())
       solve_masked_row(n, w0, rel, o, w);
     else
-      any_dense = true;
+      dense_rows.push_back(o);
   }
-  if (!any_dense) return w;
+  if (dense_rows.empty()) return w;
   const Eigen::MatrixXd dense = solve_dense(n, w0, rel);
-  for (Eigen::Index o : outputs)
-    if (!(w0.row(o).array() == 0).any()) w.row(o) = dense.row(o);
+  for (Eigen::Index o : dense_rows) w.row(o) = dense.row(o);
   return w;
 }
 
@@ -131,15 +130,13 @@ std::vector<GroupProblem> group_problems(const PatchGeometry& geometry, const ir
   const int64_t outputs = w_current.rows() / geometry.groups;
   const int64_t original_groups = data.original->attr_int("group", 1);
   const int64_t original_outputs = w_original.rows() / original_groups;
-  const int64_t channels = data.pruned_input.shape()[1] / geometry.groups;
-  const int64_t original_channels = data.original_input.shape()[1] / original_groups;
   const int64_t probe_step = std::max<int64_t>(1, w_current.rows() / kMaskedProbeRows);
   std::vector<GroupProblem> problems;
   for (int64_t g = 0; g < geometry.groups; ++g) {
     const int64_t original_group = data.kept_outputs[static_cast<size_t>(g * outputs)] / original_outputs;
-    const Eigen::MatrixXd p = gather_patches(geometry, data.pruned_input, samples, g * channels, channels);
+    const Eigen::MatrixXd p = gather_patches(geometry, data.pruned_input, samples, geometry.groups, g);
     const Eigen::MatrixXd p_original =
-        gather_patches(geometry, data.original_input, samples, original_group * original_channels, original_channels);
+        gather_patches(geometry, data.original_input, samples, original_groups, original_group);
     Eigen::MatrixXd w_kept(outputs, w_original.cols());
     std::vector<Eigen::Index> probe;
     for (int64_t o = 0; o < outputs; ++o) {
@@ -202,7 +199,7 @@ LayerRefit refit_layer(ir::Graph& pruned, const std::string& name, const RefitDa
   result.error_before = before / signal;
   result.error_after = best / signal;
   if (!chosen) return result;
-  Eigen::MatrixXd w(weight_matrix(*node));
+  Eigen::MatrixXd w(static_cast<Eigen::Index>(problems.size()) * problems.front().w0.rows(), problems.front().w0.cols());
   Eigen::Index first = 0;
   for (const GroupProblem& q : problems) {
     w.middleRows(first, q.w0.rows()) =

@@ -23,10 +23,9 @@ std::vector<Eigen::MatrixXd> layer_factors(const ir::Node& n, const ir::Tensor& 
     return {Eigen::MatrixXd::Identity(columns, columns)};
   }
   const std::vector<Sample> samples = draw_samples(*geometry, x.shape()[0]);
-  const int64_t channels = x.shape()[1] / geometry->groups;
   std::vector<Eigen::MatrixXd> factors;
   for (int64_t g = 0; g < geometry->groups; ++g) {
-    const Eigen::MatrixXd p = gather_patches(*geometry, x, samples, g * channels, channels);
+    const Eigen::MatrixXd p = gather_patches(*geometry, x, samples, geometry->groups, g);
     factors.push_back(obs_factor(p.transpose() * p));
   }
   return factors;
