@@ -125,7 +125,7 @@ void check_against_direct(const ConvCase (&cases)[N], uint32_t seed) {
   }
 }
 
-TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][kernels][conv]") {
+TEST_CASE("Conv: GEMM kernel equals the direct loops on random data", "[exec][kernels][conv]") {
   const ConvCase cases[] = {
       {"3x3 pad 1", {2, 3, 7, 7}, {4, 3, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
       {"stride 2, asymmetric pads", {1, 3, 9, 8}, {5, 3, 3, 3}, {1, {2, 2}, {0, 1, 2, 0}, {1, 1}}, false},
@@ -144,15 +144,21 @@ TEST_CASE("Conv: im2col kernel equals the direct loops on random data", "[exec][
       {"pointwise, positions a multiple of the column block", {2, 8, 8, 8}, {17, 8, 1, 1},
        {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, true},
       {"grouped, 9 outputs per group", {1, 4, 6, 7}, {18, 2, 3, 3}, {2, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
-      // Products deeper than 32 run Eigen's GEMM instead of the register-blocked one.
       {"deep product, 8 channels x 3x3", {2, 8, 9, 9}, {6, 8, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
       {"deep pointwise, 40 channels", {1, 40, 5, 5}, {7, 40, 1, 1}, {1, {1, 1}, {0, 0, 0, 0}, {1, 1}}, false},
+      // 40 outputs over a 3x3 map: the register blocks run along the output channels.
+      {"many channels on a small map", {2, 4, 3, 3}, {40, 4, 3, 3}, {1, {1, 1}, {1, 1, 1, 1}, {1, 1}}, true},
+      {"many channels on a small map, stride 2", {1, 4, 6, 6}, {40, 4, 3, 3}, {1, {2, 2}, {1, 1, 1, 1}, {1, 1}}, true},
+      // A 3x1 kernel: the padded planes are as wide as the output, nothing to compact.
+      {"3x1 kernel, no columns to drop", {2, 3, 7, 5}, {4, 3, 3, 1}, {1, {1, 1}, {1, 0, 1, 0}, {1, 1}}, true},
+      {"stride 3 with dilation 2 (three phases per axis)", {1, 2, 13, 14}, {3, 2, 3, 3}, {1, {3, 3}, {2, 1, 0, 2}, {2, 2}},
+       true},
   };
   check_against_direct(cases, 1);
 }
 
 TEST_CASE("Conv: depthwise direct loops equal the direct reference", "[exec][kernels][conv]") {
-  // Widths 29 and 30 cover the 8-wide, 4-wide and scalar parts of the row loop.
+  // Wide grids of 5 x 17 and 9 x 16 positions end inside a 64-position register block.
   const ConvCase cases[] = {
       {"multiplier 2, stride 2, dilation 2, asymmetric pads", {2, 3, 11, 30}, {6, 1, 3, 3},
        {3, {2, 2}, {1, 0, 2, 3}, {2, 2}}, true},

@@ -70,14 +70,13 @@ ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::Wind
 std::optional<PlaneWindow> plane_window(const ColumnGeometry& g) {
   if (g.rank < 1 || g.rank > 2) return std::nullopt;
   PlaneWindow p;
-  int64_t pad_h = 0;
   if (g.rank == 2) {
     p.in_h = g.targets[0];
     p.out_h = g.columns[0];
     p.kernel_h = g.kernel[0];
     p.stride_h = g.strides[0];
     p.dilation_h = g.dilations[0];
-    pad_h = g.pads[0];
+    p.pad_h = g.pads[0];
   }
   const size_t w_axis = static_cast<size_t>(g.rank - 1);
   p.in_w = g.targets[w_axis];
@@ -85,15 +84,11 @@ std::optional<PlaneWindow> plane_window(const ColumnGeometry& g) {
   p.kernel_w = g.kernel[w_axis];
   p.stride_w = g.strides[w_axis];
   p.dilation_w = g.dilations[w_axis];
-  const int64_t pad_w = g.pads[w_axis];
-  for (int64_t kh = 0; kh < p.kernel_h; ++kh)
-    p.rows.push_back(inside_range(p.out_h, p.in_h, p.stride_h, kh * p.dilation_h - pad_h));
-  for (int64_t kw = 0; kw < p.kernel_w; ++kw)
-    p.cols.push_back(inside_range(p.out_w, p.in_w, p.stride_w, kw * p.dilation_w - pad_w));
+  p.pad_w = g.pads[w_axis];
   for (int64_t oh = 0; oh < p.out_h; ++oh)
-    p.row_spans.push_back(inside_range(p.kernel_h, p.in_h, p.dilation_h, oh * p.stride_h - pad_h));
+    p.row_spans.push_back(inside_range(p.kernel_h, p.in_h, p.dilation_h, oh * p.stride_h - p.pad_h));
   for (int64_t ow = 0; ow < p.out_w; ++ow)
-    p.col_spans.push_back(inside_range(p.kernel_w, p.in_w, p.dilation_w, ow * p.stride_w - pad_w));
+    p.col_spans.push_back(inside_range(p.kernel_w, p.in_w, p.dilation_w, ow * p.stride_w - p.pad_w));
   return p;
 }
 

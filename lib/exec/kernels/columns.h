@@ -1,4 +1,4 @@
-// Sliding-window index walks shared by Conv (im2col), ConvTranspose (col2im) and the pools.
+// Sliding-window index walks shared by Conv, ConvTranspose (col2im) and the pools.
 #pragma once
 
 #include <array>
@@ -40,27 +40,24 @@ bool check_conv_bias(const PrepareContext& ctx, int64_t out_channels);
 ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::WindowGeometry& window,
                                     const std::vector<int64_t>& columns, const std::vector<int64_t>& targets);
 
-// Positions o in [begin, end) of a range along one axis whose target input_offset + o * step lies
-// inside the target grid; the others meet padding. Either the column positions of one kernel offset
-// (step = stride) or the kernel offsets of one column position (step = dilation).
+// Kernel offsets o in [begin, end) of one column position along one axis whose target
+// input_offset + o * dilation lies inside the target grid; the others meet padding.
 struct InsideRange {
   int64_t begin = 0;
   int64_t end = 0;
   int64_t input_offset = 0;  // target of position 0, negative when it lies in the padding
 };
 
-// A 1-D or 2-D geometry (1-D as 2-D with one row) with the inside range of every kernel row and
-// column resolved, so loops over it clamp ranges instead of testing every element for padding:
-// per kernel offset the column positions inside (rows, cols: Conv's im2col), and per column
-// position the kernel offsets inside (row_spans, col_spans: the pools' per-window walk).
-// "in" is the target grid and "out" the column grid (Conv's input and output).
+// A 1-D or 2-D geometry (1-D as 2-D with one row) with, per column position, the kernel offsets
+// whose target is inside resolved (row_spans, col_spans: the pools' per-window walk), so loops over
+// it clamp ranges instead of testing every element for padding. "in" is the target grid and "out"
+// the column grid (Conv's input and output).
 struct PlaneWindow {
   int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
   int64_t kernel_h = 1, kernel_w = 1;
   int64_t stride_h = 1, stride_w = 1;
   int64_t dilation_h = 1, dilation_w = 1;
-  std::vector<InsideRange> rows;       // per kernel row kh: its output rows
-  std::vector<InsideRange> cols;       // per kernel column kw: its output columns
+  int64_t pad_h = 0, pad_w = 0;        // padding before the target grid
   std::vector<InsideRange> row_spans;  // per output row oh: its kernel rows
   std::vector<InsideRange> col_spans;  // per output column ow: its kernel columns
 };

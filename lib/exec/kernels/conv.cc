@@ -1,10 +1,9 @@
-// Conv (N-D, grouped, pads/strides/dilations/auto_pad) as im2col + GEMM: a register-blocked GEMM
-// (conv_gemm.h) for shallow products (e.g. a 3x3 stem over one channel), Eigen's for deep ones, where
-// it measured faster; 1-D and 2-D depthwise convs with several channels run direct loops instead
-// (depthwise_conv.h). Per image and group: columns[(c, k), j] = x[c, target(j, k)] (0 in padding),
-// then y[m, j] = bias[m] + sum over (c, k) of w[m, (c, k)] * columns[(c, k), j].
-// A 1x1 window with stride 1 and no padding uses the input plane as the columns directly.
-#include <Eigen/Core>
+// Conv (N-D, grouped, pads/strides/dilations/auto_pad) as one register-blocked GEMM per image and
+// group (conv_gemm.h): y[m, j] = bias[m] + sum over (c, k) of w[m, (c, k)] * columns[(c, k), j].
+// The columns are never built for 1-D and 2-D convs: row (c, k) is a run of channel c's padded copy
+// (padded_plane.h) and the product fills a wide output plane that is compacted into y. A 1x1 window
+// with stride 1 and no padding reads the input plane itself; 3-D and up copy the columns (im2col).
+// 1-D and 2-D depthwise convs with several channels run direct loops instead (depthwise_conv.h).
 #include <algorithm>
 #include <optional>
 
@@ -12,10 +11,18 @@
 #include "exec/kernels/conv_gemm.h"
 #include "exec/kernels/depthwise_conv.h"
 #include "exec/kernels/factories.h"
+#include "exec/kernels/padded_plane.h"
 
 namespace tinyc::exec::kernels {
 
 namespace {
+
+// Where the GEMM's columns come from.
+enum class ColumnSource {
+  Input,   // the input plane itself (1x1 window, stride 1, no padding)
+  Padded,  // taps over padded copies of the input planes (1 or 2 spatial dims)
+  Im2col,  // an im2col copy (3 or more spatial dims)
+};
 
 struct ConvParams {
   ColumnGeometry geometry;  // columns = output grid, targets = input grid
@@ -23,36 +30,35 @@ struct ConvParams {
   int64_t groups = 1;
   int64_t group_in = 0;   // input channels per group
   int64_t group_out = 0;  // output channels per group
-  bool direct = false;    // columns are the input plane itself
-  std::optional<PlaneWindow> plane;  // set for 1 or 2 spatial dims: im2col over clamped ranges
   bool has_bias = false;
-  bool blocked = false;  // the register-blocked GEMM, else Eigen's
+  ColumnSource source = ColumnSource::Im2col;
+  PaddedPlane padded;                // for ColumnSource::Padded
+  std::vector<int64_t> tap_offsets;  // for ColumnSource::Padded: row (c, k) of the columns in the padded copies
+  bool compact = false;              // Padded with junk columns: the product goes to a wide buffer first
 };
-
-// Products at most this deep go to the register-blocked GEMM. On an AVX-512 machine it made
-// fmnist_cnn_bn (a depth-9 stem) 1.45x faster than Eigen did, while Eigen ran the deeper convs
-// (depth 72 to 576) of fmnist_resnet8 and fmnist_dscnn faster (resnet8 1.25x).
-constexpr int64_t kBlockedGemmMaxDepth = 32;
 
 // The product of one image and group.
 template <class T>
 ConvGemm<T> conv_gemm_of(const ConvParams& p) {
-  return ConvGemm<T>(p.group_out, p.group_in * p.geometry.kernel_count, p.geometry.column_count);
+  const int64_t columns = p.source == ColumnSource::Padded ? p.padded.wide_count : p.geometry.column_count;
+  return ConvGemm<T>(p.group_out, p.group_in * p.geometry.kernel_count, columns);
 }
 
-// Scratch layout of conv_reference, in elements of T: packed weights of every group, then the
-// columns of one image and group, then the GEMM's tail block.
+// Scratch layout of conv_gemm_all, in elements of T: packed weights of every group, the columns'
+// source for one image and group (padded copies or im2col), the wide output, the GEMM's tail block.
 template <class T>
 struct ConvScratch {
-  int64_t weights = 0, columns = 0, tail = 0;
+  int64_t weights = 0, columns = 0, wide = 0, tail = 0;
 
   explicit ConvScratch(const ConvParams& p) {
     const ConvGemm<T> gemm = conv_gemm_of<T>(p);
-    weights = p.blocked ? p.groups * gemm.packed_weights_size() : 0;
-    columns = p.direct ? 0 : gemm.depth * gemm.columns;
-    tail = p.blocked ? gemm.tail_size() : 0;
+    weights = p.groups * gemm.packed_weights_size();
+    if (p.source == ColumnSource::Padded) columns = p.group_in * p.padded.size();
+    if (p.source == ColumnSource::Im2col) columns = gemm.depth * gemm.columns;
+    wide = p.compact ? gemm.rows * gemm.columns : 0;
+    tail = p.source == ColumnSource::Padded ? 0 : gemm.tail_size();
   }
-  int64_t total() const { return weights + columns + tail; }
+  int64_t total() const { return weights + columns + wide + tail; }
 };
 
 // N-D im2col: one visit per column element, testing each target for padding.
@@ -70,67 +76,43 @@ void im2col(const ColumnGeometry& g, int64_t channels, const T* x, T* columns) {
   }
 }
 
-// 1-D / 2-D im2col over clamped ranges: per output row, zeros where the window meets padding and
-// a (strided) copy of one input row in between.
+// Accumulation: each output sums group_in * kernel_count products in T (fused multiply-adds).
 template <class T>
-void im2col(const PlaneWindow& g, int64_t channels, const T* x, T* columns) {
-  T* row = columns;
-  for (int64_t c = 0; c < channels; ++c) {
-    const T* plane = x + c * g.in_h * g.in_w;
-    for (const InsideRange& rows : g.rows) {
-      for (const InsideRange& cols : g.cols) {
-        std::fill(row, row + rows.begin * g.out_w, T(0));
-        for (int64_t oh = rows.begin; oh < rows.end; ++oh) {
-          T* out = row + oh * g.out_w;
-          const T* in = plane + (rows.input_offset + oh * g.stride_h) * g.in_w;  // the input row
-          std::fill(out, out + cols.begin, T(0));
-          if (g.stride_w == 1 && cols.begin < cols.end)
-            std::copy_n(in + cols.input_offset + cols.begin, cols.end - cols.begin, out + cols.begin);
-          else if (g.stride_w != 1)
-            for (int64_t ow = cols.begin; ow < cols.end; ++ow) out[ow] = in[cols.input_offset + ow * g.stride_w];
-          std::fill(out + cols.end, out + g.out_w, T(0));
-        }
-        std::fill(row + rows.end * g.out_w, row + g.out_h * g.out_w, T(0));
-        row += g.out_h * g.out_w;
-      }
-    }
-  }
-}
-
-// y = w x columns (+ bias) of one image and group with Eigen.
-template <class T>
-void eigen_gemm(const ConvGemm<T>& gemm, const T* w, const T* columns, const T* bias, T* y) {
-  using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  using Vector = Eigen::Matrix<T, Eigen::Dynamic, 1>;
-  Eigen::Map<Matrix> out(y, gemm.rows, gemm.columns);
-  out.noalias() = Eigen::Map<const Matrix>(w, gemm.rows, gemm.depth) * Eigen::Map<const Matrix>(columns, gemm.depth, gemm.columns);
-  if (bias) out.colwise() += Eigen::Map<const Vector>(bias, gemm.rows);
-}
-
-// Accumulation: each output sums group_in * kernel_count products in T.
-template <class T>
-void conv_reference(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* scratch) {
+void conv_gemm_all(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* scratch) {
   const ColumnGeometry& g = p.geometry;
   const ConvScratch<T> layout(p);
   const ConvGemm<T> gemm = conv_gemm_of<T>(p);
   const int64_t packed_group = gemm.packed_weights_size();
   T* columns = scratch + layout.weights;
-  T* tail = columns + layout.columns;
-  if (p.blocked)
-    for (int64_t grp = 0; grp < p.groups; ++grp)
-      pack_conv_weights(gemm, w + grp * gemm.rows * gemm.depth, scratch + grp * packed_group);
+  T* wide = columns + layout.columns;
+  T* tail = wide + layout.wide;
+  for (int64_t grp = 0; grp < p.groups; ++grp)
+    pack_conv_weights(gemm, w + grp * gemm.rows * gemm.depth, scratch + grp * packed_group);
+  if (p.source == ColumnSource::Padded)
+    for (int64_t c = 0; c < p.group_in; ++c) clear_padded(p.padded, columns + c * p.padded.size());
   for (int64_t n = 0; n < p.batch; ++n) {
     for (int64_t grp = 0; grp < p.groups; ++grp) {
       const T* xg = x + (n * p.groups + grp) * p.group_in * g.target_count;
-      if (!p.direct && p.plane) im2col(*p.plane, p.group_in, xg, columns);
-      if (!p.direct && !p.plane) im2col(g, p.group_in, xg, columns);
-      const T* cols = p.direct ? xg : columns;
+      const T* packed = scratch + grp * packed_group;
       const T* group_bias = bias ? bias + grp * gemm.rows : nullptr;
       T* out = y + (n * p.groups + grp) * gemm.rows * g.column_count;
-      if (p.blocked)
-        conv_gemm(gemm, scratch + grp * packed_group, cols, group_bias, out, tail);
-      else
-        eigen_gemm(gemm, w + grp * gemm.rows * gemm.depth, cols, group_bias, out);
+      switch (p.source) {
+        case ColumnSource::Input:
+          conv_gemm(gemm, packed, StridedColumns<T>{xg, gemm.columns}, group_bias, out, tail);
+          break;
+        case ColumnSource::Im2col:
+          im2col(g, p.group_in, xg, columns);
+          conv_gemm(gemm, packed, StridedColumns<T>{columns, gemm.columns}, group_bias, out, tail);
+          break;
+        case ColumnSource::Padded:
+          for (int64_t c = 0; c < p.group_in; ++c)
+            pad_plane(p.padded, xg + c * g.target_count, columns + c * p.padded.size());
+          conv_gemm(gemm, packed, OffsetColumns<T>{columns, p.tap_offsets.data()}, group_bias, p.compact ? wide : out,
+                    tail);
+          for (int64_t m = 0; m < gemm.rows && p.compact; ++m)
+            compact_plane(p.padded, wide + m * gemm.columns, out + m * g.column_count);
+          break;
+      }
     }
   }
 }
@@ -158,16 +140,13 @@ class ConvKernel final : public Kernel {
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
                           " disagrees with the window geometry " + ir::shape_to_string(expected));
     p_.geometry = make_column_geometry(ctx, window, window.output, in_grid);
-    p_.plane = plane_window(p_.geometry);
     // One input channel feeding several outputs is a GEMM of depth kernel_count, not depthwise.
     if (p_.groups > 1)
       depthwise_ = plan_depthwise(p_.geometry, p_.batch, x.shape[1], p_.groups, p_.group_in, p_.group_out);
-    p_.direct = p_.geometry.kernel_count == 1 && window.output == in_grid;
-    for (size_t d = 0; d < in_grid.size(); ++d)
-      p_.direct = p_.direct && window.strides[d] == 1 && window.pads_begin[d] == 0;
-    p_.blocked = p_.group_in * p_.geometry.kernel_count <= kBlockedGemmMaxDepth;
-    if (depthwise_) scratch_ = 0;
-    else dispatch_float(dtype_, [&]<class T>(Type<T>) { scratch_ = ConvScratch<T>(p_).total() * sizeof(T); });
+    choose_column_source(window, in_grid);
+    dispatch_float(dtype_, [&]<class T>(Type<T>) {
+      scratch_ = (depthwise_ ? depthwise_->scratch_size() : ConvScratch<T>(p_).total()) * sizeof(T);
+    });
   }
 
   size_t scratch_bytes() const override { return scratch_; }
@@ -178,12 +157,26 @@ class ConvKernel final : public Kernel {
       const T* w = static_cast<const T*>(args.inputs[1]);
       const T* bias = p_.has_bias ? static_cast<const T*>(args.inputs[2]) : nullptr;
       T* y = static_cast<T*>(args.outputs[0]);
-      if (depthwise_) depthwise_conv<T>(*depthwise_, x, w, bias, y);
-      else conv_reference<T>(p_, x, w, bias, y, reinterpret_cast<T*>(args.scratch.data()));
+      T* scratch = reinterpret_cast<T*>(args.scratch.data());
+      if (depthwise_) depthwise_conv<T>(*depthwise_, x, w, bias, y, scratch);
+      else conv_gemm_all<T>(p_, x, w, bias, y, scratch);
     });
   }
 
  private:
+  void choose_column_source(const shape::WindowGeometry& window, const std::vector<int64_t>& in_grid) {
+    bool direct = p_.geometry.kernel_count == 1 && window.output == in_grid;
+    for (size_t d = 0; d < in_grid.size(); ++d) direct = direct && window.strides[d] == 1 && window.pads_begin[d] == 0;
+    const std::optional<PlaneWindow> plane = plane_window(p_.geometry);
+    p_.source = direct ? ColumnSource::Input : plane && p_.geometry.kernel_count > 0 ? ColumnSource::Padded
+                                                                                    : ColumnSource::Im2col;
+    if (p_.source != ColumnSource::Padded) return;
+    p_.padded = padded_plane(*plane);
+    p_.compact = p_.padded.width != p_.padded.out_w;
+    for (int64_t c = 0; c < p_.group_in; ++c)
+      for (const int64_t tap : p_.padded.taps) p_.tap_offsets.push_back(c * p_.padded.size() + tap);
+  }
+
   ir::DType dtype_ = ir::DType::Undefined;
   ConvParams p_;
   std::optional<DepthwisePlan> depthwise_;  // set when the direct depthwise loops apply

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "exec/kernels/columns.h"
+#include "exec/kernels/padded_plane.h"
 
 namespace tinyc::exec::kernels {
 
@@ -15,7 +16,10 @@ struct DepthwisePlan {
   int64_t planes = 0;  // batch * channels
   int64_t channels = 1;
   int64_t multiplier = 1;
-  PlaneWindow window;
+  PaddedPlane padded;
+
+  // Scratch elements of depthwise_conv: one padded input plane and one wide output plane.
+  int64_t scratch_size() const { return padded.size() + padded.wide_size; }
 };
 
 // The plan for a Conv over `g` (columns = output grid, targets = input grid) when it is depthwise
@@ -24,12 +28,14 @@ std::optional<DepthwisePlan> plan_depthwise(const ColumnGeometry& g, int64_t bat
                                             int64_t group_in, int64_t group_out);
 
 // y = depthwise conv of x (N x C x spatial) with w (C * multiplier x 1 x kernel) plus bias (0 when
-// null). Accumulation: each output sums its kernel's products in T, starting from the bias.
+// null); `scratch` holds plan.scratch_size() elements. Accumulation: each output sums its kernel's
+// products in T (fused multiply-adds), starting from the bias.
 template <class T>
-void depthwise_conv(const DepthwisePlan& plan, const T* x, const T* w, const T* bias, T* y);
+void depthwise_conv(const DepthwisePlan& plan, const T* x, const T* w, const T* bias, T* y, T* scratch);
 
-extern template void depthwise_conv<float>(const DepthwisePlan&, const float*, const float*, const float*, float*);
+extern template void depthwise_conv<float>(const DepthwisePlan&, const float*, const float*, const float*, float*,
+                                           float*);
 extern template void depthwise_conv<double>(const DepthwisePlan&, const double*, const double*, const double*,
-                                            double*);
+                                            double*, double*);
 
 }  // namespace tinyc::exec::kernels

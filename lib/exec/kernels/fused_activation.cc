@@ -4,9 +4,25 @@
 #include <algorithm>
 #include <limits>
 
+#include "exec/kernels/simd.h"
+
 namespace tinyc::exec::kernels {
 
 namespace {
+
+// v = min(max(v, lo), hi) element-wise, NaN staying NaN as in ONNX Clip; in SIMD packets because
+// -O2 leaves the plain loop scalar (it was a tenth of fmnist_dscnn's run time).
+template <class T>
+void clamp(std::span<T> v, T lo, T hi) {
+  using namespace Eigen::internal;
+  using Packet = SimdPacket<T>;
+  constexpr size_t P = kSimdLanes<T>;
+  const Packet low = pset1<Packet>(lo), high = pset1<Packet>(hi);
+  size_t i = 0;
+  for (; i + P <= v.size(); i += P)
+    pstoreu(v.data() + i, pmin<Eigen::PropagateNaN>(pmax<Eigen::PropagateNaN>(ploadu<Packet>(v.data() + i), low), high));
+  for (; i < v.size(); ++i) v[i] = std::min(std::max(v[i], lo), hi);
+}
 
 // Runs the op's own kernel into the output buffer, then clamps output 0 in place.
 class FusedActivationKernel final : public Kernel {
@@ -33,8 +49,7 @@ class FusedActivationKernel final : public Kernel {
   void eval(const EvalArgs& args) const override {
     op_->eval(args);
     dispatch_float(dtype_, [&]<class T>(Type<T>) {
-      const T lo = static_cast<T>(min_), hi = static_cast<T>(max_);
-      for (T& v : args.out<T>(0, count_)) v = std::min(std::max(v, lo), hi);
+      clamp(args.out<T>(0, count_), static_cast<T>(min_), static_cast<T>(max_));
     });
   }
 
