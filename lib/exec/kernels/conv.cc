@@ -6,6 +6,8 @@
 // 1-D and 2-D depthwise convs with several channels run direct loops instead (depthwise_conv.h).
 #include <algorithm>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "exec/kernels/columns.h"
 #include "exec/kernels/conv_gemm.h"
@@ -173,8 +175,10 @@ class ConvKernel final : public Kernel {
     if (p_.source != ColumnSource::Padded) return;
     p_.padded = padded_plane(*plane);
     p_.compact = p_.padded.width != p_.padded.out_w;
+    std::vector<int64_t> offsets;
     for (int64_t c = 0; c < p_.group_in; ++c)
-      for (const int64_t tap : p_.padded.taps) p_.tap_offsets.push_back(c * p_.padded.size() + tap);
+      for (const int64_t tap : p_.padded.taps) offsets.push_back(c * p_.padded.size() + tap);
+    p_.tap_offsets = std::move(offsets);
   }
 
   ir::DType dtype_ = ir::DType::Undefined;
