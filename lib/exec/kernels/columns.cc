@@ -6,9 +6,6 @@
 
 namespace tinyc::exec::kernels {
 
-namespace {
-
-// Positions o in [0, count) with offset + o * step in [0, in_count).
 InsideRange inside_range(int64_t count, int64_t in_count, int64_t step, int64_t offset) {
   InsideRange r;
   r.input_offset = offset;
@@ -17,8 +14,6 @@ InsideRange inside_range(int64_t count, int64_t in_count, int64_t step, int64_t 
   r.end = std::max(r.begin, last_input < 0 ? 0 : std::min(count, last_input / step + 1));
   return r;
 }
-
-}  // namespace
 
 int64_t check_conv_operands(const PrepareContext& ctx) {
   ctx.require_dtype(0, kFloatTypes);

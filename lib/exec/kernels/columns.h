@@ -40,13 +40,17 @@ bool check_conv_bias(const PrepareContext& ctx, int64_t out_channels);
 ColumnGeometry make_column_geometry(const PrepareContext& ctx, const shape::WindowGeometry& window,
                                     const std::vector<int64_t>& columns, const std::vector<int64_t>& targets);
 
-// Kernel offsets o in [begin, end) of one column position along one axis whose target
-// input_offset + o * dilation lies inside the target grid; the others meet padding.
+// Positions o in [begin, end) of a range along one axis whose target input_offset + o * step lies
+// inside the target grid; the others meet padding. E.g. the kernel offsets of one column position
+// (step = dilation), or the rows of a padded phase plane that hold input rows (step = stride).
 struct InsideRange {
   int64_t begin = 0;
   int64_t end = 0;
   int64_t input_offset = 0;  // target of position 0, negative when it lies in the padding
 };
+
+// The positions o in [0, count) with offset + o * step in [0, in_count).
+InsideRange inside_range(int64_t count, int64_t in_count, int64_t step, int64_t offset);
 
 // A 1-D or 2-D geometry (1-D as 2-D with one row) with, per column position, the kernel offsets
 // whose target is inside resolved (row_spans, col_spans: the pools' per-window walk), so loops over

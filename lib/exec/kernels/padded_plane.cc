@@ -46,19 +46,17 @@ template <class T>
 void pad_plane(const PaddedPlane& p, const T* x, T* padded) {
   for (const auto& [row_phase, col_phase] : p.phases) {
     // Phase row r holds input row r * stride_h + row_phase - pad_top, phase column q input column
-    // q * stride_w + col_phase - pad_left; those inside the input are r in [r0, r1), q in [q0, q1).
-    const auto inside = [](int64_t first, int64_t step, int64_t count, int64_t in_count) {
-      const int64_t begin = std::clamp<int64_t>((-first + step - 1) / step, 0, count);
-      return std::array<int64_t, 2>{begin, std::clamp<int64_t>(first >= in_count ? 0 : (in_count - 1 - first) / step + 1, begin, count)};
-    };
+    // q * stride_w + col_phase - pad_left; rows and columns outside the input stay zero.
     const int64_t first_row = row_phase - p.pad_top, first_col = col_phase - p.pad_left;
-    const auto [r0, r1] = inside(first_row, p.stride_h, p.height, p.in_h);
-    const auto [q0, q1] = inside(first_col, p.stride_w, p.width, p.in_w);
-    for (int64_t r = r0; r < r1 && q0 < q1; ++r) {
-      const T* in = x + (r * p.stride_h + first_row) * p.in_w + first_col;
+    const InsideRange rows = inside_range(p.height, p.in_h, p.stride_h, first_row);
+    const InsideRange cols = inside_range(p.width, p.in_w, p.stride_w, first_col);
+    for (int64_t r = rows.begin; r < rows.end && cols.begin < cols.end; ++r) {
+      const T* in = x + (r * p.stride_h + first_row) * p.in_w;
       T* out = padded + r * p.width;
-      if (p.stride_w == 1) std::copy(in + q0, in + q1, out + q0);
-      else for (int64_t q = q0; q < q1; ++q) out[q] = in[q * p.stride_w];
+      if (p.stride_w == 1)
+        std::copy(in + cols.begin + first_col, in + cols.end + first_col, out + cols.begin);
+      else
+        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = in[q * p.stride_w + first_col];
     }
     padded += p.plane_size;
   }
