@@ -12,6 +12,7 @@
 
 #include "passes/prune_obs.h"
 #include "passes/prune_patches.h"
+#include "passes/prune_support_swap.h"
 #include "passes/rewrite_util.h"
 
 namespace tinyc::passes {
@@ -21,6 +22,7 @@ namespace {
 constexpr double kLambdas[] = {1e-4, 1e-3, 1e-2, 1e-1, 1.0};  // times the mean diagonal of P^T P
 constexpr int64_t kMaskedProbeRows = 16;  // output rows that choose lambda for a masked refit
 constexpr double kSweepLambda = 1e-3;     // ridge of the dense fit a masked refit re-chooses its zeros from
+constexpr int kMaxSwaps = 8;              // support exchanges per row of a masked refit
 
 // Normal-equation sums of one set of samples: P^T P, P^T Y and sum Y^2 per output.
 struct Normal {
@@ -58,21 +60,27 @@ Eigen::MatrixXd solve_dense(const Normal& n, const Eigen::MatrixXd& w0, double r
   return lhs.ldlt().solve(rhs).transpose();
 }
 
-// Row o solved over its nonzero weights (and the bias) only; the others stay zero.
+// Row o solved over its nonzero weights (and the bias) only, after up to kMaxSwaps exchanges of a
+// nonzero weight for a zero one that lower the row's error; the others stay zero.
 void solve_masked_row(const Normal& n, const Eigen::MatrixXd& w0, double rel, Eigen::Index o, Eigen::MatrixXd& w) {
-  std::vector<Eigen::Index> keep;
-  for (Eigen::Index j = 0; j < w0.cols(); ++j)
-    if (w0(o, j) != 0 || j == w0.cols() - 1) keep.push_back(j);
+  std::vector<Eigen::Index> keep, zero;
+  for (Eigen::Index j = 0; j < w0.cols(); ++j) (w0(o, j) != 0 || j == w0.cols() - 1 ? keep : zero).push_back(j);
+  const double lambda = rel * mean_diagonal(n.a);
+  const Eigen::VectorXd rhs = n.b.col(o) + lambda * w0.row(o).transpose();
+  if (w0.cols() <= kMaxSwapColumns) {
+    Eigen::MatrixXd ridge = n.a;
+    ridge.diagonal().array() += lambda;
+    swap_support(ridge, rhs, keep, zero, kMaxSwaps);
+  }
   const auto k = static_cast<Eigen::Index>(keep.size());
   Eigen::MatrixXd lhs(k, k);
-  Eigen::VectorXd rhs(k);
-  const double lambda = rel * mean_diagonal(n.a);
+  Eigen::VectorXd kept_rhs(k);
   for (Eigen::Index i = 0; i < k; ++i) {
     for (Eigen::Index j = 0; j < k; ++j) lhs(i, j) = n.a(keep[i], keep[j]);
     lhs(i, i) += lambda;
-    rhs(i) = n.b(keep[i], o) + lambda * w0(o, keep[i]);
+    kept_rhs(i) = rhs(keep[i]);
   }
-  const Eigen::VectorXd x = lhs.ldlt().solve(rhs);
+  const Eigen::VectorXd x = lhs.ldlt().solve(kept_rhs);
   w.row(o).setZero();
   for (Eigen::Index i = 0; i < k; ++i) w(o, keep[i]) = x(i);
 }

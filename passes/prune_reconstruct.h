@@ -25,7 +25,8 @@ struct RefitData {
 //   min |P W - Y|^2 + lambda |W - W0|^2
 // where the rows of P are the pruned layer's input patches (plus a 1 for the bias), Y is the unpruned
 // layer's output before its activation on the same rows, and W0 the current weights; with `masked`,
-// each output row is solved over its nonzero weights only. lambda is chosen on the last quarter of
+// each output row keeps its count of zeros (which weights they are may change, swap_support) and is
+// solved over its nonzero weights only. lambda is chosen on the last quarter of
 // the rows, held out; the refit is applied only when it lowers the held-out error. Layers of another
 // form are left unchanged (applied = false).
 LayerRefit refit_layer(ir::Graph& pruned, const std::string& name, const RefitData& data);
