@@ -20,6 +20,7 @@
 #include "passes/default_pipelines.h"
 #include "passes/pass_context.h"
 #include "passes/pipeline.h"
+#include "report/metrics.h"
 #include "support/test_support.h"
 
 using namespace tinyc;
@@ -34,45 +35,23 @@ constexpr int64_t kEvalRows = 500;
 constexpr double kMaxDrop = 0.005;
 constexpr double kMaxDataFreeDrop = 0.06;
 
-// The model's task metric on its outputs: top-1 accuracy, or the autoencoder's ROC AUC.
+// The model's evaluation rows with their labels and the float model's outputs on them.
 struct Task {
   bool anomaly = false;
   std::vector<int64_t> labels;
   ir::Tensor inputs;
+  ir::Tensor float_outputs;
 };
 
-double top1(const ir::Tensor& logits, const std::vector<int64_t>& labels) {
-  const auto v = logits.values<float>();
-  const int64_t classes = logits.shape()[1];
-  int64_t right = 0;
-  for (size_t r = 0; r < labels.size(); ++r) {
-    const auto row = v.subspan(r * classes, classes);
-    right += std::max_element(row.begin(), row.end()) - row.begin() == labels[r];
-  }
-  return static_cast<double>(right) / static_cast<double>(labels.size());
-}
-
-// ROC AUC of the per-row reconstruction error, classes 5-9 positive (ties count half).
-double anomaly_auc(const ir::Tensor& reconstruction, const Task& t) {
-  const auto out = reconstruction.values<float>();
-  const auto in = t.inputs.values<float>();
-  const size_t width = out.size() / t.labels.size();
-  std::vector<double> normal, anomal;
-  for (size_t r = 0; r < t.labels.size(); ++r) {
-    double score = 0;
-    for (size_t i = 0; i < width; ++i)
-      score += (out[r * width + i] - in[r * width + i]) * (out[r * width + i] - in[r * width + i]);
-    (t.labels[r] >= 5 ? anomal : normal).push_back(score);
-  }
-  double wins = 0;
-  for (double a : anomal)
-    for (double n : normal) wins += a > n ? 1.0 : a == n ? 0.5 : 0.0;
-  return wins / (static_cast<double>(anomal.size()) * static_cast<double>(normal.size()));
-}
-
-double metric(const ir::Graph& g, const Task& t) {
+// The task metric of the float model and of `g` (report::compute_metrics): top-1 accuracy as a
+// fraction, or the autoencoder's ROC AUC with classes 5-9 as the anomalies.
+std::pair<double, double> metrics(const ir::Graph& g, const Task& t) {
   const ir::Tensor out = run_float(g, {t.inputs}).front();
-  return t.anomaly ? anomaly_auc(out, t) : top1(out, t.labels);
+  const report::OutputTask kind = t.anomaly ? report::OutputTask::Reconstruction : report::OutputTask::Classification;
+  const report::Metrics m =
+      report::compute_metrics({"output"}, kind, {t.float_outputs}, {out}, t.inputs, &t.labels, {0, 1, 2, 3, 4});
+  if (t.anomaly) return {m.anomaly->auc_float, m.anomaly->auc_compressed};
+  return {*m.classification->top1_float_pct / 100, *m.classification->top1_compressed_pct / 100};
 }
 
 // Quantizes a copy of the folded graph with the pipeline text and context; returns the float
@@ -105,7 +84,7 @@ Quantized quantize_and_measure(const ir::Graph& folded, const std::string& pipel
              {"methods", methods},
              {"float_conv_or_gemm", float_linear},
              {"bytes_saved", last.bytes_saved}};
-  q.metric = metric(*calib::simulate_in_float(*g), task);
+  q.metric = metrics(*calib::simulate_in_float(*g), task).second;
   return q;
 }
 
@@ -128,7 +107,8 @@ TEST_CASE("quantize_int8 keeps every corpus model's accuracy in float simulation
     const ir::Tensor labels =
         ir::slice_rows(io::read_npy(test::corpus_dir() / info.at("eval_labels").get<std::string>()), 0, kEvalRows);
     task.labels = labels.to_int64();
-    const double float_metric = metric(g, task);
+    task.float_outputs = run_float(g, {task.inputs}).front();
+    const double float_metric = metrics(g, task).first;
 
     passes::PassContext context;
     context.calibration_inputs.push_back(io::read_npy(test::corpus_dir() / info.at("calib_data").get<std::string>()));
