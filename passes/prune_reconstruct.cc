@@ -52,37 +52,30 @@ struct Normal {
 double mean_diagonal(const Eigen::MatrixXd& a) { return std::max(a.diagonal().mean(), 1e-12); }
 
 // Dense ridge solution of every output row toward w0.
+// P^T P + lambda I.
+Eigen::MatrixXd ridge_matrix(const Normal& n, double lambda) {
+  Eigen::MatrixXd ridge = n.a;
+  ridge.diagonal().array() += lambda;
+  return ridge;
+}
+
 Eigen::MatrixXd solve_dense(const Normal& n, const Eigen::MatrixXd& w0, double rel) {
   const double lambda = rel * mean_diagonal(n.a);
-  Eigen::MatrixXd lhs = n.a;
-  lhs.diagonal().array() += lambda;
   const Eigen::MatrixXd rhs = n.b + lambda * w0.transpose();
-  return lhs.ldlt().solve(rhs).transpose();
+  return ridge_matrix(n, lambda).ldlt().solve(rhs).transpose();
 }
 
 // Row o solved over its nonzero weights (and the bias) only, after up to kMaxSwaps exchanges of a
-// nonzero weight for a zero one that lower the row's error; the others stay zero.
-void solve_masked_row(const Normal& n, const Eigen::MatrixXd& w0, double rel, Eigen::Index o, Eigen::MatrixXd& w) {
+// nonzero weight for a zero one that lower the row's error; the others stay zero. `ridge` is
+// P^T P + lambda I, `rhs` the row's P^T y_o + lambda w0_o.
+void solve_masked_row(const Eigen::MatrixXd& ridge, const Eigen::VectorXd& rhs, const Eigen::MatrixXd& w0,
+                      Eigen::Index o, Eigen::MatrixXd& w) {
   std::vector<Eigen::Index> keep, zero;
   for (Eigen::Index j = 0; j < w0.cols(); ++j) (w0(o, j) != 0 || j == w0.cols() - 1 ? keep : zero).push_back(j);
-  const double lambda = rel * mean_diagonal(n.a);
-  const Eigen::VectorXd rhs = n.b.col(o) + lambda * w0.row(o).transpose();
-  if (w0.cols() <= kMaxSwapColumns) {
-    Eigen::MatrixXd ridge = n.a;
-    ridge.diagonal().array() += lambda;
-    swap_support(ridge, rhs, keep, zero, kMaxSwaps);
-  }
-  const auto k = static_cast<Eigen::Index>(keep.size());
-  Eigen::MatrixXd lhs(k, k);
-  Eigen::VectorXd kept_rhs(k);
-  for (Eigen::Index i = 0; i < k; ++i) {
-    for (Eigen::Index j = 0; j < k; ++j) lhs(i, j) = n.a(keep[i], keep[j]);
-    lhs(i, i) += lambda;
-    kept_rhs(i) = rhs(keep[i]);
-  }
-  const Eigen::VectorXd x = lhs.ldlt().solve(kept_rhs);
+  if (w0.cols() <= kMaxSwapColumns) swap_support(ridge, rhs, keep, zero, kMaxSwaps);
+  const Eigen::VectorXd x = ridge(keep, keep).ldlt().solve(rhs(keep));
   w.row(o).setZero();
-  for (Eigen::Index i = 0; i < k; ++i) w(o, keep[i]) = x(i);
+  w(o, keep) = x.transpose();
 }
 
 // The refitted weights; with `masked` only the rows in `outputs` are solved (the rest keep w0), and
@@ -90,11 +83,13 @@ void solve_masked_row(const Normal& n, const Eigen::MatrixXd& w0, double rel, Ei
 Eigen::MatrixXd solve(const Normal& n, const Eigen::MatrixXd& w0, double rel, bool masked,
                       const std::vector<Eigen::Index>& outputs) {
   if (!masked) return solve_dense(n, w0, rel);
+  const double lambda = rel * mean_diagonal(n.a);
+  const Eigen::MatrixXd ridge = ridge_matrix(n, lambda);
   Eigen::MatrixXd w = w0;
   std::vector<Eigen::Index> dense_rows;
   for (Eigen::Index o : outputs) {
     if ((w0.row(o).array() == 0).any())
-      solve_masked_row(n, w0, rel, o, w);
+      solve_masked_row(ridge, n.b.col(o) + lambda * w0.row(o).transpose(), w0, o, w);
     else
       dense_rows.push_back(o);
   }

@@ -12,21 +12,6 @@ namespace tinyc::passes {
 
 namespace {
 
-Eigen::MatrixXd gather(const Eigen::MatrixXd& a, const std::vector<Eigen::Index>& rows,
-                       const std::vector<Eigen::Index>& cols) {
-  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
-  for (size_t r = 0; r < rows.size(); ++r)
-    for (size_t c = 0; c < cols.size(); ++c)
-      out(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = a(rows[r], cols[c]);
-  return out;
-}
-
-Eigen::VectorXd gather(const Eigen::VectorXd& v, const std::vector<Eigen::Index>& at) {
-  Eigen::VectorXd out(static_cast<Eigen::Index>(at.size()));
-  for (size_t i = 0; i < at.size(); ++i) out(static_cast<Eigen::Index>(i)) = v(at[i]);
-  return out;
-}
-
 // The exchange (position in keep, position in zero) that lowers the minimum most, if any does.
 struct Exchange {
   Eigen::Index out = -1, in = -1;
@@ -35,12 +20,12 @@ struct Exchange {
 Exchange best_exchange(const Eigen::MatrixXd& a, const Eigen::VectorXd& b, const std::vector<Eigen::Index>& keep,
                        const std::vector<Eigen::Index>& zero) {
   const auto k = static_cast<Eigen::Index>(keep.size());
-  const Eigen::MatrixXd h = gather(a, keep, keep).ldlt().solve(Eigen::MatrixXd::Identity(k, k));
-  const Eigen::VectorXd bs = gather(b, keep), w = h * bs;
-  const Eigen::MatrixXd azs = gather(a, zero, keep);
+  const Eigen::MatrixXd h = a(keep, keep).ldlt().solve(Eigen::MatrixXd::Identity(k, k));
+  const Eigen::VectorXd bs = b(keep), w = h * bs;
+  const Eigen::MatrixXd azs = a(zero, keep);
   const Eigen::MatrixXd m = azs * h;
-  const Eigen::VectorXd g = gather(b, zero) - azs * w;
-  const Eigen::VectorXd azz = gather(a.diagonal(), zero);
+  const Eigen::VectorXd g = b(zero) - azs * w;
+  const Eigen::VectorXd azz = a.diagonal()(zero);
   const Eigen::VectorXd s = azz - (m.array() * azs.array()).rowwise().sum().matrix();
   // Exchanges must gain more than rounding could fake.
   double best = -1e-12 * std::abs(bs.dot(w));

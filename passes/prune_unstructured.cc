@@ -34,8 +34,12 @@ std::vector<Eigen::MatrixXd> layer_factors(const ir::Node& n, const ir::Tensor& 
 class UnstructuredMethod : public PruneMethod {
  public:
   UnstructuredMethod(const ir::Graph& g, const PruneOptions& options, const std::vector<ir::Tensor>& rows) {
+    std::vector<const ir::Node*> nodes;
+    std::vector<std::string> inputs;
     for (const ir::Node* n : g.topological_order()) {
       if (!is_prunable_layer(*n)) continue;
+      nodes.push_back(n);
+      inputs.push_back(n->input(0)->name);
       layers_.push_back(n->name);
       sizes_.push_back(n->input(1)->constant().num_elements());
       all_.weights += sizes_.back();
@@ -43,9 +47,9 @@ class UnstructuredMethod : public PruneMethod {
       int64_t positions = 1;
       for (size_t d = 2; n->op_type == "Conv" && d < out.size(); ++d) positions *= out[d];
       all_.macs += sizes_.back() * positions;
-      const ir::Tensor input = capture_values(g, rows, {n->input(0)->name}, options.executor).front();
-      factors_.push_back(layer_factors(*n, input));
     }
+    const std::vector<ir::Tensor> captured = capture_values(g, rows, inputs, options.executor);
+    for (size_t i = 0; i < nodes.size(); ++i) factors_.push_back(layer_factors(*nodes[i], captured[i]));
   }
 
   size_t unit_count() const override { return layers_.size(); }

@@ -81,8 +81,8 @@ TEST_CASE("prune refit: a masked refit keeps each channel's count of zeros", "[p
   const LayerRefit r = refit(*pruned, *original, 8, true);
   CHECK(r.applied);
   CHECK(r.error_after < r.error_before);
-  // Each channel keeps its count of zeros (the refit may move them, see obs_prune); fewer weights
-  // cannot reproduce the outputs, but they get far closer than the halved ones.
+  // Each channel keeps its count of zeros (the refit may move them, see obs_prune and swap_support);
+  // fewer weights cannot reproduce the outputs, but they get far closer than the halved ones.
   const std::vector<double> before = weights_of(*disturbed), after = weights_of(*pruned);
   for (size_t channel = 0; channel < 8; ++channel)
     CHECK(std::count(after.begin() + 9 * channel, after.begin() + 9 * (channel + 1), 0.0) ==

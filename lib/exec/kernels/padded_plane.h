@@ -7,8 +7,8 @@
 // + kw * dw / s_w. The wide grid's last width - out_w columns are junk, dropped by compaction.
 #pragma once
 
+#include <array>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "exec/kernels/columns.h"
