@@ -124,9 +124,9 @@ void run_compress(const CompressOptions& opt) {
     for (std::string& w : evaluation_warnings(opt.report, *report.evaluation)) report.warnings.push_back(std::move(w));
   }
 
-  const std::optional<int64_t> blob_bytes = write_output(*graph, opt.output, output);
+  const std::optional<std::string> blob = write_output(*graph, opt.output, output);
   report.compressed = report::model_facts(*graph, output.path.string(), size_on_disk(output.path));
-  report.compressed.blob_bytes = blob_bytes;
+  if (blob) report.compressed.blob_bytes = static_cast<int64_t>(blob->size());
   const report::ModelFacts &before = report.original, &after = report.compressed;
   std::cout << "wrote " << output.path.string() << ": " << before.nodes << " -> " << after.nodes << " nodes, "
             << before.params << " -> " << after.params << " params, " << before.macs << " -> " << after.macs

@@ -35,7 +35,14 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt) {
                  "TFLite: element type of the model's inputs and outputs (float32 adds QUANTIZE/DEQUANTIZE at the edges)")
       ->check(CLI::IsMember({"int8", "float32"}))
       ->capture_default_str();
-  cmd.add_flag("--strip-names", opt.strip_names, "TFLite: leave tensor names out (except inputs and outputs)");
+  cmd.add_flag("--keep-names", opt.keep_names,
+               "TFLite: keep every tensor's name (by default only the inputs and outputs are named, to save flash)");
+  cmd.add_flag("--full-quant-params", opt.full_quant_params,
+               "TFLite: also write the biases' per-channel scales and one zero point per channel, as the TFLite "
+               "converter does; TFLite Micro reads neither, other TFLite consumers (Arm NN) need both");
+  cmd.add_flag("--no-memory-plan", opt.no_memory_plan,
+               "TFLite: leave out tinyc's arena plan (OfflineMemoryAllocation metadata); TFLite Micro then plans the "
+               "arena itself");
   cmd.add_option("--emit-c", opt.emit_c, "TFLite: also write the model as a C array header (16-byte aligned) here");
 }
 
@@ -46,8 +53,10 @@ OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool 
   if (plan.format == "onnx" && int8)
     throw InputError("--format onnx writes float models; an --int8 model is written as --format tflite or onnx-qdq");
   if (plan.format != "tflite") {
-    const bool tflite_only = opt.io_type != "int8" || opt.strip_names || !opt.emit_c.empty();
-    if (tflite_only) throw InputError("--io-type, --strip-names and --emit-c apply to --format tflite only");
+    const bool tflite_only =
+        opt.io_type != "int8" || opt.keep_names || opt.full_quant_params || opt.no_memory_plan || !opt.emit_c.empty();
+    if (tflite_only)
+      throw InputError("--io-type, --keep-names, --full-quant-params, --no-memory-plan and --emit-c apply to --format tflite only");
   }
   plan.path = opt.output.empty() ? std::filesystem::path(std::filesystem::path(model).stem().string() +
                                                          default_extension(plan.format))
@@ -57,7 +66,7 @@ OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool 
   return plan;
 }
 
-std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
   if (plan.format == "onnx") {
     onnx_format::export_model_file(g, plan.path);
     return std::nullopt;
@@ -68,14 +77,16 @@ std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt
   }
   tflite_format::EmitOptions emit;
   emit.io_type = tflite_format::parse_io_type(opt.io_type);
-  emit.strip_names = opt.strip_names;
-  const std::string blob = tflite_format::emit_tflite_bytes(g, emit);
+  emit.keep_names = opt.keep_names;
+  emit.full_quant_params = opt.full_quant_params;
+  emit.memory_plan = !opt.no_memory_plan;
+  std::string blob = tflite_format::emit_tflite_bytes(g, emit);
   io::write_file_atomically(plan.path, blob);
   if (!opt.emit_c.empty()) {
     tflite_format::write_c_array_file(opt.emit_c, blob, plan.path.filename().string());
     spdlog::info("wrote {} ({} bytes as a C array)", opt.emit_c, blob.size());
   }
-  return static_cast<int64_t>(blob.size());
+  return blob;
 }
 
 }  // namespace tinyc::cli

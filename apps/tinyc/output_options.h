@@ -1,5 +1,5 @@
 // Where and how `compress` writes its result: --output, --format, and the TFLite options
-// (--io-type, --strip-names, --emit-c). Kept apart so compress_command.cc only sequences the steps.
+// (--io-type, --keep-names, --full-quant-params, --no-memory-plan, --emit-c). Kept apart so compress_command.cc only sequences the steps.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,7 +17,9 @@ struct OutputOptions {
   std::string output;  // empty: derived from the model name and the format
   std::string format;  // tflite, onnx-qdq or onnx; empty: tflite with --int8, else onnx
   std::string io_type = "int8";
-  bool strip_names = false;
+  bool keep_names = false;
+  bool full_quant_params = false;
+  bool no_memory_plan = false;
   std::string emit_c;  // also write the .tflite bytes as a C header here
 };
 
@@ -32,8 +34,8 @@ struct OutputPlan {
 };
 OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8);
 
-// Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob size
-// when a .tflite file was written.
-std::optional<int64_t> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
+// Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob's
+// bytes when a .tflite file was written.
+std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
 
 }  // namespace tinyc::cli

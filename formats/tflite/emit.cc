@@ -2,6 +2,8 @@
 // fixes the interface per --io-type, lowers the nodes in topological order and writes the file.
 #include "formats/tflite/emit.h"
 
+#include "formats/tflite/arena_plan.h"
+
 #include "formats/tflite/interface.h"
 #include "formats/tflite/lowering.h"
 #include "formats/tflite/model_builder.h"
@@ -45,14 +47,18 @@ void check_supported(const ir::Graph& g) {
 std::string emit_tflite_bytes(const ir::Graph& g, const EmitOptions& options) {
   check_supported(g);
   const Interface io = plan_interface(g, options.io_type);
-  ModelBuilder builder;
-  LoweringContext ctx(g, io, builder);
+  ModelBuilder builder(/*one_zero_point_when_equal=*/!options.full_quant_params);
+  LoweringContext ctx(g, io, builder, options);
   for (const ir::Value* v : io.inputs) ctx.define(v);
   for (const ir::Node* n : g.topological_order())
     if (!io.dropped.count(n)) find_lowering(n->op_type)(*n, ctx);
   ctx.finish_interface();
-  builder.add_metadata("tinyc_version", kVersion);
-  if (options.strip_names) builder.strip_names();
+  if (!options.keep_names) builder.strip_names();
+  reorder_operators_for_memory(builder.model());
+  if (options.memory_plan) {
+    const std::vector<uint8_t> plan = offline_plan_bytes(plan_arena(builder.model()));
+    builder.add_metadata(kOfflinePlanMetadata, {reinterpret_cast<const char*>(plan.data()), plan.size()});
+  }
   return builder.finish(std::string("tinyc ") + kVersion);
 }
 

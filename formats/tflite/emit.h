@@ -15,11 +15,17 @@ enum class IoType {
   Float32,  // the float tensors are the interface; the edges become QUANTIZE / DEQUANTIZE ops
 };
 
-// What the caller (the CLI's --io-type, --strip-names) chooses about the file.
+// What the caller (the CLI's --io-type, --keep-names, --full-quant-params, --no-memory-plan) chooses about the file.
 struct EmitOptions {
   IoType io_type = IoType::Int8;
-  // Leaves tensor names out (all but the model's inputs and outputs) to save flash.
-  bool strip_names = false;
+  // Keeps every tensor's name; by default only the model's inputs and outputs are named.
+  bool keep_names = false;
+  // Writes every quantization parameter the TFLite converter writes: the int32 biases' per-channel
+  // scales and one zero point per channel. TFLite Micro reads neither (a per-tensor FULLY_CONNECTED
+  // bias scale, which it checks, is always written); other TFLite consumers (Arm NN) need both.
+  bool full_quant_params = false;
+  // Stores tinyc's arena plan as TFLM's OfflineMemoryAllocation metadata.
+  bool memory_plan = true;
 };
 
 // "int8" or "float32" (the --io-type values); InputError naming the accepted values otherwise.
@@ -27,8 +33,11 @@ IoType parse_io_type(const std::string& text);
 
 // The model as .tflite bytes: schema version 3, one subgraph, NHWC activations (a rank-4 input or
 // output of the graph is NHWC in the file), builtin int8 ops with the versions TFLite Micro expects,
-// buffer 0 empty, identical constant data stored once and 16-byte aligned, and a "tinyc_version"
-// metadata entry. The same graph and options give the same bytes.
+// operators in the order that needs the least activation memory, buffer 0 empty, identical constant
+// data stored once and 4-byte aligned, one zero point where all are equal, and (memory_plan) the
+// arena plan as "OfflineMemoryAllocation" metadata. Nothing else: no names but the interface's
+// (keep_names), no bias scales TFLM does not read (full_quant_params). The same graph and options give the
+// same bytes.
 // Throws InputError listing every node that has no TFLite int8 form, or naming the node whose
 // attributes TFLite cannot express (e.g. a clamp no fused activation matches exactly).
 std::string emit_tflite_bytes(const ir::Graph& g, const EmitOptions& options = {});

@@ -66,12 +66,17 @@ void lower_reshape(const ir::Node& node, LoweringContext& ctx) {
   const ir::Shape& xs = shape_of(node, x);
   const ir::Shape& ys = shape_of(node, y);
   const ValueTensor source = ctx.input(x);
+  const bool flattens_for_fc = ys.size() == 2 && ys[0] == xs[0] && read_only_by_fully_connected(y);
+  if (source.layout == Layout::Nhwc && flattens_for_fc) {
+    ctx.alias_flat_hwc(y, x, {xs[1], xs[2], xs[3]});
+    return;
+  }
+  if (source.layout == Layout::Plain && flattens_for_fc) {
+    ctx.alias(y, x);
+    return;
+  }
   int32_t plain = source.index;  // a tensor whose element order is the IR's
   if (source.layout == Layout::Nhwc && !layouts_share_order(xs)) {
-    if (ys.size() == 2 && ys[0] == xs[0] && read_only_by_fully_connected(y)) {
-      add_reshape(ctx, node, source.index, ctx.define_flat_hwc(y, {xs[1], xs[2], xs[3]}), ys);
-      return;
-    }
     plain = ctx.intermediate(node.name + "/nchw_in", x->dtype, xs, x->quant);
     add_transpose(ctx, node, source.index, plain, {kNchwFromNhwc.begin(), kNchwFromNhwc.end()});
   }

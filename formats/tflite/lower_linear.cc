@@ -42,6 +42,7 @@ bool read_only_by_fully_connected(const ir::Value* v) {
 
 int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value* bias, const ir::QuantParams& input_q,
                     const ir::QuantParams& weight_q, int64_t channels) {
+  const bool write_scales = ctx.options().full_quant_params || weight_q.scale.size() == 1;
   if (bias) {
     const ir::Tensor& data = constant_of(node, bias, "bias");
     if (data.dtype() != ir::DType::Int32)
@@ -50,14 +51,16 @@ int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value*
     if (data.num_elements() != channels)
       throw InputError(describe(node) + ": the bias has " + std::to_string(data.num_elements()) + " values for " +
                        std::to_string(channels) + " output channels");
-    return ctx.constant(bias->name, reshaped(data, {channels}), quant_of(node, bias), 0);
+    const ir::QuantParams& q = quant_of(node, bias);
+    return ctx.constant(bias->name, reshaped(data, {channels}), write_scales ? std::optional(q) : std::nullopt, 0);
   }
   ir::QuantParams q;
   for (float s : weight_q.scale) {
     q.scale.push_back(input_q.scale.at(0) * s);
     q.zero_point.push_back(0);
   }
-  return ctx.constant(node.name + "/bias", ir::Tensor(ir::DType::Int32, {channels}), q, 0);
+  return ctx.constant(node.name + "/bias", ir::Tensor(ir::DType::Int32, {channels}),
+                      write_scales ? std::optional(q) : std::nullopt, 0);
 }
 
 void lower_fully_connected(const ir::Node& node, LoweringContext& ctx) {

@@ -19,8 +19,9 @@ namespace tinyc::tflite_format {
 enum class Layout {
   Plain,    // the IR shape and element order
   Nhwc,     // a rank-4 NCHW value stored as NHWC (every rank-4 activation)
-  FlatHwc,  // an [N, C*H*W] value (a flattened NCHW activation) stored in H, W, C order; only read
-            // by FullyConnected, whose weight columns are re-ordered to match
+  FlatHwc,  // an [N, C*H*W] value (a flattened NCHW activation) held by the NHWC tensor it was
+            // flattened from, so read in H, W, C order; only read by FullyConnected, whose weight
+            // columns are re-ordered to match
 };
 
 // The TFLite tensor that holds an IR value.
@@ -34,16 +35,19 @@ struct ValueTensor {
 // the IR (derived tensors get "<node>/<role>"); ModelBuilder strips them when asked.
 class LoweringContext {
  public:
-  LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder);
+  LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder, const EmitOptions& options);
+
+  const EmitOptions& options() const { return options_; }
 
   // The tensor of `v`: an already lowered value, or a constant created now (rank-4 data in NHWC).
   const ValueTensor& input(const ir::Value* v);
   // The tensor of a node output about to be computed: NHWC when rank 4, plain otherwise.
   int32_t define(const ir::Value* v);
-  // A node output stored flattened in H, W, C order (see Layout::FlatHwc).
-  int32_t define_flat_hwc(const ir::Value* v, std::array<int64_t, 3> chw);
   // A node that computes nothing in TFLite: `out` is stored in `in`'s tensor.
   void alias(const ir::Value* out, const ir::Value* in);
+  // A flatten whose only readers are FullyConnected lowerings (FULLY_CONNECTED flattens its input
+  // itself): `out` is `in`'s NHWC tensor, read in H, W, C order (Layout::FlatHwc).
+  void alias_flat_hwc(const ir::Value* out, const ir::Value* in, std::array<int64_t, 3> chw);
 
   // A constant that exists only in the .tflite (re-laid-out weights, shape and axis operands).
   int32_t constant(const std::string& name, const ir::Tensor& data, const std::optional<ir::QuantParams>& quant = {},
@@ -73,6 +77,7 @@ class LoweringContext {
 
   const Interface& io_;
   ModelBuilder& builder_;
+  const EmitOptions& options_;
   int64_t opset_ = 13;
   std::unordered_map<const ir::Value*, ValueTensor> tensors_;
   std::vector<ir::Shape> shapes_;  // TFLite shape of every tensor, by index
@@ -118,8 +123,9 @@ const ir::QuantParams& quant_of(const ir::Node& node, const ir::Value* v);
 // The value's constant data; InputError naming the node and `role` when it is not a constant.
 const ir::Tensor& constant_of(const ir::Node& node, const ir::Value* v, const std::string& role);
 // The int32 bias operand of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: the node's bias as
-// [channels], or zeros at scale s_in * s_w[c] when the node has none (a present bias keeps
-// FULLY_CONNECTED at version 4 and is read by every runtime).
+// [channels], or zeros when the node has none (a present bias keeps FULLY_CONNECTED at version 4
+// and is read by every runtime). Its scales s_in * s_w[c] are written for per-tensor weights (TFLM
+// checks them there) and with EmitOptions::full_quant_params.
 int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value* bias, const ir::QuantParams& input_q,
                     const ir::QuantParams& weight_q, int64_t channels);
 // "Conv 'conv1'": how errors name a node.

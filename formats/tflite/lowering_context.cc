@@ -6,8 +6,9 @@
 
 namespace tinyc::tflite_format {
 
-LoweringContext::LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder)
-    : io_(io), builder_(builder) {
+LoweringContext::LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder,
+                                 const EmitOptions& options)
+    : io_(io), builder_(builder), options_(options) {
   for (const char* domain : {"", "ai.onnx"})
     if (auto it = g.opset_imports.find(domain); it != g.opset_imports.end()) opset_ = it->second;
 }
@@ -45,13 +46,15 @@ int32_t LoweringContext::define(const ir::Value* v) {
   return add_value_tensor(v, nhwc ? nhwc_shape(*v->shape) : *v->shape, nhwc ? Layout::Nhwc : Layout::Plain, {});
 }
 
-int32_t LoweringContext::define_flat_hwc(const ir::Value* v, std::array<int64_t, 3> chw) {
-  return add_value_tensor(v, *v->shape, Layout::FlatHwc, chw);
-}
-
 void LoweringContext::alias(const ir::Value* out, const ir::Value* in) {
   const ValueTensor source = input(in);
   if (!tensors_.emplace(out, source).second) throw InternalError("value '" + out->name + "' is lowered twice");
+}
+
+void LoweringContext::alias_flat_hwc(const ir::Value* out, const ir::Value* in, std::array<int64_t, 3> chw) {
+  const ValueTensor source = input(in);
+  if (!tensors_.emplace(out, ValueTensor{source.index, Layout::FlatHwc, chw}).second)
+    throw InternalError("value '" + out->name + "' is lowered twice");
 }
 
 int32_t LoweringContext::constant(const std::string& name, const ir::Tensor& data,

@@ -45,7 +45,7 @@ fb::TensorType tensor_type_of(ir::DType dtype) {
   }
 }
 
-ModelBuilder::ModelBuilder() {
+ModelBuilder::ModelBuilder(bool one_zero_point_when_equal) : one_zero_point_when_equal_(one_zero_point_when_equal) {
   model_.version = kSchemaVersion;
   model_.buffers.push_back(std::make_unique<fb::BufferT>());  // the empty sentinel
   auto main = std::make_unique<fb::SubGraphT>();
@@ -77,6 +77,9 @@ int32_t ModelBuilder::add_tensor(const std::string& name, ir::DType dtype, const
     auto q = std::make_unique<fb::QuantizationParametersT>();
     q->scale = quant->scale;
     q->zero_point = quant->zero_point;
+    const auto equal_to_first = [&](int64_t z) { return z == q->zero_point.front(); };
+    if (one_zero_point_when_equal_ && std::all_of(q->zero_point.begin(), q->zero_point.end(), equal_to_first))
+      q->zero_point.resize(std::min<size_t>(q->zero_point.size(), 1));
     q->quantized_dimension = quant->per_channel() ? static_cast<int32_t>(quantized_dimension) : 0;
     tensor->quantization = std::move(q);
   }

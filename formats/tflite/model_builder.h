@@ -26,10 +26,12 @@ namespace fb = tflite_fb;
 // kept in insertion order, so the same calls give the same bytes.
 class ModelBuilder {
  public:
-  ModelBuilder();
+  // `one_zero_point_when_equal`: zero points that are all equal are written once.
+  explicit ModelBuilder(bool one_zero_point_when_equal);
 
   // Adds a tensor; `data` empty means no buffer (an activation). `quant` (optional) is written
-  // with `quantized_dimension`, the TFLite axis its per-channel entries run along.
+  // with `quantized_dimension`, the TFLite axis its per-channel entries run along (TFLite readers
+  // repeat a single zero point for every channel).
   int32_t add_tensor(const std::string& name, ir::DType dtype, const ir::Shape& shape,
                      const std::optional<ir::QuantParams>& quant, int64_t quantized_dimension,
                      std::span<const uint8_t> data);
@@ -41,16 +43,20 @@ class ModelBuilder {
   void set_outputs(std::vector<int32_t> tensors) { subgraph().outputs = std::move(tensors); }
   void add_metadata(const std::string& name, std::string_view bytes);
 
-  // Names are taken out of every tensor except the model's inputs and outputs.
+  // Names are taken out of every tensor except the model's inputs and outputs, and out of the subgraph.
   void strip_names();
 
-  // The finished file: identifier "TFL3", schema version 3, every buffer's data 16-byte aligned.
+  // The model so far, for passes over the whole file (operator order, memory plan).
+  fb::ModelT& model() { return model_; }
+
+  // The finished file: identifier "TFL3", schema version 3, every buffer's data 4-byte aligned.
   std::string finish(const std::string& description);
 
  private:
   fb::SubGraphT& subgraph() { return *model_.subgraphs.front(); }
   uint32_t add_buffer(std::span<const uint8_t> data);
 
+  bool one_zero_point_when_equal_;
   fb::ModelT model_;
   std::map<std::pair<int32_t, int32_t>, uint32_t> opcode_index_;  // (builtin code, version)
   std::unordered_map<std::string, uint32_t> buffer_index_;        // data bytes -> buffer

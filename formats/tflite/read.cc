@@ -65,6 +65,14 @@ TensorSummary summarize(const fb::Tensor& t, const fb::Model& model) {
   return s;
 }
 
+// Metadata as people read it: printable ASCII as is, TFLM's arena plan by its size, other data by its length.
+std::string describe_metadata(const std::string& name, const std::string& data) {
+  if (name == "OfflineMemoryAllocation")
+    return "arena plan, " + std::to_string(data.size() / 4 >= 3 ? data.size() / 4 - 3 : 0) + " tensor offsets";
+  const bool printable = std::all_of(data.begin(), data.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  return printable ? data : "<" + std::to_string(data.size()) + " bytes of binary data>";
+}
+
 }  // namespace
 
 TfliteSummary read_tflite_bytes(std::string_view bytes) {
@@ -111,7 +119,8 @@ TfliteSummary read_tflite_bytes(std::string_view bytes) {
       if (m->buffer() >= summary.buffer_count)
         invalid("metadata '" + text(m->name()) + "' refers to a missing buffer");
       const auto* data = model.buffers()->Get(m->buffer())->data();
-      summary.metadata.emplace_back(text(m->name()), data ? std::string(data->begin(), data->end()) : std::string());
+      const std::string name = text(m->name());
+      summary.metadata.emplace_back(name, describe_metadata(name, data ? std::string(data->begin(), data->end()) : ""));
     }
   }
   return summary;

@@ -43,7 +43,9 @@ struct TfliteSummary {
   std::vector<OperatorSummary> operators;
   std::vector<int32_t> inputs;
   std::vector<int32_t> outputs;
-  std::vector<std::pair<std::string, std::string>> metadata;  // name -> the buffer's bytes as text
+  // name -> the buffer's bytes when they are printable ASCII, else a description ("arena plan, 12
+  // tensor offsets", "<40 bytes of binary data>")
+  std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 // Runs the FlatBuffers verifier first and checks every index (operator code, tensor, buffer) is in

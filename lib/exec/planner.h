@@ -9,7 +9,7 @@
 
 namespace tinyc::exec {
 
-// Offsets are multiples of this (cache line; enough for any element type and SIMD loads).
+// The executor's offsets are multiples of this (cache line; enough for any element type and SIMD loads).
 inline constexpr size_t kArenaAlignment = 64;
 
 // One buffer to place: live from the step that writes it to the last step that reads it (both
@@ -25,13 +25,28 @@ struct BufferRequest {
 struct MemoryPlan {
   std::vector<BufferRequest> requests;
   std::vector<size_t> offsets;
+  size_t alignment = kArenaAlignment;
   size_t arena_bytes = 0;
   size_t total_request_bytes = 0;  // what the arena would need without any reuse (aligned sizes)
+  // No plan can be smaller: the most bytes (aligned sizes) alive at one step.
+  size_t lower_bound_bytes = 0;
 };
 
-// Greedy by size: the largest buffers are placed first, each at the lowest aligned offset where it
-// overlaps no already placed buffer whose lifetime intersects its own. Deterministic.
-MemoryPlan plan_memory(std::vector<BufferRequest> requests);
+// Places every request at an offset that is a multiple of `alignment` (sizes are rounded up to
+// it), so that no two requests alive at a common step share a byte. Several greedy orders are
+// tried (each buffer at the lowest offset that fits); when none reaches lower_bound_bytes, a
+// bounded search over placement orders continues. Placing buffers in the order of any optimal
+// plan's offsets, each at its lowest fitting offset, gives a plan no larger than that optimum, so
+// the search finds the optimum when it finishes within its budget. Deterministic.
+MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment = kArenaAlignment);
+
+// Re-places the `online` requests, largest first, each at the lowest offset that fits around every
+// other request, and updates arena_bytes: what TensorFlow Lite Micro's greedy planner does with the
+// buffers an offline plan leaves to it (kernel scratch).
+void place_online(MemoryPlan& plan, const std::vector<size_t>& online);
+
+// The most bytes (each request rounded up to `alignment`) alive at any one step.
+size_t live_bytes_bound(const std::vector<BufferRequest>& requests, size_t alignment);
 
 // True when two requests are alive at a common step.
 bool lifetimes_overlap(const BufferRequest& a, const BufferRequest& b);

@@ -87,7 +87,7 @@ TEST_CASE("compress --int8 --data-free --io-type float32 warns in the report and
   const fs::path blob = dir.path() / "m.tflite";
   const fs::path report = dir.path() / "r.json";
   const auto r = run_tinyc({"compress", digits_cnn(), "--int8", "--data-free", "--io-type", "float32", "-o",
-                            blob.string(), "--strip-names", "--report", report.string(), "--eval",
+                            blob.string(), "--report", report.string(), "--eval",
                             corpus_data("digits_test.npy")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);

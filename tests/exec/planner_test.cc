@@ -2,6 +2,7 @@
 // plan the executor makes for a real graph.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <random>
 
 #include "exec/planner.h"
@@ -76,4 +77,60 @@ TEST_CASE("planner: the executor's plan of a Relu chain reuses memory", "[exec][
   // The graph output lives to the end; the last intermediate and it cannot share.
   CHECK(plan.requests.back().last_step == 5);
   CHECK(overlap_free(plan));
+}
+
+namespace {
+
+// The smallest arena over every assignment of aligned offsets below `limit` (exhaustive; tiny cases only).
+size_t exhaustive_optimum(const std::vector<exec::BufferRequest>& reqs, size_t unit, size_t limit) {
+  std::vector<size_t> offsets(reqs.size(), 0);
+  size_t best = SIZE_MAX;
+  std::function<void(size_t, size_t)> place = [&](size_t i, size_t arena) {
+    if (arena >= best) return;
+    if (i == reqs.size()) {
+      best = arena;
+      return;
+    }
+    for (size_t o = 0; o + reqs[i].bytes <= limit; o += unit) {
+      bool free = true;
+      for (size_t j = 0; j < i && free; ++j)
+        free = !exec::lifetimes_overlap(reqs[i], reqs[j]) || o >= offsets[j] + reqs[j].bytes ||
+               offsets[j] >= o + reqs[i].bytes;
+      if (!free) continue;
+      offsets[i] = o;
+      place(i + 1, std::max(arena, o + reqs[i].bytes));
+    }
+  };
+  place(0, 0);
+  return best;
+}
+
+}  // namespace
+
+TEST_CASE("planner: reaches the exhaustive optimum on small random cases", "[exec][planner]") {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 60; ++round) {
+    std::vector<exec::BufferRequest> requests;
+    for (int i = 0; i < 6; ++i) {
+      const int64_t first = rng() % 6;
+      requests.push_back({"b" + std::to_string(i), 16 * (1 + rng() % 4), first, first + int64_t(rng() % 3)});
+    }
+    const size_t optimum = exhaustive_optimum(requests, 16, 16 * 4 * 6);
+    const exec::MemoryPlan plan = exec::plan_memory(requests, 16);
+    INFO("round " << round);
+    REQUIRE(overlap_free(plan));
+    CHECK(plan.arena_bytes == optimum);
+    CHECK(plan.lower_bound_bytes <= optimum);
+  }
+}
+
+TEST_CASE("planner: place_online moves only the online buffers, largest first, to their lowest fit",
+          "[exec][planner]") {
+  exec::MemoryPlan plan = exec::plan_memory({{"x", 32, 0, 1}, {"y", 32, 1, 2}, {"s", 16, 1, 1}}, 16);
+  plan.offsets = {0, 48, 1000};
+  exec::place_online(plan, {2});
+  CHECK(plan.offsets[0] == 0);
+  CHECK(plan.offsets[1] == 48);
+  CHECK(plan.offsets[2] == 32);  // the 16-byte gap between x and y
+  CHECK(plan.arena_bytes == 80);
 }

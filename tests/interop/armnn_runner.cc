@@ -76,7 +76,9 @@ Agreement run_both(const ir::Graph& g, const ir::Tensor& rows, const std::filesy
   const auto model = dir / (name + ".tflite");
   const auto inputs = dir / (name + ".in.npy");
   const auto outputs = dir / (name + ".out.npy");
-  tflite_format::emit_tflite_file(g, model);
+  tflite_format::EmitOptions options;
+  options.full_quant_params = true;  // Arm NN needs the bias scales and per-channel zero points TFLM leaves unread
+  tflite_format::emit_tflite_file(g, model, options);
   io::write_npy(inputs, int8_nhwc(rows, input_params(g)));
   const test::CommandResult r = test::run_command({TINYC_ARMNN_CHECK, model.string(), inputs.string(), outputs.string()});
   INFO("armnn_check on " << name << ": " << r.err);

@@ -26,7 +26,7 @@ struct Agreement {
 exec::quant::AffineParams input_params(const ir::Graph& g);
 exec::quant::AffineParams output_params(const ir::Graph& g);
 
-// Emits `g` (--io-type int8) into `dir`, runs `rows` (float, NCHW, dim 0 = rows) through tinyc's
+// Emits `g` (--io-type int8, --full-quant-params) into `dir`, runs `rows` (float, NCHW, dim 0 = rows) through tinyc's
 // executor and through Arm NN, and compares the int8 outputs (tinyc's in NHWC order when rank 4).
 // Fails the test when armnn_check fails.
 Agreement run_both(const ir::Graph& g, const ir::Tensor& rows, const std::filesystem::path& dir,

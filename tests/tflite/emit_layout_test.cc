@@ -17,7 +17,7 @@ std::vector<int32_t> int32_input(const fb::Model* m, size_t op, size_t input) {
   return data_of<int32_t>(m, tensor_at(m, op_at(m, op).inputs()->Get(static_cast<flatbuffers::uoffset_t>(input))));
 }
 
-std::string emit(const ir::Graph& g) { return tflite_format::emit_tflite_bytes(g); }
+std::string emit(const ir::Graph& g) { return emit_named(g); }
 
 }  // namespace
 
@@ -106,7 +106,7 @@ TEST_CASE("MUL is version 3 when s1 * s2 / s_out >= 1, else 2") {
     ir::Node* mul = b.node("Mul", {x, y}, "product", {1, 4}, per_tensor(out_scale, 0));
     b.dequantized_output(mul->output(0), "output");
     const auto g = b.take();
-    const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+    const std::string bytes = emit_named(*g);
     const fb::Model* m = verified_model(bytes);
     return code_of(m, op_at(m, 0)).version();
   };

@@ -1,4 +1,4 @@
-// Model-level properties of emitted files: shared buffers, stripped names, metadata, determinism.
+// Model-level properties of emitted files: shared buffers, names, description, determinism.
 #include <catch2/catch.hpp>
 
 #include "formats/tflite/emit.h"
@@ -34,7 +34,7 @@ std::unique_ptr<ir::Graph> twin_convs() {
 
 TEST_CASE("identical constant data is stored once and shared by both tensors") {
   const auto g = twin_convs();
-  const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+  const std::string bytes = emit_named(*g);
   const fb::Model* m = verified_model(bytes);
   const fb::Tensor& w1 = tensor_at(m, tensor_index(m, "first.weight"));
   const fb::Tensor& w2 = tensor_at(m, tensor_index(m, "second.weight"));
@@ -43,18 +43,16 @@ TEST_CASE("identical constant data is stored once and shared by both tensors") {
   CHECK(w1.buffer() == w2.buffer());
   CHECK(tensor_at(m, tensor_index(m, "first.bias")).buffer() == tensor_at(m, tensor_index(m, "second.bias")).buffer());
   CHECK(w1.buffer() != tensor_at(m, tensor_index(m, "first.bias")).buffer());
-  // sentinel + one weight buffer + one bias buffer + the version metadata
+  // sentinel + one weight buffer + one bias buffer + the arena plan
   CHECK(m->buffers()->size() == 4);
 }
 
-TEST_CASE("strip_names leaves only the interface names and makes the file smaller") {
+TEST_CASE("only the interface is named unless keep_names; the names cost bytes") {
   const auto g = small_cnn();
-  const std::string named = tflite_format::emit_tflite_bytes(*g);
-  tflite_format::EmitOptions options;
-  options.strip_names = true;
-  const std::string stripped = tflite_format::emit_tflite_bytes(*g, options);
-  CHECK(stripped.size() < named.size());
-  const fb::Model* m = verified_model(stripped);
+  const std::string lean = tflite_format::emit_tflite_bytes(*g);
+  const std::string named = emit_named(*g);
+  CHECK(lean.size() < named.size());
+  const fb::Model* m = verified_model(lean);
   const fb::SubGraph& main = main_subgraph(m);
   CHECK(tensor_at(m, main.inputs()->Get(0)).name()->str() == "input");
   CHECK(tensor_at(m, main.outputs()->Get(0)).name()->str() == "output");
@@ -62,21 +60,16 @@ TEST_CASE("strip_names leaves only the interface names and makes the file smalle
   for (const fb::Tensor* t : *main.tensors())
     if (t->name() && t->name()->size() > 0) ++named_tensors;
   CHECK(named_tensors == 2);
-  CHECK(main.tensors()->size() == verified_model(named)->subgraphs()->Get(0)->tensors()->size());
+  CHECK(main.name() == nullptr);
+  const fb::SubGraph& kept = main_subgraph(verified_model(named));
+  CHECK(kept.tensors()->size() == main.tensors()->size());
+  for (const fb::Tensor* t : *kept.tensors()) CHECK(t->name()->size() > 0);
 }
 
-TEST_CASE("the model carries tinyc's version as metadata and description") {
+TEST_CASE("the description names tinyc and its version") {
   const auto g = small_cnn();
   const std::string bytes = tflite_format::emit_tflite_bytes(*g);
-  const fb::Model* m = verified_model(bytes);
-  REQUIRE(m->metadata());
-  REQUIRE(m->metadata()->size() == 1);
-  const fb::Metadata* entry = m->metadata()->Get(0);
-  CHECK(entry->name()->str() == "tinyc_version");
-  const auto* data = m->buffers()->Get(entry->buffer())->data();
-  REQUIRE(data);
-  CHECK(std::string(data->begin(), data->end()) == kVersion);
-  CHECK(m->description()->str() == std::string("tinyc ") + kVersion);
+  CHECK(verified_model(bytes)->description()->str() == std::string("tinyc ") + kVersion);
 }
 
 TEST_CASE("emitting is deterministic: the same graph (or a clone) gives the same bytes") {

@@ -40,7 +40,7 @@ TEST_CASE("a depthwise conv with multiplier 2 becomes DEPTHWISE_CONV_2D with 1HW
     n->attrs["group"] = int64_t{3};
     n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
   });
-  const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+  const std::string bytes = emit_named(*g);
   const fb::Model* m = verified_model(bytes);
   REQUIRE(op_names(m) == std::vector<std::string>{"DEPTHWISE_CONV_2D"});
   CHECK(code_of(m, op_at(m, 0)).version() == 3);
@@ -67,7 +67,7 @@ TEST_CASE("stride-2 convs: TFLite's SAME (odd pad at the end) is used, symmetric
       n->attrs["strides"] = std::vector<int64_t>{2, 2};
       n->attrs["pads"] = std::vector<int64_t>{0, 0, 1, 1};
     });
-    const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+    const std::string bytes = emit_named(*g);
     const fb::Model* m = verified_model(bytes);
     REQUIRE(op_names(m) == std::vector<std::string>{"CONV_2D"});
     CHECK(op_at(m, 0).builtin_options_as_Conv2DOptions()->padding() == fb::Padding::SAME);
@@ -78,7 +78,7 @@ TEST_CASE("stride-2 convs: TFLite's SAME (odd pad at the end) is used, symmetric
       n->attrs["strides"] = std::vector<int64_t>{2, 2};
       n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
     });
-    const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+    const std::string bytes = emit_named(*g);
     const fb::Model* m = verified_model(bytes);
     REQUIRE(op_names(m) == std::vector<std::string>{"PAD", "CONV_2D"});
     CHECK(code_of(m, op_at(m, 0)).version() == 2);
@@ -95,7 +95,7 @@ TEST_CASE("stride-2 convs: TFLite's SAME (odd pad at the end) is used, symmetric
     const auto g = single_conv({1, 1, 6, 6}, {2, 1, 3, 3}, {1, 2, 2, 2}, [](ir::Node* n) {
       n->attrs["strides"] = std::vector<int64_t>{2, 2};
     });
-    const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+    const std::string bytes = emit_named(*g);
     const fb::Model* m = verified_model(bytes);
     REQUIRE(op_names(m) == std::vector<std::string>{"CONV_2D"});
     CHECK(op_at(m, 0).builtin_options_as_Conv2DOptions()->padding() == fb::Padding::VALID);
@@ -104,7 +104,7 @@ TEST_CASE("stride-2 convs: TFLite's SAME (odd pad at the end) is used, symmetric
 
 TEST_CASE("a grouped conv that is not depthwise is refused, naming the node") {
   const auto g = single_conv({1, 4, 5, 5}, {4, 2, 3, 3}, {1, 4, 3, 3}, [](ir::Node* n) { n->attrs["group"] = int64_t{2}; });
-  CHECK_THAT(test::input_error_of([&] { tflite_format::emit_tflite_bytes(*g); }),
+  CHECK_THAT(test::input_error_of([&] { emit_named(*g); }),
              Contains("Conv 'y_node'") && Contains("group 2"));
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("Add with a fused Relu6 becomes ADD with RELU6, GlobalAveragePool beco
   ir::Node* flat = b.node("Flatten", {gap->output(0)}, "flat", {1, 3}, per_tensor(0.01f, -100));
   b.dequantized_output(flat->output(0), "output");
   const auto g = b.take();
-  const std::string bytes = tflite_format::emit_tflite_bytes(*g);
+  const std::string bytes = emit_named(*g);
   const fb::Model* m = verified_model(bytes);
   REQUIRE(op_names(m) == std::vector<std::string>{"ADD", "MEAN", "RESHAPE"});
   CHECK(code_of(m, op_at(m, 0)).version() == 2);
@@ -142,7 +142,7 @@ TEST_CASE("a fused clamp maps to the TFLite activation with the same int8 interv
     });
   };
   auto activation_of = [](const ir::Graph& g) {
-    const std::string bytes = tflite_format::emit_tflite_bytes(g);
+    const std::string bytes = emit_named(g);
     return verified_model(bytes)->subgraphs()->Get(0)->operators()->Get(0)->builtin_options_as_Conv2DOptions()
         ->fused_activation_function();
   };
@@ -155,7 +155,7 @@ TEST_CASE("a fused clamp maps to the TFLite activation with the same int8 interv
   CHECK(activation_of(*graph_with_clamp(-10.0f, 10.0f, per_tensor(0.02f, 0))) == fb::ActivationFunctionType::NONE);
   // [0, 4] at a range reaching 10: nothing matches.
   const auto refused = graph_with_clamp(0.0f, 4.0f, per_tensor(10.0f / 255, -128));
-  CHECK_THAT(test::input_error_of([&] { tflite_format::emit_tflite_bytes(*refused); }),
+  CHECK_THAT(test::input_error_of([&] { emit_named(*refused); }),
              Contains("Conv 'y_node'") && Contains("fused clamp"));
 }
 
@@ -168,7 +168,7 @@ TEST_CASE("a max pool whose pads are neither SAME nor VALID is refused") {
   pool->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
   b.dequantized_output(pool->output(0), "output");
   const auto g = b.take();
-  CHECK_THAT(test::input_error_of([&] { tflite_format::emit_tflite_bytes(*g); }),
+  CHECK_THAT(test::input_error_of([&] { emit_named(*g); }),
              Contains("MaxPool 'pooled_node'") && Contains("neither TFLite's SAME nor VALID"));
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("every node without a TFLite int8 form is listed in one error") {
   relu->output(0)->dtype = ir::DType::Float32;
   b.graph().add_output(relu->output(0));
   const auto g = b.take();
-  const std::string message = test::input_error_of([&] { tflite_format::emit_tflite_bytes(*g); });
+  const std::string message = test::input_error_of([&] { emit_named(*g); });
   CHECK_THAT(message, Contains("3 node(s)") && Contains("Erf 'erf_node'") && Contains("Hardmax 'hard_node'") &&
                           Contains("Relu 'relu_node' (float32)") && Contains("quantize the model first"));
 }
@@ -194,11 +194,11 @@ TEST_CASE("io type int8 needs each float input to feed one QuantizeLinear") {
   ir::Node* add = b.node("Add", {x, again->output(0)}, "sum", {1, 4}, kActQ);
   b.dequantized_output(add->output(0), "output");
   const auto g = b.take();
-  CHECK_THAT(test::input_error_of([&] { tflite_format::emit_tflite_bytes(*g); }),
+  CHECK_THAT(test::input_error_of([&] { emit_named(*g); }),
              Contains("graph input 'input'") && Contains("--io-type float32"));
   tflite_format::EmitOptions float_io;
   float_io.io_type = tflite_format::IoType::Float32;
-  const std::string bytes = tflite_format::emit_tflite_bytes(*g, float_io);
+  const std::string bytes = emit_named(*g, float_io);
   CHECK(op_names(verified_model(bytes)) == std::vector<std::string>{"QUANTIZE", "QUANTIZE", "ADD", "DEQUANTIZE"});
   CHECK(tflite_format::parse_io_type("float32") == tflite_format::IoType::Float32);
   CHECK_THAT(test::input_error_of([] { tflite_format::parse_io_type("uint8"); }), Contains("int8, float32"));

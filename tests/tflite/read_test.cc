@@ -3,25 +3,26 @@
 
 #include "formats/tflite/emit.h"
 #include "formats/tflite/read.h"
-#include "ir/version.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
+#include "tflite_test_util.h"
 
 using namespace tinyc;
 using Catch::Matchers::Contains;
 using tflite_format::read_tflite_bytes;
+using tflite_test::emit_named;
 
 TEST_CASE("the reader summarizes an emitted model: ops, versions, tensors, quantization, sizes") {
-  const std::string bytes = tflite_format::emit_tflite_bytes(*tflite_test::small_cnn());
+  const std::string bytes = emit_named(*tflite_test::small_cnn());
   const tflite_format::TfliteSummary s = read_tflite_bytes(bytes);
   CHECK(s.schema_version == 3);
   CHECK(s.file_bytes == bytes.size());
-  REQUIRE(s.operators.size() == 5);
+  REQUIRE(s.operators.size() == 4);
   CHECK(s.operators[0].op == "CONV_2D");
   CHECK(s.operators[0].builtin_code == 3);
   CHECK(s.operators[0].version == 3);
-  CHECK(s.operators[3].op == "FULLY_CONNECTED");
-  CHECK(s.operators[3].version == 4);
+  CHECK(s.operators[2].op == "FULLY_CONNECTED");
+  CHECK(s.operators[2].version == 4);
   REQUIRE(s.inputs.size() == 1);
   const tflite_format::TensorSummary& in = s.tensors[static_cast<size_t>(s.inputs[0])];
   CHECK(in.name == "input");
@@ -33,16 +34,17 @@ TEST_CASE("the reader summarizes an emitted model: ops, versions, tensors, quant
   CHECK(w.data_bytes == 72);
   CHECK(w.scale.size() == 4);
   CHECK(w.quantized_dimension == 0);
-  const tflite_format::TensorSummary& fc = s.tensors[static_cast<size_t>(s.operators[3].inputs[1])];
+  const tflite_format::TensorSummary& fc = s.tensors[static_cast<size_t>(s.operators[2].inputs[1])];
   CHECK(fc.data_bytes == 180);
-  // weights 72 + 180, biases 16 + 20, reshape shape 8, version string
-  CHECK(s.constant_bytes == 72 + 180 + 16 + 20 + 8 + std::string(kVersion).size());
+  // weights 72 + 180, biases 16 + 20, the arena plan: 3 header words + 1 word per tensor
+  CHECK(s.constant_bytes == 72 + 180 + 16 + 20 + 4 * (3 + s.tensors.size()));
   REQUIRE(s.metadata.size() == 1);
-  CHECK(s.metadata[0] == std::pair<std::string, std::string>{"tinyc_version", kVersion});
+  CHECK(s.metadata[0].first == "OfflineMemoryAllocation");
+  CHECK(s.metadata[0].second == "arena plan, " + std::to_string(s.tensors.size()) + " tensor offsets");
 }
 
 TEST_CASE("garbage, a wrong identifier and truncated files are InputErrors, never crashes") {
-  const std::string bytes = tflite_format::emit_tflite_bytes(*tflite_test::small_cnn());
+  const std::string bytes = emit_named(*tflite_test::small_cnn());
   for (const std::string& damaged :
        {std::string(), std::string("hello"), std::string(4096, '\x7f'), bytes.substr(0, bytes.size() / 2),
         bytes.substr(0, 12), std::string(bytes).replace(4, 4, "TFL2")}) {
@@ -52,7 +54,7 @@ TEST_CASE("garbage, a wrong identifier and truncated files are InputErrors, neve
 }
 
 TEST_CASE("single corrupted bytes are either read or refused with an InputError") {
-  const std::string bytes = tflite_format::emit_tflite_bytes(*tflite_test::small_cnn());
+  const std::string bytes = emit_named(*tflite_test::small_cnn());
   int refused = 0;
   for (size_t pos = 0; pos < bytes.size(); pos += 7) {
     std::string damaged = bytes;

@@ -8,11 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "formats/tflite/emit.h"
 #include "formats/tflite/tinyc_tflite_generated.h"
 
 namespace tinyc::tflite_test {
 
 namespace fb = tflite_fb;
+
+// The emitted bytes with every tensor named (EmitOptions::keep_names), so tests can find tensors by name.
+inline std::string emit_named(const ir::Graph& g, tflite_format::EmitOptions options = {}) {
+  options.keep_names = true;
+  return tflite_format::emit_tflite_bytes(g, options);
+}
 
 // The root table after the FlatBuffers verifier accepted the bytes (the test fails otherwise).
 inline const fb::Model* verified_model(const std::string& bytes) {
