@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "formats/onnx/export.h"
+#include "formats/tflite/blob_memory.h"
 #include "model_loading.h"
 #include "passes/default_pipelines.h"
 #include "output_options.h"
@@ -126,7 +127,12 @@ void run_compress(const CompressOptions& opt) {
 
   const std::optional<std::string> blob = write_output(*graph, opt.output, output);
   report.compressed = report::model_facts(*graph, output.path.string(), size_on_disk(output.path));
-  if (blob) report.compressed.blob_bytes = static_cast<int64_t>(blob->size());
+  if (blob) {
+    const tflite_format::BlobMemory memory = tflite_format::blob_memory(*blob);
+    report.compressed.blob_bytes = static_cast<int64_t>(memory.flash_bytes);
+    report.compressed.peak_ram_bytes = static_cast<int64_t>(memory.arena_head_bytes);
+    report.compressed.ram_lower_bound_bytes = static_cast<int64_t>(memory.lower_bound_bytes);
+  }
   const report::ModelFacts &before = report.original, &after = report.compressed;
   std::cout << "wrote " << output.path.string() << ": " << before.nodes << " -> " << after.nodes << " nodes, "
             << before.params << " -> " << after.params << " params, " << before.macs << " -> " << after.macs

@@ -7,12 +7,15 @@
 #include <sstream>
 #include <vector>
 
+#include "formats/tflite/blob_memory.h"
 #include "formats/tflite/read.h"
+#include "io/file_bytes.h"
 
 namespace tinyc::cli {
 
 namespace {
 
+using tflite_format::BlobMemory;
 using tflite_format::TensorSummary;
 using tflite_format::TfliteSummary;
 
@@ -41,10 +44,13 @@ std::string tensor_label(const TfliteSummary& s, int32_t index) {
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 
-std::string to_text(const std::string& path, const TfliteSummary& s) {
+std::string to_text(const std::string& path, const TfliteSummary& s, const BlobMemory& m) {
   std::ostringstream os;
   os << "model: " << path << " (" << s.file_bytes << " bytes, " << s.constant_bytes << " bytes of constants in "
      << s.buffer_count << " buffers, schema v" << s.schema_version << ")\n";
+  os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
+     << (m.has_offline_plan ? "the file's plan" : "TFLM's own planner") << "); tinyc's plan " << m.planned_head_bytes
+     << " bytes, lower bound " << m.lower_bound_bytes << " bytes (reference kernels)\n";
   if (!s.description.empty()) os << "description: " << s.description << "\n";
   for (const auto& [name, value] : s.metadata) os << "metadata: " << name << " = " << value << "\n";
   for (int32_t i : s.inputs) {
@@ -75,10 +81,14 @@ std::string to_text(const std::string& path, const TfliteSummary& s) {
   return os.str();
 }
 
-nlohmann::json to_json(const std::string& path, const TfliteSummary& s) {
+nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const BlobMemory& m) {
   nlohmann::json j;
   j["model"] = path;
   j["file_bytes"] = s.file_bytes;
+  j["memory"] = {{"arena_head_bytes", m.arena_head_bytes},
+                 {"has_offline_plan", m.has_offline_plan},
+                 {"planned_head_bytes", m.planned_head_bytes},
+                 {"lower_bound_bytes", m.lower_bound_bytes}};
   j["constant_bytes"] = s.constant_bytes;
   j["buffers"] = s.buffer_count;
   j["schema_version"] = s.schema_version;
@@ -102,11 +112,13 @@ nlohmann::json to_json(const std::string& path, const TfliteSummary& s) {
 }  // namespace
 
 void inspect_tflite(const std::string& path, bool json) {
-  const TfliteSummary summary = tflite_format::read_tflite_file(path);
+  const std::string bytes = io::read_file_bytes(path, "model file");
+  const TfliteSummary summary = tflite_format::read_tflite_bytes(bytes);
+  const BlobMemory memory = tflite_format::blob_memory(bytes);
   if (json)
-    std::cout << to_json(path, summary).dump(2) << "\n";
+    std::cout << to_json(path, summary, memory).dump(2) << "\n";
   else
-    std::cout << to_text(path, summary);
+    std::cout << to_text(path, summary, memory);
 }
 
 }  // namespace tinyc::cli

@@ -18,6 +18,7 @@ ModelFacts model_facts(const ir::Graph& g, std::string path, std::optional<int64
           stats.weight_bytes_stored,
           stats.macs,
           static_cast<int64_t>(one_row.memory_plan().arena_bytes),
+          std::nullopt,
           std::nullopt};
 }
 

@@ -24,10 +24,13 @@ struct ModelFacts {
   int64_t params = 0;        // learned weight elements (report::ModelStats)
   int64_t weight_bytes = 0;  // those weights as stored: 4 per float32, 1 per int8, 4 per int32
   int64_t macs = 0;
-  // Activation RAM one inference needs: the arena of tinyc's liveness planner at batch 1 (an
-  // estimate of what an MCU runtime's arena must hold, without its scratch buffers).
+  // Activation RAM one inference needs: for a written .tflite, the head of TFLite Micro's arena with
+  // the plan the blob carries (every tensor of the blob, kernel scratch included: exact for TFLM's
+  // reference kernels); otherwise the arena of tinyc's executor plan at batch 1.
   int64_t peak_ram_bytes = 0;
   std::optional<int64_t> blob_bytes;  // the .tflite FlatBuffer, when one was written
+  // With a .tflite: the most bytes alive at one step of the blob (no plan can need less).
+  std::optional<int64_t> ram_lower_bound_bytes;
 };
 
 // Precondition: shapes inferred and every op supported by the executor (its planner sizes the RAM).

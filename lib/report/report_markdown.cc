@@ -100,9 +100,11 @@ void sizes(std::ostringstream& os, const AccuracyReport& r) {
      << "| MACs per inference | " << grouped(a.macs) << " | " << grouped(b.macs) << " | " << change(a.macs, b.macs)
      << " |\n"
      << "| nodes | " << grouped(a.nodes) << " | " << grouped(b.nodes) << " | " << change(a.nodes, b.nodes) << " |\n"
-     << "| activation RAM (planned arena) | " << bytes(a.peak_ram_bytes) << " | " << bytes(b.peak_ram_bytes) << " | "
+     << "| activation RAM (planned arena" << (b.ram_lower_bound_bytes ? "; compressed: TFLM's, with the blob's plan" : "")
+     << ") | " << bytes(a.peak_ram_bytes) << " | " << bytes(b.peak_ram_bytes) << " | "
      << change(a.peak_ram_bytes, b.peak_ram_bytes) << " |\n";
-  if (b.blob_bytes) os << "| TFLite blob | | " << bytes(b.blob_bytes) << " | |\n";
+  if (b.ram_lower_bound_bytes) os << "| activation RAM lower bound | | " << bytes(*b.ram_lower_bound_bytes) << " | |\n";
+  if (b.blob_bytes) os << "| TFLite blob (flash) | | " << bytes(b.blob_bytes) << " | |\n";
   os << "\n";
 }
 

@@ -5,38 +5,22 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 
 #include "exec/executor.h"
 #include "formats/tflite/emit.h"
-#include "formats/tflite/layout.h"
 #include "io/npy.h"
 #include "support/test_support.h"
+#include "tflite/int8_rows.h"
 
 namespace tinyc::interop_test {
 
-namespace q = exec::quant;
+using tflite_test::input_params;
+using tflite_test::int8_nhwc;
+using tflite_test::int8_of;
+using tflite_test::output_params;
 
 namespace {
-
-// Float NCHW rows -> int8 rows with the QuantizeLinear rounding, in the .tflite's NHWC order.
-ir::Tensor int8_nhwc(const ir::Tensor& rows, q::AffineParams p) {
-  ir::Tensor quantized(ir::DType::Int8, rows.shape());
-  const auto x = rows.values<float>();
-  auto out = quantized.mutable_values<int8_t>();
-  for (size_t i = 0; i < x.size(); ++i) out[i] = q::quantize_value(x[i], p);
-  return rows.shape().size() == 4 ? tflite_format::transpose(quantized, tflite_format::kNhwcFromNchw) : quantized;
-}
-
-// tinyc's dequantized outputs back to their int8 values, in NHWC order when rank 4.
-ir::Tensor int8_of(const ir::Tensor& dequantized, q::AffineParams p) {
-  ir::Tensor out(ir::DType::Int8, dequantized.shape());
-  const auto f = dequantized.values<float>();
-  auto o = out.mutable_values<int8_t>();
-  for (size_t i = 0; i < f.size(); ++i) o[i] = static_cast<int8_t>(std::lround(f[i] / p.scale) + p.zero_point);
-  return out.shape().size() == 4 ? tflite_format::transpose(out, tflite_format::kNhwcFromNchw) : out;
-}
 
 Agreement compare(const ir::Tensor& tinyc_out, const ir::Tensor& armnn_out, int64_t rows) {
   const auto t = tinyc_out.values<int8_t>();
@@ -62,14 +46,6 @@ Agreement compare(const ir::Tensor& tinyc_out, const ir::Tensor& armnn_out, int6
 }
 
 }  // namespace
-
-q::AffineParams input_params(const ir::Graph& g) {
-  return q::per_tensor(*g.inputs().front()->uses().front().node->output(0)->quant, "model input");
-}
-
-q::AffineParams output_params(const ir::Graph& g) {
-  return q::per_tensor(*g.outputs().front()->producer()->input(0)->quant, "model output");
-}
 
 Agreement run_both(const ir::Graph& g, const ir::Tensor& rows, const std::filesystem::path& dir,
                    const std::string& name) {

@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "exec/quant/quant_math.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
 
@@ -20,11 +19,6 @@ struct Agreement {
   double mean_lsb = 0;     // mean |difference|
   double equal_share = 0;  // outputs that are bit-equal
 };
-
-// The int8 parameters of a quantized graph's interface: the QuantizeLinear after its (only) input,
-// the DequantizeLinear before its (only) output.
-exec::quant::AffineParams input_params(const ir::Graph& g);
-exec::quant::AffineParams output_params(const ir::Graph& g);
 
 // Emits `g` (--io-type int8, --full-quant-params) into `dir`, runs `rows` (float, NCHW, dim 0 = rows) through tinyc's
 // executor and through Arm NN, and compares the int8 outputs (tinyc's in NHWC order when rank 4).

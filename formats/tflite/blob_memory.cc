@@ -1,0 +1,26 @@
+// blob_memory: verify, unpack, and plan the arena two ways (the file's, tinyc's).
+#include "formats/tflite/blob_memory.h"
+
+#include <memory>
+
+#include "formats/tflite/arena_plan.h"
+#include "formats/tflite/read.h"
+
+namespace tinyc::tflite_format {
+
+BlobMemory blob_memory(std::string_view bytes) {
+  const TfliteSummary summary = read_tflite_bytes(bytes);  // verifies and checks every index
+  const std::unique_ptr<tflite_fb::ModelT> model(tflite_fb::GetModel(bytes.data())->UnPack());
+  BlobMemory m;
+  m.flash_bytes = bytes.size();
+  m.constant_bytes = summary.constant_bytes;
+  m.has_offline_plan = !read_offline_plan(*model).empty();
+  const ArenaPlan as_is = tflm_arena(*model);
+  const ArenaPlan planned = plan_arena(*model);
+  m.arena_head_bytes = as_is.arena_bytes;
+  m.planned_head_bytes = planned.arena_bytes;
+  m.lower_bound_bytes = planned.lower_bound_bytes;
+  return m;
+}
+
+}  // namespace tinyc::tflite_format

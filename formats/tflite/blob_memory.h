@@ -1,0 +1,26 @@
+// What a .tflite file costs on the device under TensorFlow Lite Micro: its flash bytes and the head
+// (activation) section of TFLM's arena, for the file as it is and for tinyc's plan of it.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace tinyc::tflite_format {
+
+// Memory facts of one .tflite file (reference kernels; CMSIS-NN kernels request more scratch).
+struct BlobMemory {
+  size_t flash_bytes = 0;     // the file
+  size_t constant_bytes = 0;  // the data of its buffers (weights, biases, metadata)
+  bool has_offline_plan = false;
+  // The head TFLM sets up for this file: with the file's OfflineMemoryAllocation plan, or with its
+  // own greedy planner when the file has none. Exact for the reference kernels.
+  size_t arena_head_bytes = 0;
+  size_t planned_head_bytes = 0;  // the head with tinyc's plan for the file's operator order
+  size_t lower_bound_bytes = 0;   // the most bytes alive at one step in that order
+};
+
+// Verifies the FlatBuffer first; InputError "not a valid .tflite file: ..." when it fails, or when
+// the model has several subgraphs or an unreadable plan.
+BlobMemory blob_memory(std::string_view bytes);
+
+}  // namespace tinyc::tflite_format

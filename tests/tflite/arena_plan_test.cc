@@ -1,0 +1,112 @@
+// The arena plan a blob carries: TFLM's rules for which tensors it plans and when they live, the
+// OfflineMemoryAllocation layout, and on every corpus model TFLM's measured head equal to tinyc's
+// plan, at the lower bound, and no larger than TFLM's own plan.
+#include <catch2/catch.hpp>
+
+#include <iostream>
+#include <cstring>
+#include <memory>
+
+#include "exec/shape_inference.h"
+#include "formats/onnx/import.h"
+#include "formats/tflite/arena_plan.h"
+#include "formats/tflite/blob_memory.h"
+#include "formats/tflite/emit.h"
+#include "io/npy.h"
+#include "passes/default_pipelines.h"
+#include "passes/pass_context.h"
+#include "passes/pass_manager.h"
+#include "quantized_graphs.h"
+#include "support/test_support.h"
+#include "tflm_judge.h"
+
+using namespace tinyc;
+using namespace tinyc::tflite_test;
+
+namespace {
+
+std::unique_ptr<tflite_fb::ModelT> unpack(const std::string& bytes) {
+  return std::unique_ptr<tflite_fb::ModelT>(tflite_fb::GetModel(bytes.data())->UnPack());
+}
+
+}  // namespace
+
+TEST_CASE("arena plan: constants are not planned, activations are, at 16-byte offsets, never sharing bytes while alive",
+          "[tflite][arena]") {
+  const std::string bytes = tflite_format::emit_tflite_bytes(*small_cnn());
+  const auto model = unpack(bytes);
+  const std::vector<int32_t> stored = tflite_format::read_offline_plan(*model);
+  const auto& g = *model->subgraphs.front();
+  REQUIRE(stored.size() == g.tensors.size());
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    const bool constant = !model->buffers[g.tensors[t]->buffer]->data.empty();
+    INFO("tensor " << t);
+    CHECK((stored[t] < 0) == constant);
+    if (stored[t] >= 0) CHECK(stored[t] % 16 == 0);
+  }
+  const tflite_format::ArenaPlan plan = tflite_format::plan_arena(*model);
+  CHECK(plan.tensor_offsets == stored);
+  for (const auto& a : plan.buffers)
+    for (const auto& b : plan.buffers) {
+      if (&a == &b || a.last_step < b.first_step || b.last_step < a.first_step) continue;
+      CHECK((a.offset + a.bytes <= b.offset || b.offset + b.bytes <= a.offset));
+    }
+  // input [1,6,6,2] = 72 -> 80 and conv_out [1,6,6,4] = 144 are alive together at the conv.
+  CHECK(plan.lower_bound_bytes == 80 + 144);
+  CHECK(plan.arena_bytes == plan.lower_bound_bytes);
+}
+
+TEST_CASE("arena plan: the metadata is version 1, one subgraph, the tensor count, the offsets; --no-memory-plan leaves it out",
+          "[tflite][arena]") {
+  const auto g = small_cnn();
+  const auto model = unpack(tflite_format::emit_tflite_bytes(*g));
+  REQUIRE(model->metadata.size() == 1);
+  CHECK(model->metadata[0]->name == tflite_format::kOfflinePlanMetadata);
+  const std::vector<uint8_t>& data = model->buffers[model->metadata[0]->buffer]->data;
+  std::vector<int32_t> words(data.size() / 4);
+  std::memcpy(words.data(), data.data(), words.size() * 4);
+  REQUIRE(words.size() == 3 + model->subgraphs[0]->tensors.size());
+  CHECK(words[0] == 1);
+  CHECK(words[1] == 1);
+  CHECK(words[2] == static_cast<int32_t>(model->subgraphs[0]->tensors.size()));
+  tflite_format::EmitOptions options;
+  options.memory_plan = false;
+  const auto bare = unpack(tflite_format::emit_tflite_bytes(*g, options));
+  CHECK(bare->metadata.empty());
+  CHECK(tflite_format::read_offline_plan(*bare).empty());
+}
+
+TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc's plan, at the lower bound, and no "
+          "larger than TFLM's own plan",
+          "[tflite][arena][tflm][corpus]") {
+  test::TempDir dir;
+  for (const auto& [name, info] : test::corpus_manifest().at("models").items()) {
+    INFO("model " << name);
+    auto g = onnx_format::import_model_file(test::corpus_model_path(name)).graph;
+    exec::infer_shapes(*g);
+    passes::PassContext context;
+    context.calibration_inputs.push_back(io::read_npy(test::corpus_dir() / info.at("calib_data").get<std::string>()));
+    passes::run_pipeline(*g, passes::parse_pipeline(passes::default_int8_pipeline()), {}, &context);
+    tflite_format::EmitOptions without;
+    without.memory_plan = false;
+    const auto planned = dir.path() / (name + ".tflite");
+    const auto unplanned = dir.path() / (name + ".noplan.tflite");
+    tflite_format::emit_tflite_file(*g, planned);
+    tflite_format::emit_tflite_file(*g, unplanned, without);
+    const auto memory = tflite_format::blob_memory(test::read_bytes(planned));
+    const auto tflm_with = tflm_facts(TflmBuild::Reference, planned, {"--no-min-arena"});
+    const auto tflm_without = tflm_facts(TflmBuild::Reference, unplanned, {"--no-min-arena"});
+    REQUIRE(tflm_with.exit_code == 0);
+    REQUIRE(tflm_without.exit_code == 0);
+    const auto head_with = tflm_with.facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>();
+    const auto head_without = tflm_without.facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>();
+    std::cout << "arena " << name << ": TFLM head with tinyc's plan " << head_with << " B, TFLM's own plan "
+              << head_without << " B, lower bound " << memory.lower_bound_bytes << " B; file " << memory.flash_bytes
+              << " B for " << memory.constant_bytes << " B of constants\n";
+    CHECK(tflm_with.facts["verifier_ok"] == true);
+    CHECK(head_with == memory.arena_head_bytes);
+    CHECK(memory.arena_head_bytes == memory.planned_head_bytes);
+    CHECK(memory.planned_head_bytes == memory.lower_bound_bytes);
+    CHECK(head_with <= head_without);
+  }
+}

@@ -1,0 +1,144 @@
+// TensorFlow Lite Micro judges small emitted blobs op family by op family: every emitted op with odd
+// sizes, strides, SAME / VALID / explicit padding, per-tensor and per-channel weights must compute
+// exactly what tinyc's int8 executor computes, in TFLM's reference and CMSIS-NN kernels, and TFLM's
+// activation arena must be the one tinyc planned and stored in the blob.
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "formats/tflite/blob_memory.h"
+#include "quantized_graphs.h"
+#include "support/test_support.h"
+#include "tflm_judge.h"
+
+using namespace tinyc;
+using namespace tinyc::tflite_test;
+
+namespace {
+
+const ir::QuantParams kInputQ = per_tensor(0.02f, -5);
+
+// 40 rows uniform in [-3, 3): past the int8 range at both ends, so saturation is exercised.
+ir::Tensor random_rows(ir::Shape shape, uint32_t seed) {
+  shape[0] = 40;
+  ir::Tensor t(ir::DType::Float32, shape);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
+  for (float& v : t.mutable_values<float>()) v = uniform(rng);
+  return t;
+}
+
+std::vector<float> channel_scales(int64_t n) {
+  std::vector<float> s;
+  for (int64_t c = 0; c < n; ++c) s.push_back(0.004f + 0.003f * static_cast<float>(c % 7));
+  return s;
+}
+
+// input -> Q -> Conv (`configure` sets group/strides/pads/activation) -> DQ -> output.
+std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& weights, const ir::Shape& output,
+                                      bool per_channel_weights, const std::function<void(ir::Node*)>& configure) {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", input, kInputQ);
+  const ir::QuantParams wq = per_channel_weights ? per_channel(channel_scales(weights[0])) : per_tensor(0.01f, 0);
+  ir::Value* w = b.int8_weights("w", weights, wq, 7);
+  ir::Value* bias = b.int32_bias("b", weights[0], kInputQ.scale[0], wq);
+  ir::Node* conv = b.node("Conv", {x, w, bias}, "y", output, per_tensor(0.05f, 3));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{weights[2], weights[3]};
+  configure(conv);
+  b.dequantized_output(conv->output(0), "output");
+  return b.take();
+}
+
+// Bit-exact in both kernel sets; with the reference kernels, TFLM's head is tinyc's plan.
+void judge(const ir::Graph& g, const std::string& name) {
+  test::TempDir dir;
+  const ir::Tensor rows = random_rows(*g.inputs().front()->shape, 5);
+  const nlohmann::json facts = check_graph_bit_exact(g, rows, dir.path(), name, TflmBuild::Reference);
+  check_graph_bit_exact(g, rows, dir.path(), name + "_cmsis", TflmBuild::CmsisNn);
+  const auto memory = tflite_format::blob_memory(test::read_bytes(dir.path() / (name + ".tflite")));
+  CHECK(memory.has_offline_plan);
+  CHECK(facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>() == memory.arena_head_bytes);
+  CHECK(memory.arena_head_bytes == memory.planned_head_bytes);
+  CHECK(memory.planned_head_bytes == memory.lower_bound_bytes);
+}
+
+}  // namespace
+
+TEST_CASE("TFLM: CONV_2D with SAME, VALID and explicit padding, strides, odd sizes, both weight kinds", "[tflm]") {
+  for (bool per_channel_weights : {true, false}) {
+    const std::string kind = per_channel_weights ? "_pc" : "_pt";
+    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 3}, {1, 5, 9, 7}, per_channel_weights,
+                      [](ir::Node* n) { n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1}; }),
+          "conv_same" + kind);
+    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 2}, {1, 5, 4, 3}, per_channel_weights,
+                      [](ir::Node* n) { n->attrs["strides"] = std::vector<int64_t>{2, 2}; }),
+          "conv_valid_stride2" + kind);
+    judge(*conv_graph({1, 3, 10, 8}, {6, 3, 3, 3}, {1, 6, 5, 4}, per_channel_weights, [](ir::Node* n) {
+            n->attrs["strides"] = std::vector<int64_t>{2, 2};
+            n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};  // TFLite's SAME would pad at the end only: a PAD
+            fuse(n, "Relu", 0.0f, std::numeric_limits<float>::infinity());
+          }),
+          "conv_pad_stride2_relu" + kind);
+  }
+}
+
+TEST_CASE("TFLM: DEPTHWISE_CONV_2D with multiplier 1 and 2, SAME, stride 2, Relu6", "[tflm]") {
+  judge(*conv_graph({1, 5, 9, 9}, {10, 1, 3, 3}, {1, 10, 9, 9}, true,
+                    [](ir::Node* n) {
+                      n->attrs["group"] = int64_t{5};
+                      n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+                      fuse(n, "Relu6", 0.0f, 6.0f);
+                      n->output(0)->quant = per_tensor(6.0f / 255, -128);
+                    }),
+        "depthwise_m2_same");
+  judge(*conv_graph({1, 4, 11, 11}, {4, 1, 3, 3}, {1, 4, 6, 6}, true,
+                    [](ir::Node* n) {
+                      n->attrs["group"] = int64_t{4};
+                      n->attrs["strides"] = std::vector<int64_t>{2, 2};
+                      n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+                    }),
+        "depthwise_stride2");
+}
+
+TEST_CASE("TFLM: conv, max pool, flatten into FULLY_CONNECTED (per-channel and per-tensor), softmax", "[tflm]") {
+  judge(*small_cnn(), "small_cnn");
+  auto g = small_cnn();
+  g->find_value("fc.weight")->quant = per_tensor(0.006f, 0);
+  g->find_value("fc.bias")->quant = per_tensor(0.05f * 0.006f, 0);
+  judge(*g, "small_cnn_fc_per_tensor");
+}
+
+TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching graph", "[tflm]") {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", {1, 4, 7, 5}, kInputQ);
+  const ir::QuantParams wq = per_channel(channel_scales(4));
+  ir::Node* conv = b.node("Conv", {x, b.int8_weights("w", {4, 4, 1, 1}, wq, 2), b.int32_bias("b", 4, 0.02f, wq)},
+                          "branch", {1, 4, 7, 5}, per_tensor(0.03f, 0));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  ir::Node* add = b.node("Add", {x, conv->output(0)}, "sum", {1, 4, 7, 5}, per_tensor(0.05f, -10));
+  ir::Node* mul = b.node("Mul", {add->output(0), conv->output(0)}, "product", {1, 4, 7, 5}, per_tensor(0.04f, 2));
+  ir::Node* concat = b.node("Concat", {mul->output(0), x}, "joined", {1, 8, 7, 5}, per_tensor(0.05f, -10));
+  concat->attrs["axis"] = int64_t{1};
+  ir::Node* pool = b.node("AveragePool", {concat->output(0)}, "pooled", {1, 8, 3, 2}, per_tensor(0.05f, -10));
+  pool->attrs["kernel_shape"] = std::vector<int64_t>{3, 3};
+  pool->attrs["strides"] = std::vector<int64_t>{2, 2};
+  ir::Node* mean = b.node("ReduceMean", {pool->output(0)}, "mean", {1, 8, 1, 1}, per_tensor(0.02f, 0));
+  mean->attrs["axes"] = std::vector<int64_t>{2, 3};
+  b.dequantized_output(mean->output(0), "output");
+  judge(*b.take(), "add_mul_concat_pool_mean");
+}
+
+TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
+  for (const std::string op : {"Sigmoid", "Tanh", "Relu"}) {
+    QuantizedGraphBuilder b;
+    ir::Value* x = b.quantized_input("input", {1, 37}, kInputQ);
+    const ir::QuantParams out_q = op == "Sigmoid" ? per_tensor(1.0f / 256, -128)
+                                  : op == "Tanh"  ? per_tensor(1.0f / 128, 0)
+                                                  : kInputQ;
+    ir::Node* n = b.node(op, {x}, "y", {1, 37}, out_q);
+    b.dequantized_output(n->output(0), "output");
+    judge(*b.take(), "activation_" + op);
+  }
+}
