@@ -1,4 +1,6 @@
-// `tinyc run model.onnx --input x.npy [--output y.npy] [--batch N]`: float inference over every row.
+// `tinyc run MODEL --input x.npy [--output y.npy] [--batch N]`: inference over every row. An ONNX
+// model runs as float; a .tflite file (recognized by its "TFL3" identifier) is imported with its own
+// interface and runs on the int8 executor, TFLite Micro's integer arithmetic.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,6 +10,8 @@
 #include "commands.h"
 #include "exec/executor.h"
 #include "exec/input_data.h"
+#include "formats/tflite/import.h"
+#include "formats/tflite/run_rows.h"
 #include "io/npy.h"
 #include "ir/tensor_rows.h"
 #include "model_loading.h"
@@ -23,6 +27,7 @@ struct RunOptions {
   std::string output;
   int64_t batch = 32;
   std::vector<std::string> input_shapes;
+  bool dequantize = false;
 };
 
 // The data file for each graph input, in graph-input order.
@@ -57,24 +62,26 @@ void write_outputs(const ir::Graph& g, const std::vector<ir::Tensor>& outputs, c
   io::write_npz(path, arrays);
 }
 
-void run_model(const RunOptions& opt) {
-  if (opt.batch < 1) throw InputError("--batch must be at least 1 (got " + std::to_string(opt.batch) + ")");
-  auto graph = import_onnx_model(opt.model, opt.input_shapes);
-  prepare_for_execution(*graph);
-  const std::vector<std::string> files = input_files(*graph, opt.inputs);
-  std::vector<ir::Tensor> data;
-  for (size_t i = 0; i < files.size(); ++i)
-    data.push_back(exec::as_input_rows(*graph->inputs()[i], io::read_npy(files[i]), files[i]));
-  const int64_t rows = data[0].shape()[0];
-  for (size_t i = 1; i < data.size(); ++i)
-    if (data[i].shape()[0] != rows)
-      throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +
-                       std::to_string(rows));
+std::unique_ptr<ir::Graph> load_model(const RunOptions& opt, bool tflite) {
+  if (!tflite) {
+    if (opt.dequantize) throw InputError("--dequantize applies to .tflite models with int8 outputs");
+    auto graph = import_onnx_model(opt.model, opt.input_shapes);
+    prepare_for_execution(*graph);
+    return graph;
+  }
+  if (!opt.input_shapes.empty())
+    throw InputError("--input-shape applies to ONNX models; a .tflite file fixes its shapes");
+  tflite_format::ImportOptions options;
+  options.float_edges = false;  // feed and write the file's own int8 or float tensors
+  return tflite_format::import_tflite_file(opt.model, options);
+}
 
-  exec::Executor executor(*graph, {0, opt.batch});
+std::vector<ir::Tensor> run_rows(const ir::Graph& graph, const std::vector<ir::Tensor>& data, int64_t batch) {
+  const int64_t rows = data[0].shape()[0];
+  exec::Executor executor(graph, {0, batch});
   ProgressLine progress("run", rows);
-  const int64_t chunk = std::max<int64_t>(256, opt.batch * 8);
-  std::vector<std::vector<ir::Tensor>> parts(graph->outputs().size());
+  const int64_t chunk = std::max<int64_t>(256, batch * 8);
+  std::vector<std::vector<ir::Tensor>> parts(graph.outputs().size());
   for (int64_t begin = 0; begin < rows; begin += chunk) {
     const int64_t end = std::min(rows, begin + chunk);
     std::vector<ir::Tensor> slice;
@@ -85,10 +92,35 @@ void run_model(const RunOptions& opt) {
   }
   std::vector<ir::Tensor> outputs;
   for (const auto& p : parts) outputs.push_back(ir::concat_rows(p));
+  return outputs;
+}
+
+void run_model(const RunOptions& opt) {
+  if (opt.batch < 1) throw InputError("--batch must be at least 1 (got " + std::to_string(opt.batch) + ")");
+  const bool tflite = tflite_format::is_tflite_file(opt.model);
+  const auto graph = load_model(opt, tflite);
+  const std::vector<std::string> files = input_files(*graph, opt.inputs);
+  std::vector<ir::Tensor> data;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const ir::Value& input = *graph->inputs()[i];
+    data.push_back(tflite ? tflite_format::tflite_input_rows(input, io::read_npy(files[i]), files[i])
+                          : exec::as_input_rows(input, io::read_npy(files[i]), files[i]));
+  }
+  const int64_t rows = data[0].shape()[0];
+  for (size_t i = 1; i < data.size(); ++i)
+    if (data[i].shape()[0] != rows)
+      throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +
+                       std::to_string(rows));
+
+  std::vector<ir::Tensor> outputs = run_rows(*graph, data, opt.batch);
+  if (tflite)
+    for (size_t i = 0; i < outputs.size(); ++i)
+      outputs[i] = tflite_format::tflite_output_rows(*graph->outputs()[i], outputs[i], opt.dequantize);
   if (!opt.output.empty()) write_outputs(*graph, outputs, opt.output);
   std::cout << "ran " << rows << " rows through " << opt.model;
   for (size_t i = 0; i < outputs.size(); ++i)
-    std::cout << (i ? ", " : ": ") << graph->outputs()[i]->name << " " << ir::shape_to_string(outputs[i].shape());
+    std::cout << (i ? ", " : ": ") << graph->outputs()[i]->name << " " << ir::shape_to_string(outputs[i].shape())
+              << (tflite ? " " + std::string(ir::dtype_name(outputs[i].dtype())) : "");
   std::cout << (opt.output.empty() ? "" : " -> " + opt.output) << "\n";
 }
 
@@ -96,15 +128,29 @@ void run_model(const RunOptions& opt) {
 
 void add_run_command(CLI::App& app) {
   auto opt = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run the float model on every row of an .npy file");
-  cmd->add_option("model", opt->model, "ONNX model file")->required();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a model on every row of an .npy file: an ONNX model in float, a .tflite file on the int8 executor");
+  cmd->footer(
+      "A .tflite file (recognized by its \"TFL3\" identifier, whatever its name) runs on tinyc's int8\n"
+      "executor, which computes what TensorFlow Lite Micro's reference kernels compute on it, bit for bit.\n"
+      "Its inputs take:\n"
+      "  - for an int8 input: int8 rows, fed unchanged, or float32/float64 rows, quantized as TFLite's\n"
+      "    QUANTIZE does (x / scale rounded half away from zero, plus the zero point, clamped);\n"
+      "  - for a float32 input: float32/float64 rows;\n"
+      "  - for a rank-4 input: NCHW rows [N, C, H, W] (tinyc's convention) or NHWC rows [N, H, W, C] (the\n"
+      "    file's layout); a shape that fits both (C = H = W) is read as NCHW; for C = 1 they coincide.\n"
+      "Outputs are written in the output tensor's type (int8 stays int8, see --dequantize) and shape,\n"
+      "rank-4 outputs in the file's NHWC order.");
+  cmd->add_option("model", opt->model, "ONNX model file, or a .tflite file")->required();
   cmd->add_option("-i,--input", opt->inputs,
                   "Input data .npy, rows along dim 0 (repeat as name=file.npy for several inputs)")
       ->required();
   cmd->add_option("-o,--output", opt->output, "Write the outputs here (.npy; .npz for several outputs)");
   cmd->add_option("--batch", opt->batch, "Rows evaluated together in one executor step")->capture_default_str();
   cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+                  "ONNX: fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+  cmd->add_flag("--dequantize", opt->dequantize,
+                ".tflite: write int8 outputs as float32, scale * (q - zero_point)");
   cmd->callback([opt] { run_model(*opt); });
 }
 
