@@ -131,8 +131,9 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "run", "Run a model on every row of an .npy file: an ONNX model in float, a .tflite file on the int8 executor");
   cmd->footer(
-      "A .tflite file (recognized by its \"TFL3\" identifier, whatever its name) runs on tinyc's int8\n"
-      "executor, which computes what TensorFlow Lite Micro's reference kernels compute on it, bit for bit.\n"
+      "A .tflite file (recognized by its \"TFL3\" identifier, whatever its name) is imported and run on\n"
+      "tinyc's executor: its int8 ops compute what TensorFlow Lite Micro's kernels compute, bit for bit\n"
+      "(float32 ops run on the float kernels). Ops without an exact int8 form are refused, all named.\n"
       "Its inputs take:\n"
       "  - for an int8 input: int8 rows, fed unchanged, or float32/float64 rows, quantized as TFLite's\n"
       "    QUANTIZE does (x / scale rounded half away from zero, plus the zero point, clamped);\n"
