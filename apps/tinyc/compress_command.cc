@@ -85,6 +85,8 @@ void run_steps(ir::Graph& g, const std::vector<passes::PipelineStep>& steps, con
 void run_compress(const CompressOptions& opt) {
   // Everything the user gave is checked here, before the pipeline and the evaluation run.
   const OutputPlan output = plan_output(opt.output, opt.model, opt.quantize.int8);
+  if (opt.report.gates.max_ram_bytes && output.format != "tflite")
+    throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
   if (opt.prune.enabled() && !opt.pipeline.empty())
     throw InputError("--prune runs between the default folding and quantization steps; leave out --passes");
   // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
@@ -132,6 +134,7 @@ void run_compress(const CompressOptions& opt) {
     report.compressed.blob_bytes = static_cast<int64_t>(memory.flash_bytes);
     report.compressed.peak_ram_bytes = static_cast<int64_t>(memory.arena_head_bytes);
     report.compressed.ram_lower_bound_bytes = static_cast<int64_t>(memory.lower_bound_bytes);
+    report.compressed.ram_bytes = static_cast<int64_t>(memory.ram_bytes());
   }
   const report::ModelFacts &before = report.original, &after = report.compressed;
   std::cout << "wrote " << output.path.string() << ": " << before.nodes << " -> " << after.nodes << " nodes, "

@@ -47,6 +47,9 @@ void add_report_options(CLI::App& cmd, ReportOptions& opt) {
   add_limit(cmd, "--min-snr", opt.gates.min_snr_db, "Gate: fail (exit 3) if the output SNR is below this many dB");
   add_limit(cmd, "--max-size", opt.gates.max_size_bytes,
             "Gate: fail (exit 3) if the written output model file is larger than this many bytes");
+  add_limit(cmd, "--max-ram", opt.gates.max_ram_bytes,
+            "Gate: fail (exit 3) if TFLite Micro's arena for the written .tflite on a 32-bit MCU (planned activations "
+            "+ estimated persistent part) is larger than this many bytes");
 }
 
 std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Graph& float_graph) {
@@ -93,7 +96,7 @@ std::vector<std::string> evaluation_warnings(const ReportOptions& opt, const rep
 
 void finish_report(const ReportOptions& opt, report::AccuracyReport& report) {
   report.gates = report::evaluate_gates(opt.gates, report.evaluation ? &report.evaluation->evaluation : nullptr,
-                                        report.compressed.file_bytes.value_or(0));
+                                        report.compressed.file_bytes.value_or(0), report.compressed.ram_bytes);
   for (const std::string& w : report.warnings) spdlog::warn("{}", w);
   std::string written;
   if (!opt.report_json.empty()) {

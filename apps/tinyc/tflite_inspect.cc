@@ -51,6 +51,8 @@ std::string to_text(const std::string& path, const TfliteSummary& s, const BlobM
   os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
      << (m.has_offline_plan ? "the file's plan" : "TFLM's own planner") << "); tinyc's plan " << m.planned_head_bytes
      << " bytes, lower bound " << m.lower_bound_bytes << " bytes (reference kernels)\n";
+  os << "RAM on a 32-bit MCU: " << m.ram_bytes() << " bytes (activation arena + about " << m.persistent_bytes_mcu
+     << " bytes TFLM keeps for itself, estimated)\n";
   if (!s.description.empty()) os << "description: " << s.description << "\n";
   for (const auto& [name, value] : s.metadata) os << "metadata: " << name << " = " << value << "\n";
   for (int32_t i : s.inputs) {
@@ -88,7 +90,9 @@ nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const Bl
   j["memory"] = {{"arena_head_bytes", m.arena_head_bytes},
                  {"has_offline_plan", m.has_offline_plan},
                  {"planned_head_bytes", m.planned_head_bytes},
-                 {"lower_bound_bytes", m.lower_bound_bytes}};
+                 {"lower_bound_bytes", m.lower_bound_bytes},
+                 {"persistent_bytes_mcu_estimate", m.persistent_bytes_mcu},
+                 {"ram_bytes_mcu", m.ram_bytes()}};
   j["constant_bytes"] = s.constant_bytes;
   j["buffers"] = s.buffer_count;
   j["schema_version"] = s.schema_version;

@@ -5,6 +5,7 @@
 
 #include "formats/tflite/arena_plan.h"
 #include "formats/tflite/read.h"
+#include "formats/tflite/tflm_persistent.h"
 
 namespace tinyc::tflite_format {
 
@@ -20,6 +21,8 @@ BlobMemory blob_memory(std::string_view bytes) {
   m.arena_head_bytes = as_is.arena_bytes;
   m.planned_head_bytes = planned.arena_bytes;
   m.lower_bound_bytes = planned.lower_bound_bytes;
+  m.persistent_bytes_mcu = tflm_persistent_bytes(*model, PointerWidth::Bits32);
+  m.persistent_bytes_host = tflm_persistent_bytes(*model, PointerWidth::Bits64);
   return m;
 }
 

@@ -1,5 +1,6 @@
-// What a .tflite file costs on the device under TensorFlow Lite Micro: its flash bytes and the head
-// (activation) section of TFLM's arena, for the file as it is and for tinyc's plan of it.
+// What a .tflite file costs on the device under TensorFlow Lite Micro: its flash bytes, the head
+// (activation) section of TFLM's arena for the file as it is and for tinyc's plan of it, and the
+// persistent tail.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,12 @@ struct BlobMemory {
   size_t arena_head_bytes = 0;
   size_t planned_head_bytes = 0;  // the head with tinyc's plan for the file's operator order
   size_t lower_bound_bytes = 0;   // the most bytes alive at one step in that order
+  // TFLM's persistent tail, estimated (tflm_persistent.h) for a 32-bit MCU and for a 64-bit host.
+  size_t persistent_bytes_mcu = 0;
+  size_t persistent_bytes_host = 0;
+
+  // The whole arena a 32-bit MCU must give TFLM for this file: the head plus the tail estimate.
+  size_t ram_bytes() const { return arena_head_bytes + persistent_bytes_mcu; }
 };
 
 // Verifies the FlatBuffer first; InputError "not a valid .tflite file: ..." when it fails, or when

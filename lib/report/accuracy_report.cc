@@ -19,6 +19,7 @@ ModelFacts model_facts(const ir::Graph& g, std::string path, std::optional<int64
           stats.macs,
           static_cast<int64_t>(one_row.memory_plan().arena_bytes),
           std::nullopt,
+          std::nullopt,
           std::nullopt};
 }
 

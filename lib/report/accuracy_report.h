@@ -31,6 +31,9 @@ struct ModelFacts {
   std::optional<int64_t> blob_bytes;  // the .tflite FlatBuffer, when one was written
   // With a .tflite: the most bytes alive at one step of the blob (no plan can need less).
   std::optional<int64_t> ram_lower_bound_bytes;
+  // With a .tflite: TFLite Micro's whole arena on a 32-bit MCU, peak_ram_bytes plus the persistent
+  // part (estimated, formats/tflite/tflm_persistent.h).
+  std::optional<int64_t> ram_bytes;
 };
 
 // Precondition: shapes inferred and every op supported by the executor (its planner sizes the RAM).

@@ -29,6 +29,8 @@ void check_limit_values(const GateLimits& limits) {
   if (limits.min_snr_db && std::isnan(*limits.min_snr_db)) throw InputError("--min-snr takes a number of dB");
   if (limits.max_size_bytes && *limits.max_size_bytes < 0)
     throw InputError("--max-size takes a byte count of 0 or more (got " + std::to_string(*limits.max_size_bytes) + ")");
+  if (limits.max_ram_bytes && *limits.max_ram_bytes < 0)
+    throw InputError("--max-ram takes a byte count of 0 or more (got " + std::to_string(*limits.max_ram_bytes) + ")");
 }
 
 void check_accuracy_drop_measurable(const EvaluationPlan& plan) {
@@ -108,7 +110,7 @@ void check_gates_measurable(const GateLimits& limits, const std::optional<Evalua
 }
 
 std::vector<GateResult> evaluate_gates(const GateLimits& limits, const Evaluation* evaluation,
-                                       int64_t output_file_bytes) {
+                                       int64_t output_file_bytes, std::optional<int64_t> ram_bytes) {
   if (limits.need_evaluation() && !evaluation) throw InternalError("gates evaluated without an evaluation");
   std::vector<GateResult> results;
   if (limits.max_accuracy_drop_points)
@@ -121,6 +123,14 @@ std::vector<GateResult> evaluate_gates(const GateLimits& limits, const Evaluatio
                               "bytes", output_file_bytes <= limit,
                               "output file " + grouped(output_file_bytes) + " bytes (limit " + grouped(limit) +
                                   " bytes)"));
+  }
+  if (limits.max_ram_bytes) {
+    if (!ram_bytes) throw InternalError("--max-ram evaluated without the RAM of a written .tflite");
+    const int64_t limit = *limits.max_ram_bytes;
+    results.push_back(verdict("--max-ram", static_cast<double>(limit), static_cast<double>(*ram_bytes), "bytes",
+                              *ram_bytes <= limit,
+                              "RAM (TFLite Micro arena, 32-bit MCU) " + grouped(*ram_bytes) + " bytes (limit " +
+                                  grouped(limit) + " bytes)"));
   }
   return results;
 }

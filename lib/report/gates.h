@@ -1,5 +1,5 @@
 // CI gates: limits a compressed model must meet (--max-accuracy-drop, --min-agreement, --min-snr,
-// --max-size). Each evaluated gate records its limit, the measured value and pass/fail; a failure
+// --max-size, --max-ram). Each evaluated gate records its limit, the measured value and pass/fail; a failure
 // reads as one line naming the gate, the measured value and the limit.
 #pragma once
 
@@ -18,8 +18,9 @@ struct GateLimits {
   std::optional<double> min_agreement_pct;         // predicted class unchanged, % of rows
   std::optional<double> min_snr_db;                // lowest output SNR
   std::optional<int64_t> max_size_bytes;           // size of the written output model file
+  std::optional<int64_t> max_ram_bytes;            // TFLite Micro's arena for the written .tflite on a 32-bit MCU
 
-  // True when some gate needs the evaluation (every gate except --max-size).
+  // True when some gate needs the evaluation (every gate except --max-size and --max-ram).
   bool need_evaluation() const;
 };
 
@@ -39,9 +40,10 @@ struct GateResult {
 void check_gates_measurable(const GateLimits& limits, const std::optional<EvaluationPlan>& plan);
 
 // Evaluates every set limit. `evaluation` may be empty only when no gate needs it;
-// `output_file_bytes` is the size of the written model.
+// `output_file_bytes` is the size of the written model, `ram_bytes` the RAM it needs (set when
+// --max-ram is: a .tflite was written).
 std::vector<GateResult> evaluate_gates(const GateLimits& limits, const Evaluation* evaluation,
-                                       int64_t output_file_bytes);
+                                       int64_t output_file_bytes, std::optional<int64_t> ram_bytes = std::nullopt);
 
 // The failure lines of `results`, one per failed gate ("" when all passed).
 std::string gate_failures(const std::vector<GateResult>& results);

@@ -31,7 +31,8 @@ json model_json(const ModelFacts& m) {
           {"weight_bytes", m.weight_bytes},
           {"macs", m.macs},
           {"peak_ram_bytes", m.peak_ram_bytes},
-          {"ram_lower_bound_bytes", optional_value(m.ram_lower_bound_bytes)}};
+          {"ram_lower_bound_bytes", optional_value(m.ram_lower_bound_bytes)},
+          {"ram_bytes", optional_value(m.ram_bytes)}};
 }
 
 json metrics_summary_json(const Metrics& m) {

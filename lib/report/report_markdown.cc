@@ -104,6 +104,7 @@ void sizes(std::ostringstream& os, const AccuracyReport& r) {
      << ") | " << bytes(a.peak_ram_bytes) << " | " << bytes(b.peak_ram_bytes) << " | "
      << change(a.peak_ram_bytes, b.peak_ram_bytes) << " |\n";
   if (b.ram_lower_bound_bytes) os << "| activation RAM lower bound | | " << bytes(*b.ram_lower_bound_bytes) << " | |\n";
+  if (b.ram_bytes) os << "| RAM on a 32-bit MCU (TFLM arena: activations + persistent, estimated) | | " << bytes(*b.ram_bytes) << " | |\n";
   if (b.blob_bytes) os << "| TFLite blob (flash) | | " << bytes(b.blob_bytes) << " | |\n";
   os << "\n";
 }

@@ -61,6 +61,9 @@ TEST_CASE("compress --int8 writes a verified .tflite, a C array and a report wit
   CHECK(compressed["peak_ram_bytes"].get<int64_t>() > 0);
   // int8 activations take a quarter of the float arena or less (the float graph also has unfolded BN).
   CHECK(compressed["peak_ram_bytes"].get<int64_t>() * 4 <= j["models"]["original"]["peak_ram_bytes"].get<int64_t>());
+  // The blob's activation arena is the plan it carries: at the lower bound; the whole arena adds TFLM's tail.
+  CHECK(compressed["ram_lower_bound_bytes"] == compressed["peak_ram_bytes"]);
+  CHECK(compressed["ram_bytes"].get<int64_t>() > compressed["peak_ram_bytes"].get<int64_t>());
   CHECK(j["models"]["original"]["blob_bytes"].is_null());
   const auto& q = j["quantization"];
   CHECK(q["calibration_method"] == "auto");
@@ -166,4 +169,24 @@ TEST_CASE("compress --int8 --format onnx-qdq writes <model stem>.qdq.onnx with Q
   CHECK(quantize >= 5);
   CHECK(dequantize > quantize);  // weights and biases are read through DequantizeLinear too
   CHECK(files_in(dir.path()) == 1);
+}
+
+TEST_CASE("compress --max-ram gates TFLite Micro's arena for the blob; it needs a .tflite") {
+  TempDir dir;
+  const fs::path blob = dir.path() / "m.tflite";
+  const std::vector<std::string> base = {"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"),
+                                         "-o", blob.string()};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_tinyc(args);
+  };
+  const auto tight = with({"--max-ram", "1000"});
+  CHECK(tight.exit_code == 3);
+  CHECK(tight.err.find("gate --max-ram failed: RAM (TFLite Micro arena, 32-bit MCU) ") != std::string::npos);
+  CHECK(with({"--max-ram", "100000"}).exit_code == 0);
+  const auto qdq = with({"--max-ram", "100000", "--format", "onnx-qdq"});
+  CHECK(qdq.exit_code == 2);
+  CHECK(qdq.err.find("--max-ram measures TFLite Micro's arena") != std::string::npos);
+  CHECK(with({"--max-ram", "-5"}).exit_code == 2);
 }

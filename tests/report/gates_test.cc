@@ -112,6 +112,20 @@ TEST_CASE("gates within their limits pass") {
   CHECK(report::gate_failures(results).empty());
 }
 
+TEST_CASE("the RAM gate compares TFLite Micro's arena with its limit, inclusively") {
+  report::GateLimits limits;
+  limits.max_ram_bytes = 20000;
+  const auto pass = report::evaluate_gates(limits, nullptr, 0, 20000);
+  REQUIRE(pass.size() == 1);
+  CHECK(pass[0].passed);
+  const auto fail = report::evaluate_gates(limits, nullptr, 0, 20001);
+  CHECK_FALSE(fail[0].passed);
+  CHECK(fail[0].message == "gate --max-ram failed: RAM (TFLite Micro arena, 32-bit MCU) 20,001 bytes (limit 20,000 bytes)");
+  limits.max_ram_bytes = -1;
+  CHECK(test::input_error_of([&] { report::check_gates_measurable(limits, std::nullopt); }).find("--max-ram") !=
+        std::string::npos);
+}
+
 TEST_CASE("the accuracy gate of an autoencoder reads the anomaly AUC in points") {
   report::GateLimits limits;
   limits.max_accuracy_drop_points = 0.5;

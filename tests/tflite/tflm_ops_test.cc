@@ -4,6 +4,7 @@
 // activation arena must be the one tinyc planned and stored in the blob.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <random>
@@ -62,6 +63,8 @@ void judge(const ir::Graph& g, const std::string& name) {
   CHECK(facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>() == memory.arena_head_bytes);
   CHECK(memory.arena_head_bytes == memory.planned_head_bytes);
   CHECK(memory.planned_head_bytes == memory.lower_bound_bytes);
+  const auto tail = facts["arena_used_bytes"].get<int64_t>() - static_cast<int64_t>(memory.arena_head_bytes);
+  CHECK(std::abs(tail - static_cast<int64_t>(memory.persistent_bytes_host)) <= 32);  // the tail estimate, host model
 }
 
 }  // namespace

@@ -1,0 +1,97 @@
+// The tail estimate: fixed interpreter structs + TfLiteEvalTensor per tensor + node per operator +
+// the quantization of quantized inputs and outputs (TFLM keeps their TfLiteTensors persistent) +
+// per-op kernel data from a measured table + the per-channel multiplier and shift arrays that
+// CONV_2D and DEPTHWISE_CONV_2D always allocate (one int32 pair per output channel) and
+// FULLY_CONNECTED allocates for per-channel weights, each rounded up to 16 bytes.
+#include "formats/tflite/tflm_persistent.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tinyc::tflite_format {
+
+namespace {
+
+namespace fb = tflite_fb;
+
+size_t align16(size_t n) { return (n + 15) / 16 * 16; }
+
+// Sizes for one pointer width. Kernel bytes per op type were fitted (least squares, rounded to 4)
+// to arena_used_bytes minus the head measured with TFLM 90b983c2 after AllocateTensors(); the
+// 32-bit fixed part includes a 24-byte margin that makes the estimate an upper bound on the
+// calibration blobs.
+struct TailModel {
+  size_t fixed;          // MicroAllocator, its buffer allocator, the planner, subgraph allocations
+  size_t eval_tensor;    // sizeof(TfLiteEvalTensor)
+  size_t node;           // sizeof(NodeAndRegistration)
+  size_t interface_quantization;  // a quantized input or output's TfLiteAffineQuantization and zero point
+  std::map<fb::BuiltinOperator, size_t> kernel;  // op data and builtin params of one op
+};
+
+const TailModel& model_for(PointerWidth width) {
+  using Op = fb::BuiltinOperator;
+  static const TailModel mcu{248, 12, 32, 20,
+                             {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 84}, {Op::CONCATENATION, 36}, {Op::CONV_2D, 88},
+                              {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::LOGISTIC, 20},
+                              {Op::MAX_POOL_2D, 76}, {Op::MEAN, 56}, {Op::MUL, 52}, {Op::PAD, 60}, {Op::RELU, 36},
+                              {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::SOFTMAX, 68}, {Op::TANH, 20},
+                              {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}}};
+  static const TailModel host{408, 24, 64, 32,
+                              {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
+                               {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::LOGISTIC, 24},
+                               {Op::MAX_POOL_2D, 68}, {Op::MEAN, 64}, {Op::MUL, 40}, {Op::PAD, 68}, {Op::RELU, 40},
+                               {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::SOFTMAX, 88}, {Op::TANH, 24},
+                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}}};
+  return width == PointerWidth::Bits32 ? mcu : host;
+}
+
+fb::BuiltinOperator builtin_of(const fb::ModelT& model, const fb::OperatorT& op) {
+  const fb::OperatorCodeT& code = *model.operator_codes.at(op.opcode_index);
+  return static_cast<fb::BuiltinOperator>(
+      std::max(static_cast<int32_t>(code.builtin_code), static_cast<int32_t>(code.deprecated_builtin_code)));
+}
+
+const fb::TensorT* tensor_at(const fb::SubGraphT& g, const std::vector<int32_t>& ids, size_t slot) {
+  return slot < ids.size() && ids[slot] >= 0 && static_cast<size_t>(ids[slot]) < g.tensors.size()
+             ? g.tensors[static_cast<size_t>(ids[slot])].get()
+             : nullptr;
+}
+
+// The multiplier and shift arrays the kernel allocates in Prepare.
+size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::BuiltinOperator code) {
+  size_t channels = 0;
+  if (code == fb::BuiltinOperator::CONV_2D || code == fb::BuiltinOperator::DEPTHWISE_CONV_2D) {
+    const fb::TensorT* out = tensor_at(g, op.outputs, 0);
+    channels = out && !out->shape.empty() ? static_cast<size_t>(std::max(out->shape.back(), 0)) : 0;
+  } else if (code == fb::BuiltinOperator::FULLY_CONNECTED) {
+    const fb::TensorT* w = tensor_at(g, op.inputs, 1);
+    const size_t scales = w && w->quantization ? w->quantization->scale.size() : 0;
+    channels = scales > 1 ? scales : 0;
+  }
+  return channels ? 2 * align16(4 * channels) : 0;
+}
+
+}  // namespace
+
+size_t tflm_persistent_bytes(const fb::ModelT& model, PointerWidth width) {
+  const TailModel& m = model_for(width);
+  size_t largest_kernel = 0;
+  for (const auto& [code, bytes] : m.kernel) largest_kernel = std::max(largest_kernel, bytes);
+  size_t total = m.fixed;
+  for (const auto& g : model.subgraphs) {
+    total += m.eval_tensor * g->tensors.size() + m.node * g->operators.size();
+    for (const std::vector<int32_t>* interface : {&g->inputs, &g->outputs})
+      for (size_t slot = 0; slot < interface->size(); ++slot) {
+        const fb::TensorT* t = tensor_at(*g, *interface, slot);
+        if (t && t->quantization && !t->quantization->scale.empty()) total += m.interface_quantization;
+      }
+    for (const auto& op : g->operators) {
+      const fb::BuiltinOperator code = builtin_of(model, *op);
+      const auto it = m.kernel.find(code);
+      total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code);
+    }
+  }
+  return total;
+}
+
+}  // namespace tinyc::tflite_format
