@@ -95,8 +95,8 @@ TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc'
     tflite_format::emit_tflite_file(*g, planned);
     tflite_format::emit_tflite_file(*g, unplanned, without);
     const auto memory = tflite_format::blob_memory(test::read_bytes(planned));
-    const auto tflm_with = tflm_facts(TflmBuild::Reference, planned, {"--no-min-arena"});
-    const auto tflm_without = tflm_facts(TflmBuild::Reference, unplanned, {"--no-min-arena"});
+    const TflmResult tflm_with = run_tflm(planned, {}, dir.path());
+    const TflmResult tflm_without = run_tflm(unplanned, {}, dir.path());
     REQUIRE(tflm_with.exit_code == 0);
     REQUIRE(tflm_without.exit_code == 0);
     const auto head_with = tflm_with.facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>();

@@ -56,8 +56,8 @@ std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& w
 void judge(const ir::Graph& g, const std::string& name) {
   test::TempDir dir;
   const ir::Tensor rows = random_rows(*g.inputs().front()->shape, 5);
-  const nlohmann::json facts = check_graph_bit_exact(g, rows, dir.path(), name, TflmBuild::Reference);
-  check_graph_bit_exact(g, rows, dir.path(), name + "_cmsis", TflmBuild::CmsisNn);
+  const nlohmann::json facts = check_graph_bit_exact(g, rows, dir.path(), name, TflmKernels::Reference);
+  check_graph_bit_exact(g, rows, dir.path(), name + "_cmsis", TflmKernels::CmsisNn);
   const auto memory = tflite_format::blob_memory(test::read_bytes(dir.path() / (name + ".tflite")));
   CHECK(memory.has_offline_plan);
   CHECK(facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>() == memory.arena_head_bytes);

@@ -18,8 +18,9 @@ TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::p
   const std::string binary = kernels == TflmKernels::Reference ? "tflm_run" : "tflm_run_cmsis_nn";
   const std::filesystem::path tool = std::filesystem::path(TINYC_SOURCE_DIR) / ".." / "shared" / "tools" / "tflm" / binary;
   const std::filesystem::path out = folder / (model.stem().string() + "." + binary + ".npy");
-  const test::CommandResult r = test::run_command(
-      {tool.string(), model.string(), "--input", rows.string(), "--output", out.string(), "--no-min-arena"});
+  std::vector<std::string> argv{tool.string(), model.string(), "--output", out.string(), "--no-min-arena"};
+  if (!rows.empty()) argv.insert(argv.end(), {"--input", rows.string()});
+  const test::CommandResult r = test::run_command(argv);
   TflmResult result;
   result.exit_code = r.exit_code;
   result.err = r.err;

@@ -26,7 +26,7 @@ struct TflmResult {
 };
 
 // Runs `tflm_run model --input rows --output <folder>/<stem>.<binary>.npy --no-min-arena` and reads
-// the output back (an empty tensor when the run failed).
+// the output back (an empty tensor when the run failed). An empty `rows` runs one row of zero points.
 TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
                     const std::filesystem::path& folder, TflmKernels kernels = TflmKernels::Reference);
 
