@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -44,15 +45,20 @@ std::string tensor_label(const TfliteSummary& s, int32_t index) {
 
 std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
 
-std::string to_text(const std::string& path, const TfliteSummary& s, const BlobMemory& m) {
+std::string to_text(const std::string& path, const TfliteSummary& s, const std::optional<BlobMemory>& memory) {
   std::ostringstream os;
   os << "model: " << path << " (" << s.file_bytes << " bytes, " << s.constant_bytes << " bytes of constants in "
      << s.buffer_count << " buffers, schema v" << s.schema_version << ")\n";
-  os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
-     << (m.has_offline_plan ? "the file's plan" : "TFLM's own planner") << "); tinyc's plan " << m.planned_head_bytes
-     << " bytes, lower bound " << m.lower_bound_bytes << " bytes (reference kernels)\n";
-  os << "RAM on a 32-bit MCU: " << m.ram_bytes() << " bytes (activation arena + about " << m.persistent_bytes_mcu
-     << " bytes TFLM keeps for itself, estimated)\n";
+  if (memory) {
+    const BlobMemory& m = *memory;
+    os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
+       << (m.has_offline_plan ? "the file's plan" : "TFLM's own planner") << "); tinyc's plan " << m.planned_head_bytes
+       << " bytes, lower bound " << m.lower_bound_bytes << " bytes (reference kernels)\n";
+    os << "RAM on a 32-bit MCU: " << m.ram_bytes() << " bytes (activation arena + about " << m.persistent_bytes_mcu
+       << " bytes TFLM keeps for itself, estimated)\n";
+  } else {
+    os << "TFLite Micro arena: not planned (" << s.subgraph_count << " subgraphs; tinyc plans one)\n";
+  }
   if (!s.description.empty()) os << "description: " << s.description << "\n";
   for (const auto& [name, value] : s.metadata) os << "metadata: " << name << " = " << value << "\n";
   for (int32_t i : s.inputs) {
@@ -83,16 +89,19 @@ std::string to_text(const std::string& path, const TfliteSummary& s, const BlobM
   return os.str();
 }
 
-nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const BlobMemory& m) {
+nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const std::optional<BlobMemory>& memory) {
   nlohmann::json j;
   j["model"] = path;
   j["file_bytes"] = s.file_bytes;
-  j["memory"] = {{"arena_head_bytes", m.arena_head_bytes},
-                 {"has_offline_plan", m.has_offline_plan},
-                 {"planned_head_bytes", m.planned_head_bytes},
-                 {"lower_bound_bytes", m.lower_bound_bytes},
-                 {"persistent_bytes_mcu_estimate", m.persistent_bytes_mcu},
-                 {"ram_bytes_mcu", m.ram_bytes()}};
+  j["subgraphs"] = s.subgraph_count;
+  j["memory"] = nullptr;  // several subgraphs: not planned
+  if (memory)
+    j["memory"] = {{"arena_head_bytes", memory->arena_head_bytes},
+                   {"has_offline_plan", memory->has_offline_plan},
+                   {"planned_head_bytes", memory->planned_head_bytes},
+                   {"lower_bound_bytes", memory->lower_bound_bytes},
+                   {"persistent_bytes_mcu_estimate", memory->persistent_bytes_mcu},
+                   {"ram_bytes_mcu", memory->ram_bytes()}};
   j["constant_bytes"] = s.constant_bytes;
   j["buffers"] = s.buffer_count;
   j["schema_version"] = s.schema_version;
@@ -118,7 +127,9 @@ nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const Bl
 void inspect_tflite(const std::string& path, bool json) {
   const std::string bytes = io::read_file_bytes(path, "model file");
   const TfliteSummary summary = tflite_format::read_tflite_bytes(bytes);
-  const BlobMemory memory = tflite_format::blob_memory(bytes);
+  // tinyc plans the arena of single-subgraph models (what TFLM runs without control flow).
+  const std::optional<BlobMemory> memory =
+      summary.subgraph_count == 1 ? std::optional(tflite_format::blob_memory(bytes)) : std::nullopt;
   if (json)
     std::cout << to_json(path, summary, memory).dump(2) << "\n";
   else

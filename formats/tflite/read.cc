@@ -87,6 +87,7 @@ TfliteSummary read_tflite_bytes(std::string_view bytes) {
   summary.schema_version = model.version();
   summary.description = text(model.description());
   summary.file_bytes = bytes.size();
+  summary.subgraph_count = model.subgraphs()->size();
   if (model.buffers()) {
     summary.buffer_count = model.buffers()->size();
     for (const fb::Buffer* b : *model.buffers())

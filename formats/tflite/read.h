@@ -39,6 +39,7 @@ struct TfliteSummary {
   size_t file_bytes = 0;
   size_t constant_bytes = 0;  // sum of the buffers' data (each stored buffer once)
   size_t buffer_count = 0;
+  size_t subgraph_count = 0;  // the summary describes the first (main) one
   std::vector<TensorSummary> tensors;
   std::vector<OperatorSummary> operators;
   std::vector<int32_t> inputs;

@@ -1,10 +1,12 @@
-// `tinyc inspect model.tflite` end to end: the tables, --json, and one line + exit 2 on a bad file.
+// `tinyc inspect model.tflite` end to end: the tables, the arena and RAM, --json, and one line + exit 2 on a bad file.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "apps/cli_runner.h"
+#include "formats/tflite/blob_memory.h"
 #include "formats/tflite/emit.h"
+#include "formats/tflite/tinyc_tflite_generated.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
 
@@ -37,4 +39,29 @@ TEST_CASE("inspect on a damaged .tflite file is one line, exit 2") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("not a valid .tflite file") != std::string::npos);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("inspect prints the blob's TFLite Micro arena and RAM; a file with several subgraphs is shown unplanned") {
+  TempDir dir;
+  const std::string bytes = tflite_format::emit_tflite_bytes(*tflite_test::small_cnn());
+  write_bytes(dir.path() / "cnn.tflite", bytes);
+  const tflite_format::BlobMemory m = tflite_format::blob_memory(bytes);
+  const auto r = run_tinyc({"inspect", (dir.path() / "cnn.tflite").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("TFLite Micro activation arena: " + std::to_string(m.arena_head_bytes) + " bytes (the file's plan)") !=
+        std::string::npos);
+  CHECK(r.out.find("RAM on a 32-bit MCU: " + std::to_string(m.ram_bytes()) + " bytes") != std::string::npos);
+  const auto j = nlohmann::json::parse(run_tinyc({"inspect", "--json", (dir.path() / "cnn.tflite").string()}).out);
+  CHECK(j["memory"]["lower_bound_bytes"] == m.lower_bound_bytes);
+  CHECK(j["memory"]["ram_bytes_mcu"] == m.ram_bytes());
+
+  std::unique_ptr<tflite_fb::ModelT> model(tflite_fb::GetModel(bytes.data())->UnPack());
+  model->subgraphs.push_back(std::make_unique<tflite_fb::SubGraphT>());
+  flatbuffers::FlatBufferBuilder builder;
+  tflite_fb::FinishModelBuffer(builder, tflite_fb::Model::Pack(builder, model.get()));
+  write_bytes(dir.path() / "two.tflite",
+              std::string(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize()));
+  const auto two = run_tinyc({"inspect", (dir.path() / "two.tflite").string()});
+  CHECK(two.exit_code == 0);
+  CHECK(two.out.find("not planned (2 subgraphs") != std::string::npos);
 }
