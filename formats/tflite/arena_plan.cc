@@ -11,6 +11,7 @@
 
 #include "exec/planner.h"
 #include "exec/schedule.h"
+#include "formats/tflite/model_access.h"
 #include "ir/error.h"
 
 namespace tinyc::tflite_format {
@@ -61,16 +62,6 @@ bool has_data(const fb::ModelT& model, const fb::TensorT& t) {
 size_t arena_bytes_of(const fb::ModelT& model, const fb::TensorT& t) {
   if (has_data(model, t) || t.is_variable) return 0;
   return element_count(t) * element_bytes(t.type);
-}
-
-fb::BuiltinOperator builtin_of(const fb::ModelT& model, const fb::OperatorT& op) {
-  const fb::OperatorCodeT& code = *model.operator_codes.at(op.opcode_index);
-  return static_cast<fb::BuiltinOperator>(
-      std::max(static_cast<int32_t>(code.builtin_code), static_cast<int32_t>(code.deprecated_builtin_code)));
-}
-
-const fb::TensorT* tensor_at(const fb::SubGraphT& g, const std::vector<int32_t>& ids, size_t slot) {
-  return slot < ids.size() && ids[slot] >= 0 ? g.tensors.at(static_cast<size_t>(ids[slot])).get() : nullptr;
 }
 
 // The scratch buffers TFLM's reference kernels request in Prepare, in request order.

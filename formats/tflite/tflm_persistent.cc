@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <map>
 
+#include "formats/tflite/model_access.h"
+
 namespace tinyc::tflite_format {
 
 namespace {
@@ -43,18 +45,6 @@ const TailModel& model_for(PointerWidth width) {
                                {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::SOFTMAX, 88}, {Op::TANH, 24},
                                {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}}};
   return width == PointerWidth::Bits32 ? mcu : host;
-}
-
-fb::BuiltinOperator builtin_of(const fb::ModelT& model, const fb::OperatorT& op) {
-  const fb::OperatorCodeT& code = *model.operator_codes.at(op.opcode_index);
-  return static_cast<fb::BuiltinOperator>(
-      std::max(static_cast<int32_t>(code.builtin_code), static_cast<int32_t>(code.deprecated_builtin_code)));
-}
-
-const fb::TensorT* tensor_at(const fb::SubGraphT& g, const std::vector<int32_t>& ids, size_t slot) {
-  return slot < ids.size() && ids[slot] >= 0 && static_cast<size_t>(ids[slot]) < g.tensors.size()
-             ? g.tensors[static_cast<size_t>(ids[slot])].get()
-             : nullptr;
 }
 
 // The multiplier and shift arrays the kernel allocates in Prepare.

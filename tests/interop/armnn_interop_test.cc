@@ -20,16 +20,11 @@
 #include <nlohmann/json.hpp>
 
 #include "armnn_runner.h"
-#include "exec/shape_inference.h"
-#include "formats/onnx/import.h"
 #include "formats/tflite/emit.h"
 #include "formats/tflite/read.h"
 #include "io/npy.h"
-#include "passes/default_pipelines.h"
-#include "passes/pass_context.h"
-#include "passes/pass_manager.h"
-#include "passes/pipeline.h"
 #include "support/test_support.h"
+#include "tflite/corpus_int8.h"
 
 using namespace tinyc;
 using namespace tinyc::interop_test;
@@ -83,11 +78,7 @@ TEST_CASE("Arm NN runs tinyc's .tflite files as tinyc's int8 executor does, on e
   test::TempDir dir;
   for (const auto& [name, info] : test::corpus_manifest().at("models").items()) {
     INFO("model " << name);
-    auto g = onnx_format::import_model_file(test::corpus_model_path(name)).graph;
-    exec::infer_shapes(*g);
-    passes::PassContext context;
-    context.calibration_inputs.push_back(io::read_npy(test::corpus_dir() / info.at("calib_data").get<std::string>()));
-    passes::run_pipeline(*g, passes::parse_pipeline(passes::default_int8_pipeline()), {}, &context);
+    const auto g = tflite_test::corpus_int8_graph(name);
     per_tensor_fully_connected(*g);
     const ir::Tensor rows = io::read_npy(test::corpus_dir() / info.at("eval_data").get<std::string>());
     const Agreement a = run_both(*g, rows, dir.path(), name);

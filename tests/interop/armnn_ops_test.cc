@@ -22,40 +22,9 @@ namespace {
 constexpr int64_t kRows = 16;
 const ir::QuantParams kInputQ = per_tensor(0.02f, -5);
 
-// Uniform in [-2, 2), seeded.
-ir::Tensor random_rows(ir::Shape shape, uint32_t seed) {
-  shape[0] = kRows;
-  ir::Tensor t(ir::DType::Float32, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uniform(-2.0f, 2.0f);
-  for (float& v : t.mutable_values<float>()) v = uniform(rng);
-  return t;
-}
-
-std::vector<float> channel_scales(int64_t n) {
-  std::vector<float> s;
-  for (int64_t c = 0; c < n; ++c) s.push_back(0.01f + 0.002f * static_cast<float>(c % 5));
-  return s;
-}
-
-// input -> Q -> Conv (per-channel weights, `configure` sets group/strides/pads) -> DQ -> output.
-std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& weights, const ir::Shape& output,
-                                      const std::function<void(ir::Node*)>& configure) {
-  QuantizedGraphBuilder b;
-  ir::Value* x = b.quantized_input("input", input, kInputQ);
-  const ir::QuantParams wq = per_channel(channel_scales(weights[0]));
-  ir::Value* w = b.int8_weights("w", weights, wq, 7);
-  ir::Value* bias = b.int32_bias("b", weights[0], kInputQ.scale[0], wq);
-  ir::Node* conv = b.node("Conv", {x, w, bias}, "y", output, per_tensor(0.04f, 3));
-  conv->attrs["kernel_shape"] = std::vector<int64_t>{weights[2], weights[3]};
-  configure(conv);
-  b.dequantized_output(conv->output(0), "output");
-  return b.take();
-}
-
 void check_agreement(const ir::Graph& g, const std::string& name, int max_lsb = 1) {
   test::TempDir dir;
-  const Agreement a = run_both(g, random_rows(*g.inputs().front()->shape, 11), dir.path(), name);
+  const Agreement a = run_both(g, uniform_rows(*g.inputs().front()->shape, kRows, -2.0f, 2.0f, 11), dir.path(), name);
   std::cout << "Arm NN vs tinyc int8, " << name << ": " << describe(a) << "\n";
   CHECK(a.max_lsb <= max_lsb);
 }
@@ -63,14 +32,14 @@ void check_agreement(const ir::Graph& g, const std::string& name, int max_lsb = 
 }  // namespace
 
 TEST_CASE("Arm NN agrees on depthwise convs: per-channel 1HWC weights, multiplier 2, SAME, stride 2") {
-  check_agreement(*conv_graph({1, 8, 9, 9}, {16, 1, 3, 3}, {1, 16, 9, 9}, [](ir::Node* n) {
+  check_agreement(*conv_graph({1, 8, 9, 9}, {16, 1, 3, 3}, {1, 16, 9, 9}, per_channel(channel_scales(16)), [](ir::Node* n) {
                     n->attrs["group"] = int64_t{8};
                     n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
                     fuse(n, "Relu6", 0.0f, 6.0f);
                     n->output(0)->quant = per_tensor(6.0f / 255, -128);
                   }),
                   "depthwise_m2_same");
-  check_agreement(*conv_graph({1, 8, 10, 10}, {8, 1, 3, 3}, {1, 8, 5, 5}, [](ir::Node* n) {
+  check_agreement(*conv_graph({1, 8, 10, 10}, {8, 1, 3, 3}, {1, 8, 5, 5}, per_channel(channel_scales(8)), [](ir::Node* n) {
                     n->attrs["group"] = int64_t{8};
                     n->attrs["strides"] = std::vector<int64_t>{2, 2};
                     n->attrs["pads"] = std::vector<int64_t>{0, 0, 1, 1};
@@ -81,12 +50,12 @@ TEST_CASE("Arm NN agrees on depthwise convs: per-channel 1HWC weights, multiplie
 // The PAD of the second graph reaches Arm NN's CONV_2D folded into it (Arm NN's optimizer does that);
 // an unfolded int8 PAD, as in front of a depthwise conv, fills its border wrongly in Arm NN 20.08.
 TEST_CASE("Arm NN agrees on convs with OHWI per-channel weights, SAME and an explicit PAD") {
-  check_agreement(*conv_graph({1, 3, 8, 8}, {6, 3, 3, 3}, {1, 6, 8, 8}, [](ir::Node* n) {
+  check_agreement(*conv_graph({1, 3, 8, 8}, {6, 3, 3, 3}, {1, 6, 8, 8}, per_channel(channel_scales(6)), [](ir::Node* n) {
                     n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
                     fuse(n, "Relu", 0.0f, std::numeric_limits<float>::infinity());
                   }),
                   "conv_same_relu");
-  check_agreement(*conv_graph({1, 3, 8, 8}, {6, 3, 3, 3}, {1, 6, 4, 4}, [](ir::Node* n) {
+  check_agreement(*conv_graph({1, 3, 8, 8}, {6, 3, 3, 3}, {1, 6, 4, 4}, per_channel(channel_scales(6)), [](ir::Node* n) {
                     n->attrs["strides"] = std::vector<int64_t>{2, 2};
                     n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
                   }),

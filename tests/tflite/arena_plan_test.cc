@@ -8,15 +8,10 @@
 #include <cstring>
 #include <memory>
 
-#include "exec/shape_inference.h"
-#include "formats/onnx/import.h"
+#include "corpus_int8.h"
 #include "formats/tflite/arena_plan.h"
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/emit.h"
-#include "io/npy.h"
-#include "passes/default_pipelines.h"
-#include "passes/pass_context.h"
-#include "passes/pass_manager.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
 #include "tflm_judge.h"
@@ -81,13 +76,10 @@ TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc'
           "larger than TFLM's own plan",
           "[tflite][arena][tflm][corpus]") {
   test::TempDir dir;
-  for (const auto& [name, info] : test::corpus_manifest().at("models").items()) {
+  for (const auto& model : test::corpus_manifest().at("models").items()) {
+    const std::string name = model.key();
     INFO("model " << name);
-    auto g = onnx_format::import_model_file(test::corpus_model_path(name)).graph;
-    exec::infer_shapes(*g);
-    passes::PassContext context;
-    context.calibration_inputs.push_back(io::read_npy(test::corpus_dir() / info.at("calib_data").get<std::string>()));
-    passes::run_pipeline(*g, passes::parse_pipeline(passes::default_int8_pipeline()), {}, &context);
+    const auto g = corpus_int8_graph(name);
     tflite_format::EmitOptions without;
     without.memory_plan = false;
     const auto planned = dir.path() / (name + ".tflite");

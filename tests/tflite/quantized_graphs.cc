@@ -2,6 +2,7 @@
 #include "quantized_graphs.h"
 
 #include <limits>
+#include <random>
 
 namespace tinyc::tflite_test {
 
@@ -96,6 +97,35 @@ std::unique_ptr<ir::Graph> small_cnn() {
   gemm->attrs["transB"] = int64_t{1};
   ir::Node* softmax = b.node("Softmax", {gemm->output(0)}, "probs", {1, 5}, per_tensor(1.0f / 256, -128));
   b.dequantized_output(softmax->output(0), "output");
+  return b.take();
+}
+
+std::vector<float> channel_scales(int64_t n) {
+  std::vector<float> s;
+  for (int64_t c = 0; c < n; ++c) s.push_back(0.01f + 0.002f * static_cast<float>(c % 5));
+  return s;
+}
+
+ir::Tensor uniform_rows(ir::Shape shape, int64_t rows, float low, float high, uint32_t seed) {
+  shape[0] = rows;
+  ir::Tensor t(ir::DType::Float32, shape);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(low, high);
+  for (float& v : t.mutable_values<float>()) v = uniform(rng);
+  return t;
+}
+
+std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& weights, const ir::Shape& output,
+                                      const ir::QuantParams& weight_q, const std::function<void(ir::Node*)>& configure) {
+  const ir::QuantParams input_q = per_tensor(0.02f, -5);
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", input, input_q);
+  ir::Value* w = b.int8_weights("w", weights, weight_q, 7);
+  ir::Value* bias = b.int32_bias("b", weights[0], input_q.scale[0], weight_q);
+  ir::Node* conv = b.node("Conv", {x, w, bias}, "y", output, per_tensor(0.04f, 3));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{weights[2], weights[3]};
+  configure(conv);
+  b.dequantized_output(conv->output(0), "output");
   return b.take();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,17 @@ class QuantizedGraphBuilder {
  private:
   std::unique_ptr<ir::Graph> graph_;
 };
+
+// Per-channel weight scales 0.01 + 0.002 * (c % 5) for `n` output channels.
+std::vector<float> channel_scales(int64_t n);
+
+// `rows` float rows of `shape` (dim 0 replaced), uniform in [low, high), seeded.
+ir::Tensor uniform_rows(ir::Shape shape, int64_t rows, float low, float high, uint32_t seed);
+
+// input float `input` -> Q (0.02, -5) -> Conv (int8 weights `weights` with `weight_q`, int32 bias)
+// -> int8 `output` (0.04, 3) -> DQ -> output; `configure` sets group, strides, pads, activation.
+std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& weights, const ir::Shape& output,
+                                      const ir::QuantParams& weight_q, const std::function<void(ir::Node*)>& configure);
 
 // Sets the fused-activation attributes of docs/ir.md.
 void fuse(ir::Node* n, const std::string& name, float min, float max);

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
-#include <random>
 
 #include "formats/tflite/blob_memory.h"
 #include "quantized_graphs.h"
@@ -21,41 +20,11 @@ namespace {
 
 const ir::QuantParams kInputQ = per_tensor(0.02f, -5);
 
-// 40 rows uniform in [-3, 3): past the int8 range at both ends, so saturation is exercised.
-ir::Tensor random_rows(ir::Shape shape, uint32_t seed) {
-  shape[0] = 40;
-  ir::Tensor t(ir::DType::Float32, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uniform(-3.0f, 3.0f);
-  for (float& v : t.mutable_values<float>()) v = uniform(rng);
-  return t;
-}
-
-std::vector<float> channel_scales(int64_t n) {
-  std::vector<float> s;
-  for (int64_t c = 0; c < n; ++c) s.push_back(0.004f + 0.003f * static_cast<float>(c % 7));
-  return s;
-}
-
-// input -> Q -> Conv (`configure` sets group/strides/pads/activation) -> DQ -> output.
-std::unique_ptr<ir::Graph> conv_graph(const ir::Shape& input, const ir::Shape& weights, const ir::Shape& output,
-                                      bool per_channel_weights, const std::function<void(ir::Node*)>& configure) {
-  QuantizedGraphBuilder b;
-  ir::Value* x = b.quantized_input("input", input, kInputQ);
-  const ir::QuantParams wq = per_channel_weights ? per_channel(channel_scales(weights[0])) : per_tensor(0.01f, 0);
-  ir::Value* w = b.int8_weights("w", weights, wq, 7);
-  ir::Value* bias = b.int32_bias("b", weights[0], kInputQ.scale[0], wq);
-  ir::Node* conv = b.node("Conv", {x, w, bias}, "y", output, per_tensor(0.05f, 3));
-  conv->attrs["kernel_shape"] = std::vector<int64_t>{weights[2], weights[3]};
-  configure(conv);
-  b.dequantized_output(conv->output(0), "output");
-  return b.take();
-}
-
 // Bit-exact in both kernel sets; with the reference kernels, TFLM's head is tinyc's plan.
 void judge(const ir::Graph& g, const std::string& name) {
   test::TempDir dir;
-  const ir::Tensor rows = random_rows(*g.inputs().front()->shape, 5);
+  // 40 rows uniform in [-3, 3): past the int8 range at both ends, so saturation is exercised.
+  const ir::Tensor rows = uniform_rows(*g.inputs().front()->shape, 40, -3.0f, 3.0f, 5);
   const nlohmann::json facts = check_graph_bit_exact(g, rows, dir.path(), name, TflmKernels::Reference);
   check_graph_bit_exact(g, rows, dir.path(), name + "_cmsis", TflmKernels::CmsisNn);
   const auto memory = tflite_format::blob_memory(test::read_bytes(dir.path() / (name + ".tflite")));
@@ -72,13 +41,16 @@ void judge(const ir::Graph& g, const std::string& name) {
 TEST_CASE("TFLM: CONV_2D with SAME, VALID and explicit padding, strides, odd sizes, both weight kinds", "[tflm]") {
   for (bool per_channel_weights : {true, false}) {
     const std::string kind = per_channel_weights ? "_pc" : "_pt";
-    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 3}, {1, 5, 9, 7}, per_channel_weights,
+    auto weights_q = [&](int64_t channels) {
+      return per_channel_weights ? per_channel(channel_scales(channels)) : per_tensor(0.01f, 0);
+    };
+    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 3}, {1, 5, 9, 7}, weights_q(5),
                       [](ir::Node* n) { n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1}; }),
           "conv_same" + kind);
-    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 2}, {1, 5, 4, 3}, per_channel_weights,
+    judge(*conv_graph({1, 3, 9, 7}, {5, 3, 3, 2}, {1, 5, 4, 3}, weights_q(5),
                       [](ir::Node* n) { n->attrs["strides"] = std::vector<int64_t>{2, 2}; }),
           "conv_valid_stride2" + kind);
-    judge(*conv_graph({1, 3, 10, 8}, {6, 3, 3, 3}, {1, 6, 5, 4}, per_channel_weights, [](ir::Node* n) {
+    judge(*conv_graph({1, 3, 10, 8}, {6, 3, 3, 3}, {1, 6, 5, 4}, weights_q(6), [](ir::Node* n) {
             n->attrs["strides"] = std::vector<int64_t>{2, 2};
             n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};  // TFLite's SAME would pad at the end only: a PAD
             fuse(n, "Relu", 0.0f, std::numeric_limits<float>::infinity());
@@ -88,7 +60,7 @@ TEST_CASE("TFLM: CONV_2D with SAME, VALID and explicit padding, strides, odd siz
 }
 
 TEST_CASE("TFLM: DEPTHWISE_CONV_2D with multiplier 1 and 2, SAME, stride 2, Relu6", "[tflm]") {
-  judge(*conv_graph({1, 5, 9, 9}, {10, 1, 3, 3}, {1, 10, 9, 9}, true,
+  judge(*conv_graph({1, 5, 9, 9}, {10, 1, 3, 3}, {1, 10, 9, 9}, per_channel(channel_scales(10)),
                     [](ir::Node* n) {
                       n->attrs["group"] = int64_t{5};
                       n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
@@ -96,7 +68,7 @@ TEST_CASE("TFLM: DEPTHWISE_CONV_2D with multiplier 1 and 2, SAME, stride 2, Relu
                       n->output(0)->quant = per_tensor(6.0f / 255, -128);
                     }),
         "depthwise_m2_same");
-  judge(*conv_graph({1, 4, 11, 11}, {4, 1, 3, 3}, {1, 4, 6, 6}, true,
+  judge(*conv_graph({1, 4, 11, 11}, {4, 1, 3, 3}, {1, 4, 6, 6}, per_channel(channel_scales(4)),
                     [](ir::Node* n) {
                       n->attrs["group"] = int64_t{4};
                       n->attrs["strides"] = std::vector<int64_t>{2, 2};
