@@ -20,7 +20,8 @@ void fold_transpose_pairs(ImportContext& ctx) {
     if (outer->op_type != "Transpose") continue;
     ir::Value* mid = outer->input(0);
     ir::Node* inner = mid->producer();
-    if (!inner || inner->op_type != "Transpose" || mid->uses().size() != 1 || mid->is_graph_output()) continue;
+    // The model's outputs are declared after the clean-up: a value standing for one stays.
+    if (!inner || inner->op_type != "Transpose" || mid->uses().size() != 1 || ctx.is_bound_value(mid, true)) continue;
     const std::vector<int64_t> p1 = inner->attr_ints("perm", {});
     const std::vector<int64_t> p2 = outer->attr_ints("perm", {});
     if (p1.size() != p2.size() || p1.empty()) continue;
@@ -32,7 +33,7 @@ void fold_transpose_pairs(ImportContext& ctx) {
     ctx.rebind(mid, nullptr);
     g.erase_node(inner);
     ir::Value* out = outer->output(0);
-    if (!is_identity(composed) || out->is_graph_output()) continue;
+    if (!is_identity(composed) || ctx.is_bound_value(out, true)) continue;
     // The identity: readers of `out` read `source`, which takes out's name unless it stands for a
     // file tensor of its own.
     const std::string name = out->name;

@@ -218,9 +218,9 @@ bool ImportContext::rebind(const ir::Value* from, ir::Value* to) {
   return found;
 }
 
-bool ImportContext::is_bound_value(const ir::Value* v) const {
+bool ImportContext::is_bound_value(const ir::Value* v, bool model_output) const {
   for (const auto& [t, bound] : values_)
-    if (bound == v) return true;
+    if (bound == v && (!model_output || is_model_output(t))) return true;
   return false;
 }
 

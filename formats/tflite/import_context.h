@@ -92,8 +92,8 @@ class ImportContext {
   // For clean-ups that replace or erase a value: every tensor bound to `from` is bound to `to`
   // instead (nullptr: unbound); true when some tensor was bound to `from`.
   bool rebind(const ir::Value* from, ir::Value* to);
-  // True when some file tensor is bound to v.
-  bool is_bound_value(const ir::Value* v) const;
+  // True when some file tensor is bound to v; `model_output`: some model output tensor.
+  bool is_bound_value(const ir::Value* v, bool model_output = false) const;
   // A node whose output 0 is tensor t: its name, IR dtype, IR shape and IR quantization. Binds t.
   ir::Node* define(const std::string& op_type, const std::vector<ir::Value*>& inputs, int32_t t);
   // A graph input for tensor t with the given dtype (the file's, or float for a float edge).

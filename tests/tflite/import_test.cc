@@ -142,7 +142,7 @@ TEST_CASE("import: a depthwise conv keeps its multiplier, TFLite's SAME pads and
   CHECK(producer(*g, "output_quantized").op_type == "AveragePool");  // the file names it after the output
 }
 
-TEST_CASE("import: the QUANTIZE in front of a CONCATENATION folds back into Concat; MUL's constant is NCHW",
+TEST_CASE("import: the QUANTIZE in front of a CONCATENATION folds back into Concat, and MUL's constant is NCHW",
           "[tflite][import]") {
   const auto original = add_mul_concat_graph();
   const std::string bytes = emit(*original, IoType::Int8);
