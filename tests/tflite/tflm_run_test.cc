@@ -165,3 +165,27 @@ TEST_CASE("float rows are quantized half away from zero, as TFLM's QUANTIZE does
   tflite_format::emit_tflite_file(*graph, float_model, options);
   check_against_tflm(float_model, rows, dir.path(), 1, kBothBuilds);
 }
+
+TEST_CASE("float .tflite files (MLPerf Tiny fp32) run on the float kernels, close to TFLM", "[tflite][tflm]") {
+  // Float kernels sum in another order than TFLM's, so the outputs agree to float rounding only.
+  test::TempDir dir;
+  for (const auto& [name, like] : {std::pair{"ad01_fp32", "ad01_int8"}, std::pair{"pretrainedResnet", "pretrainedResnet_quant"}}) {
+    INFO(name);
+    const auto model = test::corpus_dir() / "tflite" / (std::string(name) + ".tflite");
+    const auto rows = dir.path() / (std::string(name) + ".rows.npy");
+    io::write_npy(rows, uniform_rows(file_input(test::corpus_dir() / "tflite" / (std::string(like) + ".tflite")), 100, 9));
+    const ir::Tensor ours = tinyc_run(model, rows, dir.path() / (std::string(name) + ".tinyc.npy"));
+    const TflmResult tflm = run_tflm(model, rows, dir.path());
+    REQUIRE(tflm.exit_code == 0);
+    REQUIRE(ours.dtype() == ir::DType::Float32);
+    REQUIRE(ours.shape() == tflm.output.shape());
+    const auto a = ours.values<float>();
+    const auto b = tflm.output.values<float>();
+    float largest = 0, worst = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+      largest = std::max(largest, std::abs(b[i]));
+      worst = std::max(worst, std::abs(a[i] - b[i]));
+    }
+    CHECK(worst <= 1e-4f * std::max(largest, 1.0f));
+  }
+}
