@@ -23,21 +23,21 @@ const ir::Tensor& constant(const ir::Graph& g, const std::string& name) { return
 
 }  // namespace
 
-TEST_CASE("a quantized CNN becomes CONV_2D, MAX_POOL_2D, RESHAPE, FULLY_CONNECTED, SOFTMAX with int8 versions") {
+TEST_CASE("a quantized CNN becomes CONV_2D, MAX_POOL_2D, FULLY_CONNECTED, SOFTMAX with int8 versions") {
   const auto g = small_cnn();
   const std::string bytes = emit(*g);
   const fb::Model* m = verified_model(bytes);
   CHECK(std::string(fb::ModelIdentifier()) == "TFL3");
   CHECK(m->version() == 3);
-  CHECK(op_names(m) == std::vector<std::string>{"CONV_2D", "MAX_POOL_2D", "RESHAPE", "FULLY_CONNECTED", "SOFTMAX"});
-  const std::vector<int32_t> expected_versions = {3, 2, 1, 4, 2};
+  CHECK(op_names(m) == std::vector<std::string>{"CONV_2D", "MAX_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"});
+  const std::vector<int32_t> expected_versions = {3, 2, 4, 2};
   for (size_t i = 0; i < expected_versions.size(); ++i) {
     const fb::OperatorCode& code = code_of(m, op_at(m, i));
     INFO("op " << i);
     CHECK(code.version() == expected_versions[i]);
     CHECK(code.deprecated_builtin_code() == static_cast<int8_t>(code.builtin_code()));
   }
-  CHECK(m->operator_codes()->size() == 5);  // one code per (op, version)
+  CHECK(m->operator_codes()->size() == 4);  // one code per (op, version)
 }
 
 TEST_CASE("activations are NHWC and the int8 interface keeps the graph's names and parameters") {
@@ -104,7 +104,7 @@ TEST_CASE("conv weights are OHWI with per-channel scales on dim 0, and the bias 
   CHECK(options->fused_activation_function() == fb::ActivationFunctionType::RELU);
 }
 
-TEST_CASE("pooling and softmax options") {
+TEST_CASE("pooling and softmax options; the flatten before FULLY_CONNECTED is no op") {
   const auto g = small_cnn();
   const std::string bytes = emit(*g);
   const fb::Model* m = verified_model(bytes);
@@ -115,21 +115,16 @@ TEST_CASE("pooling and softmax options") {
   CHECK(pool->filter_width() == 2);
   CHECK(pool->stride_h() == 2);
   CHECK(pool->stride_w() == 2);
-  const fb::ReshapeOptions* reshape = op_at(m, 2).builtin_options_as_ReshapeOptions();
-  REQUIRE(reshape);
-  CHECK(std::vector<int32_t>(reshape->new_shape()->begin(), reshape->new_shape()->end()) == std::vector<int32_t>{1, 36});
-  const fb::Tensor& shape = tensor_at(m, op_at(m, 2).inputs()->Get(1));
-  CHECK(data_of<int32_t>(m, shape) == std::vector<int32_t>{1, 36});
-  REQUIRE(op_at(m, 4).builtin_options_as_SoftmaxOptions());
-  CHECK(op_at(m, 4).builtin_options_as_SoftmaxOptions()->beta() == 1.0f);
+  REQUIRE(op_at(m, 3).builtin_options_as_SoftmaxOptions());
+  CHECK(op_at(m, 3).builtin_options_as_SoftmaxOptions()->beta() == 1.0f);
 }
 
 TEST_CASE("FC weight columns follow the NHWC flatten order (H, W, C) instead of a Transpose") {
   const auto g = small_cnn();
   const std::string bytes = emit(*g);
   const fb::Model* m = verified_model(bytes);
-  const fb::Operator& fc = op_at(m, 3);
-  CHECK(fc.inputs()->Get(0) == tensor_index(m, "flat"));
+  const fb::Operator& fc = op_at(m, 2);
+  CHECK(fc.inputs()->Get(0) == tensor_index(m, "pool_out"));  // the NHWC pool output, flattened by FULLY_CONNECTED
   const fb::Tensor& w = tensor_at(m, fc.inputs()->Get(1));
   CHECK(shape_of(w) == std::vector<int32_t>{5, 36});
   const auto original = constant(*g, "fc.weight").values<int8_t>();  // [5, C*H*W], C=4, H=W=3
