@@ -171,7 +171,7 @@ TEST_CASE("compress --int8 --format onnx-qdq writes <model stem>.qdq.onnx with Q
   CHECK(files_in(dir.path()) == 1);
 }
 
-TEST_CASE("compress --max-ram gates TFLite Micro's arena for the blob; it needs a .tflite") {
+TEST_CASE("compress --max-ram gates TFLite Micro's arena for the blob, it needs a .tflite") {
   TempDir dir;
   const fs::path blob = dir.path() / "m.tflite";
   const std::vector<std::string> base = {"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"),

@@ -134,7 +134,7 @@ TEST_CASE("Cast truncates, saturates and converts through float16", "[exec][kern
   CHECK(run1("Cast", {in(x)}, {{"to", int64_t{11}}}).values<double>()[1] == 0.5);  // DOUBLE
 }
 
-TEST_CASE("Dropout is the identity at inference; its mask is all true", "[exec][kernels][tensor]") {
+TEST_CASE("Dropout is the identity at inference, its mask is all true", "[exec][kernels][tensor]") {
   const ir::Tensor x = random_tensor({2, 3}, 4);
   const auto out = run_node("Dropout", {in(x), constant(ir::Tensor::scalar(0.5f))}, {}, 13, 2);
   CHECK(out[0] == x);

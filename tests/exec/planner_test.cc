@@ -57,7 +57,7 @@ TEST_CASE("planner: buffers alive together never share bytes", "[exec][planner]"
   }
 }
 
-TEST_CASE("planner: empty buffers take no space; inverted lifetimes are bugs", "[exec][planner]") {
+TEST_CASE("planner: empty buffers take no space, inverted lifetimes are bugs", "[exec][planner]") {
   const exec::MemoryPlan plan = exec::plan_memory({{"empty", 0, 0, 3}, {"x", 10, 0, 3}});
   CHECK(plan.arena_bytes == exec::kArenaAlignment);
   CHECK_THROWS_AS(exec::plan_memory({{"bad", 8, 3, 2}}), InternalError);

@@ -144,7 +144,7 @@ TEST_CASE("shape: shape data follows the float kernels: division by zero fails, 
   CHECK(shape_of(f) == Shape{2});
 }
 
-TEST_CASE("shape: constants of any dtype feed shape data; results above the size limit do not", "[shape]") {
+TEST_CASE("shape: constants of any dtype feed shape data, results above the size limit do not", "[shape]") {
   TestGraph t(13);
   // A float constant cast to int64 is a Reshape target (float to int truncates: 2.9 -> 2).
   ir::Value* dims = t.g.add_constant("dims", ir::Tensor::from_vector<float>({2}, {2.9f, 6.0f}));

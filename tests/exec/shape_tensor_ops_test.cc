@@ -195,7 +195,7 @@ TEST_CASE("shape: ReduceMean keepdims, axes input and noop_with_empty_axes", "[s
   CHECK(shape_of(noop) == Shape{2, 3, 4});
 }
 
-TEST_CASE("shape: the Reduce family; ReduceSum takes axes as an input from opset 13, the others from 18", "[shape]") {
+TEST_CASE("shape: the Reduce family, ReduceSum takes axes as an input from opset 13, the others from 18", "[shape]") {
   const char* const others[] = {"ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
                                 "ReduceLogSumExp", "ReduceSumSquare"};
   for (const char* op : others) {

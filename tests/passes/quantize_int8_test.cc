@@ -221,7 +221,7 @@ TEST_CASE("an op without an int8 form stays float between DequantizeLinear and Q
   CHECK(count_ops(*g, "DequantizeLinear") == 2);
 }
 
-TEST_CASE("Add and Concat quantize constant operands per tensor; Concat, Sigmoid, Tanh and Pad follow the spec") {
+TEST_CASE("Add and Concat quantize constant operands per tensor, Concat, Sigmoid, Tanh and Pad follow the spec") {
   auto g = new_graph();
   ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 2, 3, 3});
   ir::Value* k = g->add_constant("k", ir::Tensor::from_vector<float>({1, 2, 1, 1}, {0.5f, -1.5f}));

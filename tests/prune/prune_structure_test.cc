@@ -40,7 +40,7 @@ float weight_at(const ir::Graph& g, const std::string& node, size_t index) {
 
 }  // namespace
 
-TEST_CASE("prune: residual Add ties its producers to one mask; the graph output locks the Gemm", "[prune]") {
+TEST_CASE("prune: residual Add ties its producers to one mask, the graph output locks the Gemm", "[prune]") {
   auto g = residual_graph();
   const ChannelGraph cg(*g);
   REQUIRE(cg.groups().size() == 3);

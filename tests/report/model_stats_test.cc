@@ -62,7 +62,7 @@ TEST_CASE("every corpus model has exactly the manifest's params and MACs") {
   }
 }
 
-TEST_CASE("quantized weights count as params at their stored size; other integer constants do not") {
+TEST_CASE("quantized weights count as params at their stored size, other integer constants do not") {
   ir::Graph g;
   g.opset_imports[""] = 13;
   ir::Value* x = g.add_input("x", ir::DType::Int8, {1, 3, 8, 8});

@@ -52,7 +52,7 @@ TEST_CASE("arena plan: constants are not planned, activations are, at 16-byte of
   CHECK(plan.arena_bytes == plan.lower_bound_bytes);
 }
 
-TEST_CASE("arena plan: the metadata is version 1, one subgraph, the tensor count, the offsets; --no-memory-plan leaves it out",
+TEST_CASE("arena plan: the metadata is version 1, one subgraph, the tensor count, the offsets, --no-memory-plan leaves it out",
           "[tflite][arena]") {
   const auto g = small_cnn();
   const auto model = unpack(tflite_format::emit_tflite_bytes(*g));

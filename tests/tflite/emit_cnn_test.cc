@@ -104,7 +104,7 @@ TEST_CASE("conv weights are OHWI with per-channel scales on dim 0, and the bias 
   CHECK(options->fused_activation_function() == fb::ActivationFunctionType::RELU);
 }
 
-TEST_CASE("pooling and softmax options; the flatten before FULLY_CONNECTED is no op") {
+TEST_CASE("pooling and softmax options, the flatten before FULLY_CONNECTED is no op") {
   const auto g = small_cnn();
   const std::string bytes = emit(*g);
   const fb::Model* m = verified_model(bytes);

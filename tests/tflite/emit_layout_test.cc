@@ -51,7 +51,7 @@ TEST_CASE("a reshape to rank 4 is RESHAPE to NCHW then TRANSPOSE to NHWC") {
   CHECK(shape_of(tensor_at(m, main_subgraph(m).outputs()->Get(0))) == std::vector<int32_t>{1, 2, 2, 3});
 }
 
-TEST_CASE("Concat on channels is CONCATENATION on NHWC axis 3; inputs with other parameters are requantized") {
+TEST_CASE("Concat on channels is CONCATENATION on NHWC axis 3, inputs with other parameters are requantized") {
   QuantizedGraphBuilder b;
   ir::Value* x = b.quantized_input("input", {1, 2, 3, 3}, kQ);
   ir::Value* y = b.quantized_input("other", {1, 1, 3, 3}, per_tensor(0.05f, -3));

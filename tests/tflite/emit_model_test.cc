@@ -47,7 +47,7 @@ TEST_CASE("identical constant data is stored once and shared by both tensors") {
   CHECK(m->buffers()->size() == 4);
 }
 
-TEST_CASE("only the interface is named unless keep_names; the names cost bytes") {
+TEST_CASE("only the interface is named unless keep_names, the names cost bytes") {
   const auto g = small_cnn();
   const std::string lean = tflite_format::emit_tflite_bytes(*g);
   const std::string named = emit_named(*g);
@@ -80,7 +80,7 @@ TEST_CASE("emitting is deterministic: the same graph (or a clone) gives the same
   CHECK(tflite_format::emit_tflite_bytes(*small_cnn()) == first);
 }
 
-TEST_CASE("emit_tflite_file writes the same bytes; a missing folder is an InputError") {
+TEST_CASE("emit_tflite_file writes the same bytes, a missing folder is an InputError") {
   const auto g = small_cnn();
   test::TempDir dir;
   tflite_format::emit_tflite_file(*g, dir.path() / "model.tflite");

@@ -41,7 +41,7 @@ TEST_CASE("inspect on a damaged .tflite file is one line, exit 2") {
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
-TEST_CASE("inspect prints the blob's TFLite Micro arena and RAM; a file with several subgraphs is shown unplanned") {
+TEST_CASE("inspect prints the blob's TFLite Micro arena and RAM, a file with several subgraphs is shown unplanned") {
   TempDir dir;
   const std::string bytes = tflite_format::emit_tflite_bytes(*tflite_test::small_cnn());
   write_bytes(dir.path() / "cnn.tflite", bytes);
