@@ -86,15 +86,28 @@ TEST_CASE("conv weights are OHWI with per-channel scales on dim 0, and the bias 
 
   const fb::QuantizationParameters* wq = w.quantization();
   CHECK(std::vector<float>(wq->scale()->begin(), wq->scale()->end()) == std::vector<float>{0.01f, 0.02f, 0.015f, 0.03f});
-  CHECK(std::vector<int64_t>(wq->zero_point()->begin(), wq->zero_point()->end()) == std::vector<int64_t>(4, 0));
+  // The lean blob: one zero point for all channels, and no bias scales (TFLM derives them).
+  CHECK(std::vector<int64_t>(wq->zero_point()->begin(), wq->zero_point()->end()) == std::vector<int64_t>{0});
   CHECK(wq->quantized_dimension() == 0);
 
   const fb::Tensor& b = tensor_at(m, conv.inputs()->Get(2));
   CHECK(b.type() == fb::TensorType::INT32);
   CHECK(shape_of(b) == std::vector<int32_t>{4});
   CHECK(data_of<int32_t>(m, b) == std::vector<int32_t>{-150, -50, 50, 150});
-  CHECK(b.quantization()->scale()->size() == 4);
-  CHECK(b.quantization()->scale()->Get(3) == Approx(0.03 / 255));
+  CHECK(b.quantization() == nullptr);
+
+  // --full-quant-params writes what the TF converter writes: a zero point per channel and the bias scales.
+  tflite_format::EmitOptions full;
+  full.full_quant_params = true;
+  const std::string full_bytes = emit_named(*g, full);
+  const fb::Model* fm = verified_model(full_bytes);
+  const fb::Tensor& fw = tensor_at(fm, op_at(fm, 0).inputs()->Get(1));
+  CHECK(fw.quantization()->zero_point()->size() == 4);
+  const fb::Tensor& fb_bias = tensor_at(fm, op_at(fm, 0).inputs()->Get(2));
+  REQUIRE(fb_bias.quantization());
+  CHECK(fb_bias.quantization()->scale()->size() == 4);
+  CHECK(fb_bias.quantization()->scale()->Get(3) == Approx(0.03 / 255));
+  CHECK(full_bytes.size() > bytes.size());
 
   const fb::Conv2DOptions* options = conv.builtin_options_as_Conv2DOptions();
   REQUIRE(options);
