@@ -23,8 +23,6 @@ namespace fb = tflite_fb;
 constexpr int32_t kOfflinePlanVersion = 1;
 constexpr size_t kOfflinePlanHeader = 3;  // version, subgraphs, tensor count
 
-size_t align16(size_t n) { return (n + kTflmBufferAlignment - 1) / kTflmBufferAlignment * kTflmBufferAlignment; }
-
 size_t element_bytes(fb::TensorType type) {
   switch (type) {
     case fb::TensorType::FLOAT64:
@@ -98,7 +96,7 @@ std::vector<size_t> reference_scratch(const fb::ModelT& model, const fb::Operato
 exec::Dataflow dataflow_of(const fb::ModelT& model) {
   const fb::SubGraphT& g = main_subgraph(model);
   exec::Dataflow flow;
-  for (const auto& t : g.tensors) flow.buffer_bytes.push_back(align16(arena_bytes_of(model, *t)));
+  for (const auto& t : g.tensors) flow.buffer_bytes.push_back(tflm_aligned(arena_bytes_of(model, *t)));
   auto ids = [&](const std::vector<int32_t>& v) {
     std::vector<size_t> out;
     for (int32_t i : v)
@@ -107,7 +105,7 @@ exec::Dataflow dataflow_of(const fb::ModelT& model) {
   };
   for (const auto& op : g.operators) {
     exec::DataflowOp d{ids(op->inputs), ids(op->outputs), 0};
-    for (size_t s : reference_scratch(model, *op)) d.scratch_bytes += align16(s);
+    for (size_t s : reference_scratch(model, *op)) d.scratch_bytes += tflm_aligned(s);
     flow.ops.push_back(std::move(d));
   }
   flow.graph_inputs = ids(g.inputs);
@@ -202,7 +200,7 @@ std::vector<size_t> scratch_indices(const std::vector<ArenaBuffer>& buffers) {
 
 ArenaPlan plan_arena(const fb::ModelT& model) {
   std::vector<ArenaBuffer> buffers = arena_buffers(model);
-  exec::MemoryPlan placed = exec::plan_memory(requests_of(buffers), kTflmBufferAlignment);
+  exec::MemoryPlan placed = exec::plan_memory(requests_of(buffers), kTflmBufferAlignment, exec::kPlacementSearchBudget);
   exec::place_online(placed, scratch_indices(buffers));
   return finish_plan(std::move(buffers), placed, main_subgraph(model).tensors.size());
 }

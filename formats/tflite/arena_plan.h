@@ -15,6 +15,11 @@ namespace tinyc::tflite_format {
 
 // TFLM rounds every arena buffer up to this many bytes and aligns the arena to it.
 inline constexpr size_t kTflmBufferAlignment = 16;
+// `bytes` rounded up to kTflmBufferAlignment, as TFLM sizes arena buffers and persistent allocations.
+inline size_t tflm_aligned(size_t bytes) {
+  return (bytes + kTflmBufferAlignment - 1) / kTflmBufferAlignment * kTflmBufferAlignment;
+}
+
 // The metadata entry TFLM's allocator reads the offline plan from.
 inline constexpr const char* kOfflinePlanMetadata = "OfflineMemoryAllocation";
 

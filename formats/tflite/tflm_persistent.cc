@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 
+#include "formats/tflite/arena_plan.h"
 #include "formats/tflite/model_access.h"
 
 namespace tinyc::tflite_format {
@@ -15,8 +16,6 @@ namespace tinyc::tflite_format {
 namespace {
 
 namespace fb = tflite_fb;
-
-size_t align16(size_t n) { return (n + 15) / 16 * 16; }
 
 // Sizes for one pointer width. Kernel bytes per op type were fitted (least squares, rounded to 4)
 // to arena_used_bytes minus the head measured with TFLM 90b983c2 after AllocateTensors(); the
@@ -58,7 +57,7 @@ size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::Bu
     const size_t scales = w && w->quantization ? w->quantization->scale.size() : 0;
     channels = scales > 1 ? scales : 0;
   }
-  return channels ? 2 * align16(4 * channels) : 0;
+  return channels ? 2 * tflm_aligned(4 * channels) : 0;
 }
 
 }  // namespace

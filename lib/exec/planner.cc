@@ -105,9 +105,6 @@ class OrderSearch {
   int64_t budget_;
 };
 
-// Placements tried by the search before it settles for the best greedy plan.
-constexpr int64_t kSearchBudget = 200000;
-
 }  // namespace
 
 bool lifetimes_overlap(const BufferRequest& a, const BufferRequest& b) {
@@ -126,7 +123,7 @@ size_t live_bytes_bound(const std::vector<BufferRequest>& requests, size_t align
   return static_cast<size_t>(peak);
 }
 
-MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment) {
+MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment, int64_t search_budget) {
   if (alignment == 0) throw InternalError("arena alignment must be positive");
   MemoryPlan plan;
   plan.requests = std::move(requests);
@@ -175,10 +172,10 @@ MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment) {
     }
     if (best <= plan.lower_bound_bytes) break;
   }
-  if (best > plan.lower_bound_bytes) {
+  if (best > plan.lower_bound_bytes && search_budget > 0) {
     std::vector<size_t> candidates = nonempty;
     std::stable_sort(candidates.begin(), candidates.end(), orders.front());
-    OrderSearch search(fit, candidates, best, best_offsets, plan.lower_bound_bytes, kSearchBudget);
+    OrderSearch search(fit, candidates, best, best_offsets, plan.lower_bound_bytes, search_budget);
     search.run();
     best = search.best();
     best_offsets = search.best_offsets();

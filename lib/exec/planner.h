@@ -32,13 +32,19 @@ struct MemoryPlan {
   size_t lower_bound_bytes = 0;
 };
 
+// How many placements the search over placement orders may try after the greedy orders: enough
+// for the small graphs a device plan is made for (the executor's own plan skips the search).
+inline constexpr int64_t kPlacementSearchBudget = 200000;
+
 // Places every request at an offset that is a multiple of `alignment` (sizes are rounded up to
 // it), so that no two requests alive at a common step share a byte. Several greedy orders are
-// tried (each buffer at the lowest offset that fits); when none reaches lower_bound_bytes, a
-// bounded search over placement orders continues. Placing buffers in the order of any optimal
-// plan's offsets, each at its lowest fitting offset, gives a plan no larger than that optimum, so
-// the search finds the optimum when it finishes within its budget. Deterministic.
-MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment = kArenaAlignment);
+// tried (each buffer at the lowest offset that fits); when none reaches lower_bound_bytes and
+// `search_budget` > 0, a search over placement orders continues for up to that many placements.
+// Placing buffers in the order of any optimal plan's offsets, each at its lowest fitting offset,
+// gives a plan no larger than that optimum, so the search finds the optimum when it finishes
+// within its budget. Deterministic.
+MemoryPlan plan_memory(std::vector<BufferRequest> requests, size_t alignment = kArenaAlignment,
+                       int64_t search_budget = 0);
 
 // Re-places the `online` requests, largest first, each at the lowest offset that fits around every
 // other request, and updates arena_bytes: what TensorFlow Lite Micro's greedy planner does with the

@@ -21,8 +21,10 @@ class Scheduler {
     readers_.assign(buffers, 0);
     kept_.assign(buffers, false);
     for (size_t o = 0; o < flow.ops.size(); ++o) {
-      for (size_t b : flow.ops[o].outputs) producer_[b] = o;
-      for (size_t b : unique(flow.ops[o].inputs)) ++readers_[b];
+      inputs_.push_back(unique(flow.ops[o].inputs));
+      outputs_.push_back(unique(flow.ops[o].outputs));
+      for (size_t b : outputs_[o]) producer_[b] = o;
+      for (size_t b : inputs_[o]) ++readers_[b];
     }
     for (size_t b : flow.graph_outputs) kept_[b] = true;
   }
@@ -68,14 +70,14 @@ class Scheduler {
 
   bool ready(size_t o) const {
     if (done_[o]) return false;
-    for (size_t b : flow_.ops[o].inputs)
+    for (size_t b : inputs_[o])
       if (producer_[b] != kNone && !done_[producer_[b]]) return false;
     return true;
   }
 
   size_t outputs_bytes(size_t o) const {
     size_t bytes = 0;
-    for (size_t b : unique(flow_.ops[o].outputs)) bytes += flow_.buffer_bytes[b];
+    for (size_t b : outputs_[o]) bytes += flow_.buffer_bytes[b];
     return bytes;
   }
 
@@ -95,15 +97,14 @@ class Scheduler {
       const size_t step = live + outputs_bytes(o) + flow_.ops[o].scratch_bytes;
       if (step >= best.peak) continue;
       size_t after = live;
-      for (size_t b : unique(flow_.ops[o].outputs))
+      for (size_t b : outputs_[o])
         if (readers_[b] > 0 || kept_[b]) after += flow_.buffer_bytes[b];
-      const std::vector<size_t> inputs = unique(flow_.ops[o].inputs);
-      for (size_t b : inputs)
+      for (size_t b : inputs_[o])
         if (--pending_readers_[b] == 0 && !kept_[b]) after -= flow_.buffer_bytes[b];
       done_[o] = true;
       const size_t peak = std::max(step, best_from(after));
       done_[o] = false;
-      for (size_t b : inputs) ++pending_readers_[b];
+      for (size_t b : inputs_[o]) ++pending_readers_[b];
       if (peak < best.peak) best = {peak, o};
     }
     if (!any) best.peak = 0;
@@ -113,6 +114,8 @@ class Scheduler {
 
   const Dataflow& flow_;
   size_t max_states_;
+  std::vector<std::vector<size_t>> inputs_;   // each op's distinct input buffers
+  std::vector<std::vector<size_t>> outputs_;  // each op's distinct output buffers
   std::vector<size_t> producer_;
   std::vector<size_t> readers_;
   std::vector<bool> kept_;

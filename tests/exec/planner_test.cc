@@ -116,7 +116,7 @@ TEST_CASE("planner: reaches the exhaustive optimum on small random cases", "[exe
       requests.push_back({"b" + std::to_string(i), 16 * (1 + rng() % 4), first, first + int64_t(rng() % 3)});
     }
     const size_t optimum = exhaustive_optimum(requests, 16, 16 * 4 * 6);
-    const exec::MemoryPlan plan = exec::plan_memory(requests, 16);
+    const exec::MemoryPlan plan = exec::plan_memory(requests, 16, exec::kPlacementSearchBudget);
     INFO("round " << round);
     REQUIRE(overlap_free(plan));
     CHECK(plan.arena_bytes == optimum);
