@@ -48,7 +48,8 @@ std::string pad(const std::string& s, size_t width) { return s.size() >= width ?
 std::string to_text(const std::string& path, const TfliteSummary& s, const std::optional<BlobMemory>& memory) {
   std::ostringstream os;
   os << "model: " << path << " (" << s.file_bytes << " bytes, " << s.constant_bytes << " bytes of constants in "
-     << s.buffer_count << " buffers, schema v" << s.schema_version << ")\n";
+     << s.buffer_count << " buffers, " << s.quantization_bytes << " bytes of quantization parameters, schema v"
+     << s.schema_version << ")\n";
   if (memory) {
     const BlobMemory& m = *memory;
     os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
@@ -103,6 +104,7 @@ nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const st
                    {"persistent_bytes_mcu_estimate", memory->persistent_bytes_mcu},
                    {"ram_bytes_mcu", memory->ram_bytes()}};
   j["constant_bytes"] = s.constant_bytes;
+  j["quantization_bytes"] = s.quantization_bytes;
   j["buffers"] = s.buffer_count;
   j["schema_version"] = s.schema_version;
   j["description"] = s.description;

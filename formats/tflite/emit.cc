@@ -59,7 +59,7 @@ std::string emit_tflite_bytes(const ir::Graph& g, const EmitOptions& options) {
     const std::vector<uint8_t> plan = offline_plan_bytes(plan_arena(builder.model()));
     builder.add_metadata(kOfflinePlanMetadata, {reinterpret_cast<const char*>(plan.data()), plan.size()});
   }
-  return builder.finish(std::string("tinyc ") + kVersion);
+  return builder.finish(options.keep_names ? std::string("tinyc ") + kVersion : std::string());
 }
 
 void emit_tflite_file(const ir::Graph& g, const std::filesystem::path& path, const EmitOptions& options) {

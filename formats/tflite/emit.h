@@ -18,7 +18,8 @@ enum class IoType {
 // What the caller (the CLI's --io-type, --keep-names, --full-quant-params, --no-memory-plan) chooses about the file.
 struct EmitOptions {
   IoType io_type = IoType::Int8;
-  // Keeps every tensor's name; by default only the model's inputs and outputs are named.
+  // Keeps every tensor's name and the model's description ("tinyc <version>"); by default only the
+  // model's inputs and outputs are named.
   bool keep_names = false;
   // Writes every quantization parameter the TFLite converter writes: the int32 biases' per-channel
   // scales and one zero point per channel. TFLite Micro reads neither (a per-tensor FULLY_CONNECTED

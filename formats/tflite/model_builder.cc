@@ -1,10 +1,11 @@
 // ModelBuilder: the .tflite bookkeeping (sentinel buffer, deduplicated data, operator codes) and
-// serialization through the schema's object API.
+// serialization with identical small objects shared.
 #include "formats/tflite/model_builder.h"
 
 #include <algorithm>
 #include <limits>
 
+#include "formats/tflite/shared_pack.h"
 #include "ir/error.h"
 
 namespace tinyc::tflite_format {
@@ -126,9 +127,7 @@ void ModelBuilder::strip_names() {
 
 std::string ModelBuilder::finish(const std::string& description) {
   model_.description = description;
-  flatbuffers::FlatBufferBuilder fbb;
-  fb::FinishModelBuffer(fbb, fb::Model::Pack(fbb, &model_));
-  return {reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()};
+  return pack_sharing_identical(model_);
 }
 
 }  // namespace tinyc::tflite_format

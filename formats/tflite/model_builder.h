@@ -49,7 +49,8 @@ class ModelBuilder {
   // The model so far, for passes over the whole file (operator order, memory plan).
   fb::ModelT& model() { return model_; }
 
-  // The finished file: identifier "TFL3", schema version 3, every buffer's data 4-byte aligned.
+  // The finished file: identifier "TFL3", schema version 3, every buffer's data 4-byte aligned, and
+  // `description` unless it is empty.
   std::string finish(const std::string& description);
 
  private:

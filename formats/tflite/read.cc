@@ -2,6 +2,7 @@
 #include "formats/tflite/read.h"
 
 #include <algorithm>
+#include <set>
 
 #include "formats/tflite/tinyc_tflite_generated.h"
 #include "io/file_bytes.h"
@@ -73,6 +74,19 @@ std::string describe_metadata(const std::string& name, const std::string& data) 
   return printable ? data : "<" + std::to_string(data.size()) + " bytes of binary data>";
 }
 
+// Bytes of the distinct scale and zero point lists: a list shared by several tensors counts once.
+size_t stored_quantization_bytes(const flatbuffers::Vector<flatbuffers::Offset<fb::Tensor>>& tensors) {
+  std::set<const void*> seen;
+  size_t bytes = 0;
+  for (const fb::Tensor* t : tensors) {
+    const fb::QuantizationParameters* q = t->quantization();
+    if (!q) continue;
+    if (q->scale() && seen.insert(q->scale()).second) bytes += q->scale()->size() * sizeof(float);
+    if (q->zero_point() && seen.insert(q->zero_point()).second) bytes += q->zero_point()->size() * sizeof(int64_t);
+  }
+  return bytes;
+}
+
 }  // namespace
 
 TfliteSummary read_tflite_bytes(std::string_view bytes) {
@@ -94,8 +108,10 @@ TfliteSummary read_tflite_bytes(std::string_view bytes) {
       if (b->data()) summary.constant_bytes += b->data()->size();
   }
   const fb::SubGraph& main = *model.subgraphs()->Get(0);
-  if (main.tensors())
+  if (main.tensors()) {
     for (const fb::Tensor* t : *main.tensors()) summary.tensors.push_back(summarize(*t, model));
+    summary.quantization_bytes = stored_quantization_bytes(*main.tensors());
+  }
   const size_t tensor_count = summary.tensors.size();
   summary.inputs = copy(main.inputs());
   summary.outputs = copy(main.outputs());

@@ -38,6 +38,7 @@ struct TfliteSummary {
   std::string description;
   size_t file_bytes = 0;
   size_t constant_bytes = 0;  // sum of the buffers' data (each stored buffer once)
+  size_t quantization_bytes = 0;  // the scale and zero point lists' data (each stored list once)
   size_t buffer_count = 0;
   size_t subgraph_count = 0;  // the summary describes the first (main) one
   std::vector<TensorSummary> tensors;

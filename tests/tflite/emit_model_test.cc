@@ -66,10 +66,33 @@ TEST_CASE("only the interface is named unless keep_names, the names cost bytes")
   for (const fb::Tensor* t : *kept.tensors()) CHECK(t->name()->size() > 0);
 }
 
-TEST_CASE("the description names tinyc and its version") {
+TEST_CASE("the description names tinyc and its version with keep_names, and is left out otherwise") {
   const auto g = small_cnn();
-  const std::string bytes = tflite_format::emit_tflite_bytes(*g);
-  CHECK(verified_model(bytes)->description()->str() == std::string("tinyc ") + kVersion);
+  CHECK(verified_model(emit_named(*g))->description()->str() == std::string("tinyc ") + kVersion);
+  CHECK(verified_model(tflite_format::emit_tflite_bytes(*g))->description() == nullptr);
+}
+
+TEST_CASE("identical shapes, zero points, quantization tables and options are written once") {
+  const auto g = twin_convs();
+  const std::string bytes = emit_named(*g);
+  const fb::Model* m = verified_model(bytes);
+  const fb::Tensor& w1 = tensor_at(m, tensor_index(m, "first.weight"));
+  const fb::Tensor& w2 = tensor_at(m, tensor_index(m, "second.weight"));
+  // Same object, not just equal contents: the file holds one copy.
+  CHECK(w1.shape() == w2.shape());
+  CHECK(w1.quantization() == w2.quantization());
+  const fb::Tensor& out1 = tensor_at(m, tensor_index(m, "first"));
+  const fb::Tensor& out2 = tensor_at(m, main_subgraph(m).outputs()->Get(0));
+  CHECK(out1.quantization() == out2.quantization());
+  CHECK(out1.shape() == out2.shape());
+  // The input quantized as the conv outputs are shares their table; the weights' per-channel
+  // table has its own scales but the same zero point list.
+  CHECK(tensor_at(m, main_subgraph(m).inputs()->Get(0)).quantization() == out1.quantization());
+  CHECK(w1.quantization() != out1.quantization());
+  CHECK(w1.quantization()->zero_point() == out1.quantization()->zero_point());
+  const auto* ops = main_subgraph(m).operators();
+  REQUIRE(ops->size() == 2);
+  CHECK(ops->Get(0)->builtin_options() == ops->Get(1)->builtin_options());
 }
 
 TEST_CASE("emitting is deterministic: the same graph (or a clone) gives the same bytes") {

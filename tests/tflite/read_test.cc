@@ -1,6 +1,8 @@
 // Reading .tflite files back: the summary of an emitted model, and no crash on damaged files.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "formats/tflite/emit.h"
 #include "formats/tflite/read.h"
 #include "quantized_graphs.h"
@@ -38,6 +40,18 @@ TEST_CASE("the reader summarizes an emitted model: ops, versions, tensors, quant
   CHECK(fc.data_bytes == 180);
   // weights 72 + 180, biases 16 + 20, the arena plan: 3 header words + 1 word per tensor
   CHECK(s.constant_bytes == 72 + 180 + 16 + 20 + 4 * (3 + s.tensors.size()));
+  // tinyc stores each distinct scale and zero point list once; the reader counts stored lists.
+  std::set<std::vector<float>> scales;
+  std::set<std::vector<int64_t>> zero_points;
+  for (const auto& t : s.tensors) {
+    if (!t.scale.empty()) scales.insert(t.scale);
+    if (!t.zero_point.empty()) zero_points.insert(t.zero_point);
+  }
+  size_t list_bytes = 0;
+  for (const auto& list : scales) list_bytes += 4 * list.size();
+  for (const auto& list : zero_points) list_bytes += 8 * list.size();
+  CHECK(zero_points.size() < s.tensors.size());
+  CHECK(s.quantization_bytes == list_bytes);
   REQUIRE(s.metadata.size() == 1);
   CHECK(s.metadata[0].first == "OfflineMemoryAllocation");
   CHECK(s.metadata[0].second == "arena plan, " + std::to_string(s.tensors.size()) + " tensor offsets");
