@@ -9,9 +9,13 @@ packages=(
   libonnx-testdata
   # Arm NN (TfLiteParser + CpuRef): the independent TFLite runtime of the .tflite interop check
   libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
+  # Arm cross compiler, newlib and QEMU: the TFLM firmware test on an emulated Cortex-M4F (tests/firmware)
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# the firmware tool's helper scripts (../shared/tools/tflm-cortex-m4/*.py)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,6 @@
 // `tinyc compress model.onnx ...`: runs a pass pipeline (folding, pruning with --prune, int8
 // quantization with --int8), writes the compressed model and, with --eval, the accuracy-delta report (original float model vs
-// compressed model) and CI gates.
+// compressed model) and CI gates. A .tflite model is imported first; an int8 one is only re-packed.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
+#include "formats/tflite/import.h"
 #include "model_loading.h"
 #include "passes/default_pipelines.h"
 #include "output_options.h"
@@ -82,17 +83,37 @@ void run_steps(ir::Graph& g, const std::vector<passes::PipelineStep>& steps, con
   }
 }
 
-void run_compress(const CompressOptions& opt) {
+// An int8 .tflite file is re-packed: imported and written again with the same arithmetic, so nothing
+// that would change a number applies.
+void check_repack_options(const CompressOptions& opt) {
+  const std::string model = "'" + opt.model + "' is already int8: compress re-packs it unchanged (lean, with tinyc's "
+                            "arena plan)";
+  if (opt.quantize.int8) throw InputError(model + "; leave out --int8");
+  if (opt.prune.enabled()) throw InputError(model + "; --prune needs the float model");
+  if (!opt.pipeline.empty() || !opt.dump_after.empty()) throw InputError(model + " and runs no passes; leave out --passes and --dump-after");
+  if (!opt.output.format.empty() && opt.output.format != "tflite")
+    throw InputError(model + " and writes .tflite only; leave out --format " + opt.output.format);
+}
+
+void run_compress(CompressOptions opt) {
   // Everything the user gave is checked here, before the pipeline and the evaluation run.
-  const OutputPlan output = plan_output(opt.output, opt.model, opt.quantize.int8);
+  const bool tflite = tflite_format::is_tflite_file(opt.model);
+  const TfliteFacts tflite_facts = tflite ? read_tflite_facts(opt.model) : TfliteFacts{};
+  const bool repack = tflite && tflite_facts.int8;
+  if (tflite && !opt.input_shapes.empty())
+    throw InputError("--input-shape applies to ONNX models; a .tflite file fixes its shapes");
+  if (repack) check_repack_options(opt);
+  opt.quantize.file_layout_rows = opt.report.file_layout_rows = tflite;
+  const OutputPlan output =
+      plan_output(opt.output, opt.model, opt.quantize.int8 || repack, tflite ? tflite_facts.io_type : "int8");
   if (opt.report.gates.max_ram_bytes && output.format != "tflite")
     throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
   if (opt.prune.enabled() && !opt.pipeline.empty())
     throw InputError("--prune runs between the default folding and quantization steps; leave out --passes");
   // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
-  const auto folding = steps_of(opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
+  const auto folding = steps_of(repack ? "" : opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
   const auto quantization = steps_of(opt.pipeline.empty() ? quantization_steps(opt.quantize) : "");
-  auto graph = import_onnx_model(opt.model, opt.input_shapes);
+  auto graph = tflite ? import_tflite_model(opt.model) : import_onnx_model(opt.model, opt.input_shapes);
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
   passes::PassContext context = prepare_quantization(opt.quantize, *graph, opt.prune.enabled());
@@ -150,7 +171,10 @@ void add_compress_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "compress",
       "Fold a model, optionally prune (--prune) and quantize it to int8 (--int8), write it, and report the accuracy delta");
-  cmd->add_option("model", opt->model, "ONNX model file")->required();
+  cmd->add_option("model", opt->model,
+                  "ONNX model file, or a .tflite file: a float one is compressed as an ONNX model is (rows may be "
+                  "NHWC, as the file's input), an int8 one is re-packed with the same arithmetic")
+      ->required();
   add_output_options(*cmd, opt->output);
   cmd->add_option("--passes", opt->pipeline,
                   "Pass pipeline instead of the default, e.g. \"fold_constants,fold_batchnorm\" (see `tinyc passes`)");

@@ -1,10 +1,16 @@
-// Import + notices + support check + shape inference, shared by every subcommand that reads ONNX.
+// Import + notices + support check + shape inference, shared by every subcommand that reads a model.
 #include "model_loading.h"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "exec/input_data.h"
 #include "exec/shape_inference.h"
 #include "formats/onnx/import.h"
+#include "formats/tflite/import.h"
+#include "formats/tflite/read.h"
+#include "formats/tflite/run_rows.h"
 #include "ir/verify.h"
 
 namespace tinyc::cli {
@@ -21,6 +27,30 @@ void prepare_for_execution(ir::Graph& g) {
   exec::check_supported(g);
   exec::infer_shapes(g);
   ir::verify_or_throw(g, "after shape inference");
+}
+
+std::unique_ptr<ir::Graph> import_tflite_model(const std::string& path) {
+  tflite_format::ImportOptions options;
+  options.float_edges = true;
+  return tflite_format::import_tflite_file(path, options);
+}
+
+TfliteFacts read_tflite_facts(const std::string& path) {
+  const tflite_format::TfliteSummary summary = tflite_format::read_tflite_file(path);
+  TfliteFacts facts;
+  // int8 activations; a "hybrid" file has int8 weights only and is a float model.
+  facts.int8 = std::any_of(summary.tensors.begin(), summary.tensors.end(), [](const tflite_format::TensorSummary& t) {
+    return t.type == "INT8" && t.data_bytes == 0;
+  });
+  const bool float_inputs = !summary.inputs.empty() &&
+                            summary.tensors[static_cast<size_t>(summary.inputs.front())].type == "FLOAT32";
+  facts.io_type = float_inputs ? "float32" : "int8";
+  return facts;
+}
+
+ir::Tensor model_input_rows(const ir::Value& input, ir::Tensor data, const std::string& source, bool file_layout) {
+  return file_layout ? tflite_format::tflite_input_rows(input, std::move(data), source)
+                     : exec::as_input_rows(input, std::move(data), source);
 }
 
 }  // namespace tinyc::cli

@@ -32,9 +32,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt) {
                  "ONNX QuantizeLinear/DequantizeLinear, for ONNX Runtime), onnx (float; default otherwise)")
       ->check(CLI::IsMember({"tflite", "onnx-qdq", "onnx"}));
   cmd.add_option("--io-type", opt.io_type,
-                 "TFLite: element type of the model's inputs and outputs (float32 adds QUANTIZE/DEQUANTIZE at the edges)")
-      ->check(CLI::IsMember({"int8", "float32"}))
-      ->capture_default_str();
+                 "TFLite: element type of the model's inputs and outputs (float32 adds QUANTIZE/DEQUANTIZE at the "
+                 "edges); default int8, or for a .tflite model its own")
+      ->check(CLI::IsMember({"int8", "float32"}));
   cmd.add_flag("--keep-names", opt.keep_names,
                "TFLite: keep every tensor's name (by default only the inputs and outputs are named, to save flash)");
   cmd.add_flag("--full-quant-params", opt.full_quant_params,
@@ -46,15 +46,16 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt) {
   cmd.add_option("--emit-c", opt.emit_c, "TFLite: also write the model as a C array header (16-byte aligned) here");
 }
 
-OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8) {
-  OutputPlan plan{opt.format.empty() ? (int8 ? "tflite" : "onnx") : opt.format, {}};
+OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8, const std::string& model_io_type) {
+  OutputPlan plan{opt.format.empty() ? (int8 ? "tflite" : "onnx") : opt.format, {},
+                  opt.io_type.empty() ? model_io_type : opt.io_type};
   if ((plan.format == "tflite" || plan.format == "onnx-qdq") && !int8)
     throw InputError("--format " + plan.format + " writes int8 models: add --int8 (with --calib or --data-free)");
   if (plan.format == "onnx" && int8)
     throw InputError("--format onnx writes float models; an --int8 model is written as --format tflite or onnx-qdq");
   if (plan.format != "tflite") {
     const bool tflite_only =
-        opt.io_type != "int8" || opt.keep_names || opt.full_quant_params || opt.no_memory_plan || !opt.emit_c.empty();
+        !opt.io_type.empty() || opt.keep_names || opt.full_quant_params || opt.no_memory_plan || !opt.emit_c.empty();
     if (tflite_only)
       throw InputError("--io-type, --keep-names, --full-quant-params, --no-memory-plan and --emit-c apply to --format tflite only");
   }
@@ -76,7 +77,7 @@ std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions&
     return std::nullopt;
   }
   tflite_format::EmitOptions emit;
-  emit.io_type = tflite_format::parse_io_type(opt.io_type);
+  emit.io_type = tflite_format::parse_io_type(plan.io_type);
   emit.keep_names = opt.keep_names;
   emit.full_quant_params = opt.full_quant_params;
   emit.memory_plan = !opt.no_memory_plan;

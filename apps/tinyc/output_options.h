@@ -16,7 +16,7 @@ namespace tinyc::cli {
 struct OutputOptions {
   std::string output;  // empty: derived from the model name and the format
   std::string format;  // tflite, onnx-qdq or onnx; empty: tflite with --int8, else onnx
-  std::string io_type = "int8";
+  std::string io_type;  // int8 or float32; empty: the model's own (float32 for a float-interface .tflite), else int8
   bool keep_names = false;
   bool full_quant_params = false;
   bool no_memory_plan = false;
@@ -31,8 +31,10 @@ void add_output_options(CLI::App& cmd, OutputOptions& opt);
 struct OutputPlan {
   std::string format;
   std::filesystem::path path;
+  std::string io_type;  // --io-type, else `model_io_type`
 };
-OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8);
+OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8,
+                       const std::string& model_io_type = "int8");
 
 // Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob's
 // bytes when a .tflite file was written.

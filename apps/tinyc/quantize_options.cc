@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "calib/data_free.h"
-#include "exec/input_data.h"
+#include "model_loading.h"
 #include "io/dataset.h"
 #include "ir/error.h"
 #include "ir/tensor_rows.h"
@@ -28,7 +28,7 @@ ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g)
   if (g.inputs().size() != 1)
     throw InputError("--calib: the model has " + std::to_string(g.inputs().size()) +
                      " inputs; calibration data can feed only a model with one input");
-  ir::Tensor rows = exec::as_input_rows(*g.inputs()[0], io::read_dataset(opt.calib), opt.calib);
+  ir::Tensor rows = model_input_rows(*g.inputs()[0], io::read_dataset(opt.calib), opt.calib, opt.file_layout_rows);
   const int64_t available = rows.shape()[0];
   if (available == 0) throw InputError("--calib " + opt.calib + " holds no rows; give at least one calibration row");
   if (opt.calib_samples > available)

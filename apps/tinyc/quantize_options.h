@@ -18,6 +18,7 @@ struct QuantizeOptions {
   int64_t calib_samples = 0;   // only the first N rows; 0 = all
   std::string calib_method = "auto";
   bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
+  bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
 };
 
 void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);

@@ -5,7 +5,7 @@
 
 #include <iostream>
 
-#include "exec/input_data.h"
+#include "model_loading.h"
 #include "io/atomic_file.h"
 #include "io/npy.h"
 #include "output_folder.h"
@@ -64,7 +64,7 @@ std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Gra
     throw InputError("--eval takes one .npy, but the model has " + std::to_string(float_graph.inputs().size()) +
                      " inputs");
   EvalInputs inputs;
-  inputs.rows = exec::as_input_rows(*float_graph.inputs()[0], io::read_npy(opt.eval), opt.eval);
+  inputs.rows = model_input_rows(*float_graph.inputs()[0], io::read_npy(opt.eval), opt.eval, opt.file_layout_rows);
   std::optional<ir::Tensor> labels;
   if (!opt.labels.empty()) labels = io::read_npy(opt.labels);
   inputs.plan = report::plan_evaluation(float_graph, inputs.rows, labels, opt.labels, opt.normal_classes);

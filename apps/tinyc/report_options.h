@@ -22,6 +22,7 @@ struct ReportOptions {
   std::string report_json;
   std::string report_md;
   report::GateLimits gates;
+  bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
 
   // The Markdown path: --report-md, else the --report path with extension .md; empty for none.
   std::filesystem::path markdown_path() const;

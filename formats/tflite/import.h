@@ -33,8 +33,9 @@ std::vector<std::string> imported_tflite_ops();
 // Imports a model. The FlatBuffers verifier and the index checks run first; then InputError (one
 // line) for: more than one subgraph, custom ops or ops without an import (all named at once, with
 // imported_tflite_ops()), tensor types other than FLOAT32, INT8, INT32 and INT64, sparse or variable
-// tensors, constant data outside the FlatBuffer, hybrid ops (int8 weights on float activations), and
-// anything tinyc's int8 executor cannot compute exactly as TFLite Micro does (naming the operator).
+// tensors, constant data outside the FlatBuffer, and anything tinyc's int8 executor cannot compute
+// exactly as TFLite Micro does (naming the operator). A "hybrid" file's int8 weights on float
+// activations are read as float32 weights, scale * (q - zero_point): the op becomes a float op.
 //
 // Mapping: rank-4 tensors are NHWC in the file and NCHW in the graph (other ranks keep their shape);
 // values keep the file's tensor names (a nameless tensor is "tensor_<index>"); CONV_2D and

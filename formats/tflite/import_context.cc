@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "formats/tflite/builtin_names.h"
 #include "formats/tflite/layout.h"
@@ -44,6 +45,22 @@ std::optional<ir::QuantParams> read_quant(const fb::Tensor& t, const ir::Shape& 
     p.axis = axis;
   }
   return p;
+}
+
+// scale * (q - zero_point) of int8 data, per channel along p.axis when there are several scales.
+ir::Tensor dequantized(const ir::Tensor& q, const ir::QuantParams& p) {
+  ir::Tensor out(ir::DType::Float32, q.shape());
+  const auto in = q.values<int8_t>();
+  auto values = out.mutable_values<float>();
+  const size_t channels = p.scale.size();
+  size_t inner = 1;
+  if (channels > 1)
+    for (size_t d = static_cast<size_t>(p.axis) + 1; d < q.shape().size(); ++d) inner *= static_cast<size_t>(q.shape()[d]);
+  for (size_t i = 0; i < in.size(); ++i) {
+    const size_t c = channels > 1 ? (i / inner) % channels : 0;
+    values[i] = p.scale[c] * static_cast<float>(in[i] - p.zero_point[c]);
+  }
+  return out;
 }
 
 // The table behind a generated accessor, to look at fields tinyc's schema subset does not declare.
@@ -111,10 +128,25 @@ ImportContext::ImportContext(const fb::Model& model, ir::Graph& g) : g_(g) {
       if (f.inputs[slot] >= 0) readers_[static_cast<size_t>(f.inputs[slot])].emplace_back(i, slot);
     ops_.push_back(std::move(f));
   }
+  mark_hybrid_weights();
+}
+
+void ImportContext::mark_hybrid_weights() {
+  const auto float32 = static_cast<int32_t>(fb::TensorType::FLOAT32);
+  const auto int8 = static_cast<int32_t>(fb::TensorType::INT8);
+  for (const FileOp& op : ops_) {
+    if (op.inputs.empty() || op.inputs[0] < 0 || tensor(op.inputs[0]).type != float32) continue;
+    for (size_t slot = 1; slot < op.inputs.size(); ++slot) {
+      if (op.inputs[slot] < 0) continue;
+      FileTensor& f = tensors_.at(static_cast<size_t>(op.inputs[slot]));
+      if (f.data && f.type == int8 && f.quant) f.dequantize = std::exchange(f.quant, std::nullopt);
+    }
+  }
 }
 
 ir::DType ImportContext::dtype(int32_t t) const {
   const FileTensor& f = tensor(t);
+  if (f.dequantize) return ir::DType::Float32;
   if (auto d = ir_dtype_of(f.type)) return *d;
   throw InputError("tensor '" + f.name + "' has type " + tensor_type_name(f.type) +
                    "; tinyc imports FLOAT32, INT8, INT32 and INT64 tensors");
@@ -123,13 +155,13 @@ ir::DType ImportContext::dtype(int32_t t) const {
 ir::Tensor ImportContext::file_data(int32_t t) const {
   const FileTensor& f = tensor(t);
   if (!f.data) throw InputError("tensor '" + f.name + "' must be a constant and holds no data");
-  ir::Tensor out(dtype(t), f.shape);
+  ir::Tensor out(f.dequantize ? ir::DType::Int8 : dtype(t), f.shape);
   if (out.byte_size() != f.data->size())
     throw InputError("tensor '" + f.name + "' holds " + std::to_string(f.data->size()) + " bytes, but " +
                      std::string(ir::dtype_name(out.dtype())) + " " + ir::shape_to_string(f.shape) + " needs " +
                      std::to_string(out.byte_size()));
   if (out.byte_size() != 0) std::memcpy(out.mutable_bytes().data(), f.data->data(), out.byte_size());
-  return out;
+  return f.dequantize ? dequantized(out, *f.dequantize) : out;
 }
 
 const std::vector<std::pair<size_t, size_t>>& ImportContext::readers(int32_t t) const {

@@ -37,6 +37,9 @@ struct FileTensor {
   ir::Shape shape;   // the file's shape (NHWC for rank-4 activations)
   std::optional<ir::QuantParams> quant;  // axis = quantized_dimension; one zero point per scale
   const flatbuffers::Vector<uint8_t>* data = nullptr;  // constant data, or nullptr
+  // int8 weights of an op on float activations (a "hybrid" file): read as float32 scale * (q - zero_point)
+  // with these parameters (`quant` is then empty: the IR value is a float constant).
+  std::optional<ir::QuantParams> dequantize;
 };
 
 // The IR element type of a TFLite TensorType; nullopt for types the importer does not take.
@@ -128,6 +131,8 @@ class ImportContext {
   std::optional<std::array<int64_t, 3>> flat_chw(int32_t t) const;
 
  private:
+  // Marks the int8 constants that ops on float activations read (FileTensor::dequantize).
+  void mark_hybrid_weights();
   ir::Value* moved(const std::string& op_type, const std::vector<ir::Value*>& inputs, const std::string& base,
                    const ir::Value& like, const ir::Shape& shape);
 

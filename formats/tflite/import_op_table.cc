@@ -114,8 +114,8 @@ void check_weight_type(const FileOp& op, const ImportContext& ctx, int32_t input
   const ir::DType w = ctx.dtype(filter);
   if (x == ir::DType::Float32 && w != ir::DType::Float32)
     throw InputError(ctx.describe(op) + ": " + std::string(ir::dtype_name(w)) +
-                     " weights on float activations (a hybrid model); TFLite Micro and tinyc run int8 or float ops, "
-                     "not this mix");
+                     " weights without quantization parameters on float activations; tinyc reads int8 weights on float "
+                     "activations (a hybrid model) as float only when their scales are given");
   if (x != w) throw InputError(ctx.describe(op) + ": weights and input must both be int8 or both float32");
 }
 

@@ -47,8 +47,8 @@ void set_fused_activation(ir::Node* n, int8_t activation, const FileOp& op, cons
 void require_same_quant(const FileOp& op, const ImportContext& ctx, int32_t a, int32_t b);
 // The constant int32/int64 data of input `slot` as int64 (shapes, axes, permutations, paddings).
 std::vector<int64_t> constant_ints(const FileOp& op, const ImportContext& ctx, size_t slot, const std::string& role);
-// InputError unless the weights have the input's type: int8 on int8 or float32 on float32 (int8
-// weights on float activations are a "hybrid" op, which TFLite Micro refuses too).
+// InputError unless the weights have the input's type: int8 on int8 or float32 on float32 (the
+// quantized int8 weights of a "hybrid" op were already read as float32; see FileTensor::dequantize).
 void check_weight_type(const FileOp& op, const ImportContext& ctx, int32_t input, int32_t filter);
 // The operator's bias (input 2) as an IR constant of `channels` values, or nullptr when omitted: the
 // file's data, and for an int32 bias the parameters s_in * s_w[c] (files may leave them out; TFLite

@@ -145,12 +145,6 @@ TEST_CASE("import refuses what tinyc's int8 kernels would compute differently fr
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[1]->quantization->scale = {0.2f}; });
     CHECK_THAT(import_error(bytes), Contains("RELU (operator 0, output 'y')") && Contains("different quantization"));
   }
-  SECTION("a hybrid model: int8 weights on float activations") {
-    const std::string msg = test::input_error_of([] {
-      tflite_format::import_tflite_file(test::corpus_dir() / "tflite" / "kws_ref_model_float32.tflite");
-    });
-    CHECK_THAT(msg, Contains("CONV_2D (operator 0") && Contains("hybrid"));
-  }
 }
 
 TEST_CASE("tinyc run on a bad .tflite file or bad rows: one line, exit 2, no output file", "[tflite][import]") {

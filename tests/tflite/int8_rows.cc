@@ -2,8 +2,10 @@
 #include "int8_rows.h"
 
 #include <cmath>
+#include <random>
 
 #include "formats/tflite/layout.h"
+#include "formats/tflite/read.h"
 
 namespace tinyc::tflite_test {
 
@@ -31,6 +33,23 @@ ir::Tensor int8_of(const ir::Tensor& dequantized, q::AffineParams p) {
   auto o = out.mutable_values<int8_t>();
   for (size_t i = 0; i < f.size(); ++i) o[i] = static_cast<int8_t>(std::lround(f[i] / p.scale) + p.zero_point);
   return out.shape().size() == 4 ? tflite_format::transpose(out, tflite_format::kNhwcFromNchw) : out;
+}
+
+FileInput file_input(const std::filesystem::path& model) {
+  const tflite_format::TfliteSummary s = tflite_format::read_tflite_file(model);
+  const tflite_format::TensorSummary& t = s.tensors.at(static_cast<size_t>(s.inputs.at(0)));
+  return {t.shape, t.scale.at(0), t.zero_point.at(0)};
+}
+
+ir::Tensor uniform_rows(const FileInput& in, int64_t rows, uint32_t seed) {
+  ir::Shape shape(in.shape.begin(), in.shape.end());
+  shape[0] = rows;
+  ir::Tensor t(ir::DType::Float32, shape);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(in.scale * static_cast<float>(-128 - in.zero_point),
+                                             in.scale * static_cast<float>(127 - in.zero_point));
+  for (float& v : t.mutable_values<float>()) v = dist(rng);
+  return t;
 }
 
 }  // namespace tinyc::tflite_test

@@ -1,7 +1,11 @@
 // Feeding and reading back int8 .tflite interfaces in tests: float NCHW rows quantized as the
 // graph's input QuantizeLinear does (NHWC for the file), and tinyc's dequantized outputs turned back
-// into the int8 values a runtime writes.
+// into the int8 values a runtime writes; seeded rows for a .tflite file's int8 input.
 #pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
 
 #include "exec/quant/quant_math.h"
 #include "ir/graph.h"
@@ -19,5 +23,17 @@ ir::Tensor int8_nhwc(const ir::Tensor& rows, exec::quant::AffineParams p);
 
 // tinyc's dequantized outputs back to their int8 values, in NHWC order when rank 4.
 ir::Tensor int8_of(const ir::Tensor& dequantized, exec::quant::AffineParams p);
+
+// A .tflite file's (first) int8 input: shape, scale, zero point, as TFLM reads them.
+struct FileInput {
+  std::vector<int32_t> shape;
+  float scale = 1;
+  int64_t zero_point = 0;
+};
+FileInput file_input(const std::filesystem::path& model);
+
+// `rows` float rows in the file's NHWC shape, uniform over the int8 input's float range
+// ((-128 - zp) * scale, (127 - zp) * scale), seeded.
+ir::Tensor uniform_rows(const FileInput& in, int64_t rows, uint32_t seed);
 
 }  // namespace tinyc::tflite_test

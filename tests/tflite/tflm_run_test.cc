@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <random>
 
 #include "apps/cli_runner.h"
 #include "formats/tflite/emit.h"
-#include "formats/tflite/read.h"
 #include "import_test_graphs.h"
+#include "int8_rows.h"
 #include "quantized_graphs.h"
 #include "io/npy.h"
 #include "ir/tensor_rows.h"
@@ -24,32 +23,6 @@ using namespace tinyc::tflite_test;
 namespace {
 
 const std::vector<TflmKernels> kBothBuilds = {TflmKernels::Reference, TflmKernels::CmsisNn};
-
-// An MLPerf Tiny file's input: shape, scale, zero point, as TFLM reads them.
-struct FileInput {
-  std::vector<int32_t> shape;
-  float scale = 1;
-  int64_t zero_point = 0;
-};
-
-FileInput file_input(const std::filesystem::path& model) {
-  const tflite_format::TfliteSummary s = tflite_format::read_tflite_file(model);
-  const tflite_format::TensorSummary& t = s.tensors.at(static_cast<size_t>(s.inputs.at(0)));
-  return {t.shape, t.scale.at(0), t.zero_point.at(0)};
-}
-
-// `rows` float rows in the file's NHWC shape, uniform over the int8 input's float range
-// ((-128 - zp) * scale, (127 - zp) * scale), seeded.
-ir::Tensor uniform_rows(const FileInput& in, int64_t rows, uint32_t seed) {
-  ir::Shape shape(in.shape.begin(), in.shape.end());
-  shape[0] = rows;
-  ir::Tensor t(ir::DType::Float32, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(in.scale * static_cast<float>(-128 - in.zero_point),
-                                             in.scale * static_cast<float>(127 - in.zero_point));
-  for (float& v : t.mutable_values<float>()) v = dist(rng);
-  return t;
-}
 
 }  // namespace
 
