@@ -24,12 +24,8 @@ done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# field FILE.json PATH: one value of a JSON file ("a.b.c").
-field() {
-  node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-           for (const k of process.argv[2].split(".")) v = v[k];
-           process.stdout.write(String(v));' "$1" "$2"
-}
+# shellcheck source=json_field.sh
+source "$root/benchmarks/json_field.sh"
 
 # try_arena DIR ARENA: the firmware of DIR's model and row with an arena of ARENA bytes, run on QEMU
 # (DIR/fw.ARENA/make.log, qemu.log); true when every row ran.

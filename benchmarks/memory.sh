@@ -17,12 +17,8 @@ tinyc="$build/apps/tinyc/tinyc"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# field FILE.json PATH: one value of a JSON file ("a.b.c").
-field() {
-  node -e 'let v = JSON.parse(require("fs").readFileSync(process.argv[1]));
-           for (const k of process.argv[2].split(".")) v = v[k];
-           process.stdout.write(String(v));' "$1" "$2"
-}
+# shellcheck source=json_field.sh
+source "$root/benchmarks/json_field.sh"
 
 echo "| model | blob B | constants B | quantization params B | tables B | blob / constants | constants x 1.03 + 1 KiB | TFLM head, TFLM's plan | TFLM head, tinyc's plan | lower bound | TFLM tail (host) | RAM, 32-bit MCU (estimate) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
