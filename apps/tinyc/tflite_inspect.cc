@@ -55,7 +55,8 @@ std::string to_text(const std::string& path, const TfliteSummary& s, const std::
     os << "TFLite Micro activation arena: " << m.arena_head_bytes << " bytes ("
        << (m.has_offline_plan ? "the file's plan" : "TFLM's own planner") << "); tinyc's plan " << m.planned_head_bytes
        << " bytes, lower bound " << m.lower_bound_bytes << " bytes (reference kernels)\n";
-    os << "RAM on a 32-bit MCU: " << m.ram_bytes() << " bytes (activation arena + about " << m.persistent_bytes_mcu
+    os << "RAM on a 32-bit MCU: " << m.ram_bytes() << " bytes (activation arena, or the " << m.setup_bytes_mcu
+       << " bytes TFLM's setup puts there first when larger, + about " << m.persistent_bytes_mcu
        << " bytes TFLM keeps for itself, estimated)\n";
   } else {
     os << "TFLite Micro arena: not planned (" << s.subgraph_count << " subgraphs; tinyc plans one)\n";
@@ -102,7 +103,9 @@ nlohmann::json to_json(const std::string& path, const TfliteSummary& s, const st
                    {"planned_head_bytes", memory->planned_head_bytes},
                    {"lower_bound_bytes", memory->lower_bound_bytes},
                    {"persistent_bytes_mcu_estimate", memory->persistent_bytes_mcu},
-                   {"ram_bytes_mcu", memory->ram_bytes()}};
+                   {"setup_bytes_mcu", memory->setup_bytes_mcu},
+                   {"ram_bytes_mcu", memory->ram_bytes()},
+                   {"ram_bytes_host", memory->ram_bytes_host()}};
   j["constant_bytes"] = s.constant_bytes;
   j["quantization_bytes"] = s.quantization_bytes;
   j["buffers"] = s.buffer_count;

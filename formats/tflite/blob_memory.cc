@@ -6,6 +6,7 @@
 #include "formats/tflite/arena_plan.h"
 #include "formats/tflite/read.h"
 #include "formats/tflite/tflm_persistent.h"
+#include "formats/tflite/tflm_setup.h"
 
 namespace tinyc::tflite_format {
 
@@ -23,6 +24,8 @@ BlobMemory blob_memory(std::string_view bytes) {
   m.lower_bound_bytes = planned.lower_bound_bytes;
   m.persistent_bytes_mcu = tflm_persistent_bytes(*model, PointerWidth::Bits32);
   m.persistent_bytes_host = tflm_persistent_bytes(*model, PointerWidth::Bits64);
+  m.setup_bytes_mcu = tflm_setup_bytes(*model, as_is, PointerWidth::Bits32);
+  m.setup_bytes_host = tflm_setup_bytes(*model, as_is, PointerWidth::Bits64);
   return m;
 }
 

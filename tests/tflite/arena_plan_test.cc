@@ -87,7 +87,7 @@ TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc'
     tflite_format::emit_tflite_file(*g, planned);
     tflite_format::emit_tflite_file(*g, unplanned, without);
     const auto memory = tflite_format::blob_memory(test::read_bytes(planned));
-    const TflmResult tflm_with = run_tflm(planned, {}, dir.path());
+    const TflmResult tflm_with = run_tflm(planned, {}, dir.path(), TflmKernels::Reference, /*find_min_arena=*/true);
     const TflmResult tflm_without = run_tflm(unplanned, {}, dir.path());
     REQUIRE(tflm_with.exit_code == 0);
     REQUIRE(tflm_without.exit_code == 0);
@@ -104,5 +104,12 @@ TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc'
     // TFLM's tail on this 64-bit host against the estimate's host model.
     const auto tail = tflm_with.facts["arena_used_bytes"].get<int64_t>() - static_cast<int64_t>(head_with);
     CHECK(std::abs(tail - static_cast<int64_t>(memory.persistent_bytes_host)) <= 32);
+    // The RAM figure is an arena that works: never below the smallest one TFLM runs in (which
+    // exceeds head + tail where setup puts more in the head than the activations), and close to it.
+    const auto smallest = tflm_with.facts["min_arena_bytes"].get<size_t>();
+    std::cout << "arena " << name << ": smallest working arena " << smallest << " B, tinyc's RAM figure (host) "
+              << memory.ram_bytes_host() << " B\n";
+    CHECK(memory.ram_bytes_host() >= smallest);
+    CHECK(memory.ram_bytes_host() <= smallest + 384);
   }
 }

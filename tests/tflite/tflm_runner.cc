@@ -14,11 +14,12 @@
 namespace tinyc::tflite_test {
 
 TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
-                    const std::filesystem::path& folder, TflmKernels kernels) {
+                    const std::filesystem::path& folder, TflmKernels kernels, bool find_min_arena) {
   const std::string binary = kernels == TflmKernels::Reference ? "tflm_run" : "tflm_run_cmsis_nn";
   const std::filesystem::path tool = std::filesystem::path(TINYC_SOURCE_DIR) / ".." / "shared" / "tools" / "tflm" / binary;
   const std::filesystem::path out = folder / (model.stem().string() + "." + binary + ".npy");
-  std::vector<std::string> argv{tool.string(), model.string(), "--output", out.string(), "--no-min-arena"};
+  std::vector<std::string> argv{tool.string(), model.string(), "--output", out.string()};
+  if (!find_min_arena) argv.push_back("--no-min-arena");
   if (!rows.empty()) argv.insert(argv.end(), {"--input", rows.string()});
   const test::CommandResult r = test::run_command(argv);
   TflmResult result;

@@ -25,10 +25,13 @@ struct TflmResult {
   ir::Tensor output;  // the first output's rows, in the tensor's own type
 };
 
-// Runs `tflm_run model --input rows --output <folder>/<stem>.<binary>.npy --no-min-arena` and reads
-// the output back (an empty tensor when the run failed). An empty `rows` runs one row of zero points.
+// Runs `tflm_run model --input rows --output <folder>/<stem>.<binary>.npy` and reads the output back
+// (an empty tensor when the run failed). An empty `rows` runs one row of zero points. Without
+// `find_min_arena` it passes --no-min-arena; with it, facts["min_arena_bytes"] holds the smallest
+// arena that works.
 TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
-                    const std::filesystem::path& folder, TflmKernels kernels = TflmKernels::Reference);
+                    const std::filesystem::path& folder, TflmKernels kernels = TflmKernels::Reference,
+                    bool find_min_arena = false);
 
 // `tinyc run model --input rows -o out [extra...]`; the test fails unless it exits 0. Returns the
 // output file's tensor.
