@@ -10,6 +10,7 @@
 #include "io/atomic_file.h"
 #include "io/dataset.h"
 #include "model_loading.h"
+#include "output_folder.h"
 #include "passes/default_pipelines.h"
 #include "passes/pass_manager.h"
 #include "passes/prune.h"
@@ -69,6 +70,7 @@ void run_analyze(const AnalyzeOptions& opt) {
   options.ranking = passes::parse_ranking(opt.ranking, "--ranking");
   options.calibration_rows = opt.rows;
   options.sensitivity_rows = opt.rows;
+  check_outputs_apart({{"--json", opt.json}}, {{"model", opt.model}, {"--calib", opt.calib}});
   auto graph = import_onnx_model(opt.model, opt.input_shapes);
   prepare_for_execution(*graph);
   if (graph->inputs().size() != 1)

@@ -13,6 +13,7 @@
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/import.h"
 #include "model_loading.h"
+#include "output_folder.h"
 #include "passes/default_pipelines.h"
 #include "output_options.h"
 #include "passes/pass_manager.h"
@@ -106,6 +107,12 @@ void run_compress(CompressOptions opt) {
   opt.quantize.file_layout_rows = opt.report.file_layout_rows = tflite;
   const OutputPlan output =
       plan_output(opt.output, opt.model, opt.quantize.int8 || repack, tflite ? tflite_facts.io_type : "int8");
+  check_outputs_apart({{"-o", output.path},
+                       {"--emit-c", opt.output.emit_c},
+                       {"--report", opt.report.report_json},
+                       {opt.report.report_md.empty() ? "--report (Markdown)" : "--report-md", opt.report.markdown_path()}},
+                      {{"model", opt.model}, {"--calib", opt.quantize.calib}, {"--eval", opt.report.eval},
+                       {"--labels", opt.report.labels}});
   if (opt.report.gates.max_ram_bytes && output.format != "tflite")
     throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
   if (opt.prune.enabled() && !opt.pipeline.empty())

@@ -15,6 +15,7 @@
 #include "io/npy.h"
 #include "ir/tensor_rows.h"
 #include "model_loading.h"
+#include "output_folder.h"
 #include "progress.h"
 
 namespace tinyc::cli {
@@ -100,6 +101,9 @@ void run_model(const RunOptions& opt) {
   const bool tflite = tflite_format::is_tflite_file(opt.model);
   const auto graph = load_model(opt, tflite);
   const std::vector<std::string> files = input_files(*graph, opt.inputs);
+  std::vector<NamedPath> inputs{{"model", opt.model}};
+  for (const std::string& f : files) inputs.push_back({"--input", f});
+  check_outputs_apart({{"-o", opt.output}}, inputs);
   std::vector<ir::Tensor> data;
   for (size_t i = 0; i < files.size(); ++i) {
     const ir::Value& input = *graph->inputs()[i];
