@@ -111,6 +111,7 @@ void run_model(const RunOptions& opt) {
                           : exec::as_input_rows(input, io::read_npy(files[i]), files[i]));
   }
   const int64_t rows = data[0].shape()[0];
+  if (rows == 0) throw InputError(files[0] + " holds no rows; give at least one input row");
   for (size_t i = 1; i < data.size(); ++i)
     if (data[i].shape()[0] != rows)
       throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +

@@ -60,8 +60,11 @@ void check_accuracy_drop_measurable(const EvaluationPlan& plan) {
 
 GateResult verdict(std::string gate, double limit, double measured, std::string unit, bool passed,
                    const std::string& what) {
+  // A NaN measurement (e.g. eval rows holding Inf or NaN) fails every gate.
+  passed = passed && !std::isnan(measured);
   GateResult r{std::move(gate), limit, measured, std::move(unit), passed, ""};
-  r.message = "gate " + r.gate + (passed ? " passed: " : " failed: ") + what;
+  r.message = "gate " + r.gate + (passed ? " passed: " : " failed: ") + what +
+              (std::isnan(measured) ? " (not a number: do the eval rows hold Inf or NaN?)" : "");
   return r;
 }
 

@@ -45,7 +45,10 @@ std::optional<double> ClassificationMetrics::top1_delta_points() const {
 
 double Metrics::min_output_snr_db() const {
   double lowest = std::numeric_limits<double>::infinity();
-  for (const OutputError& o : outputs) lowest = std::min(lowest, o.snr_db);
+  for (const OutputError& o : outputs) {
+    if (std::isnan(o.snr_db)) return o.snr_db;  // an unmeasurable output makes the whole figure unmeasurable
+    lowest = std::min(lowest, o.snr_db);
+  }
   return lowest;
 }
 

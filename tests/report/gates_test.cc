@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "report/gates.h"
@@ -134,4 +135,24 @@ TEST_CASE("the accuracy gate of an autoencoder reads the anomaly AUC in points")
   e.metrics.anomaly = report::AnomalyMetrics{{0, 1}, 10, 10, 0.9058, 0.8950};
   const auto results = report::evaluate_gates(limits, &e, 0);
   CHECK(results[0].message == "gate --max-accuracy-drop failed: anomaly AUC dropped 1.08 points (limit 0.50)");
+}
+
+TEST_CASE("a measurement that is not a number fails its gate, whatever the limit") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  report::GateLimits limits;
+  limits.min_snr_db = 1000;
+  limits.min_agreement_pct = 0;
+  limits.max_accuracy_drop_points = 100;
+  report::Evaluation e = classifier(nan, 90, nan, nan);
+  report::OutputError healthy;
+  healthy.snr_db = 50;
+  e.metrics.outputs.push_back(healthy);  // the other output's SNR does not hide the NaN
+  CHECK(std::isnan(e.metrics.min_output_snr_db()));
+  const std::vector<report::GateResult> results = report::evaluate_gates(limits, &e, 100, std::nullopt);
+  REQUIRE(results.size() == 3);
+  for (const report::GateResult& r : results) {
+    INFO(r.message);
+    CHECK_FALSE(r.passed);
+    CHECK(r.message.find("not a number") != std::string::npos);
+  }
 }
