@@ -9,6 +9,7 @@
 #include "exec/input_data.h"
 #include "io/atomic_file.h"
 #include "io/dataset.h"
+#include "io/json_text.h"
 #include "model_loading.h"
 #include "output_folder.h"
 #include "passes/default_pipelines.h"
@@ -87,7 +88,7 @@ void run_analyze(const AnalyzeOptions& opt) {
   std::cout << "\n";
   print_table(layers, opt.ratios, "top-1 agreement with the unpruned model (%):", true);
   if (!opt.json.empty()) {
-    io::write_file_atomically(opt.json, to_json(opt, layers, rows).dump(2) + "\n");
+    io::write_file_atomically(opt.json, io::json_text(to_json(opt, layers, rows)) + "\n");
     std::cout << "\nwrote " << opt.json << "\n";
   }
 }

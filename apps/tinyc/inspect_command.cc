@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "exec/shape_inference.h"
+#include "io/json_text.h"
 #include "model_loading.h"
 #include "report/model_stats.h"
 #include "report/model_stats_writer.h"
@@ -27,7 +28,7 @@ std::string describe(const ir::Value* v) {
 
 void print(const report::ModelSummary& summary, const report::ModelStats& stats, bool json) {
   if (json)
-    std::cout << report::stats_to_json(summary, stats).dump(2) << "\n";
+    std::cout << io::json_text(report::stats_to_json(summary, stats)) << "\n";
   else
     std::cout << report::stats_to_text(summary, stats);
 }

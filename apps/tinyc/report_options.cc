@@ -1,13 +1,15 @@
 // Report options of `compress`: reading eval data, running the evaluation, writing the report.
+
 #include "report_options.h"
 
 #include <spdlog/spdlog.h>
 
 #include <iostream>
 
-#include "model_loading.h"
 #include "io/atomic_file.h"
+#include "io/json_text.h"
 #include "io/npy.h"
+#include "model_loading.h"
 #include "output_folder.h"
 #include "progress.h"
 #include "report/report_json.h"
@@ -102,7 +104,7 @@ void finish_report(const ReportOptions& opt, report::AccuracyReport& report) {
   for (const std::string& w : report.warnings) spdlog::warn("{}", w);
   std::string written;
   if (!opt.report_json.empty()) {
-    io::write_file_atomically(opt.report_json, report::report_to_json(report).dump(2) + "\n");
+    io::write_file_atomically(opt.report_json, io::json_text(report::report_to_json(report)) + "\n");
     written = opt.report_json;
   }
   if (const std::filesystem::path md = opt.markdown_path(); !md.empty()) {

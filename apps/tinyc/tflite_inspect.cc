@@ -1,4 +1,5 @@
 // Renders formats/tflite's TfliteSummary for people (aligned tables) and for tools (JSON).
+
 #include "tflite_inspect.h"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/read.h"
 #include "io/file_bytes.h"
+#include "io/json_text.h"
 
 namespace tinyc::cli {
 
@@ -136,7 +138,7 @@ void inspect_tflite(const std::string& path, bool json) {
   const std::optional<BlobMemory> memory =
       summary.subgraph_count == 1 ? std::optional(tflite_format::blob_memory(bytes)) : std::nullopt;
   if (json)
-    std::cout << to_json(path, summary, memory).dump(2) << "\n";
+    std::cout << io::json_text(to_json(path, summary, memory)) << "\n";
   else
     std::cout << to_text(path, summary, memory);
 }

@@ -8,6 +8,7 @@
 #include "formats/tflite/emit.h"
 #include "formats/tflite/tinyc_tflite_generated.h"
 #include "quantized_graphs.h"
+#include "tflite_file_builder.h"
 #include "support/test_support.h"
 
 using namespace tinyc;
@@ -64,4 +65,20 @@ TEST_CASE("inspect prints the blob's TFLite Micro arena and RAM, a file with sev
   const auto two = run_tinyc({"inspect", (dir.path() / "two.tflite").string()});
   CHECK(two.exit_code == 0);
   CHECK(two.out.find("not planned (2 subgraphs") != std::string::npos);
+}
+
+TEST_CASE("inspect --json writes names that are not UTF-8 with U+FFFD instead of failing") {
+  TempDir dir;
+  const auto path = dir.path() / "latin1.tflite";
+  tflite_test::TfliteFileBuilder b;
+  const int32_t x = b.int8("caf\xe9", {1, 4}, 0.1f, 0);  // "café" in Latin-1
+  const int32_t y = b.int8("y", {1, 4}, 0.1f, 0);
+  b.op(static_cast<int32_t>(tflite_fb::BuiltinOperator::RELU), {x}, {y});
+  b.interface({x}, {y});
+  write_bytes(path, b.bytes());
+  const auto r = run_tinyc({"inspect", "--json", path.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto json = nlohmann::json::parse(r.out);
+  CHECK(json["tensors"][0]["name"] == "caf\xef\xbf\xbd");
 }
