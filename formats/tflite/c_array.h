@@ -9,12 +9,14 @@
 namespace tinyc::tflite_format {
 
 // A C identifier from a header path: its stem with every character outside [A-Za-z0-9_] turned into
-// '_', and a leading '_' when it would start with a digit ("model-data.h" -> "model_data").
+// '_' ("model-data.h" -> "model_data"), "model_" before a stem that starts with a digit or '_'
+// ("8bit.h" -> "model_8bit"), and "_model" after a C or C++ keyword ("int.h" -> "int_model").
 std::string c_array_name(const std::filesystem::path& header);
 
 // The header text: a comment naming what produced it, an include guard,
-// `alignas(16) const unsigned char <name>[] = {...};` and `const unsigned int <name>_len = N;`.
-// Valid C11 and C++11; the 16-byte alignment lets TFLite Micro use the weights in place.
+// `alignas(16) const unsigned char <name>[] = {...};` and `const unsigned int <name>_len = N;`, with
+// one definition across files that include it (C++17 inline variables, GNU C weak symbols). Valid C11
+// and C++11; the 16-byte alignment lets TFLite Micro use the weights in place.
 std::string c_array_source(std::string_view bytes, const std::string& name, const std::string& source_description);
 
 // Writes c_array_source() atomically, the array named c_array_name(path).

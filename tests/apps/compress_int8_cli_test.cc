@@ -48,7 +48,7 @@ TEST_CASE("compress --int8 writes a verified .tflite, a C array and a report wit
   CHECK(summary.tensors[summary.inputs[0]].type == "INT8");  // --io-type int8 is the default
 
   const std::string c_source = read_bytes(header);
-  CHECK(c_source.find("alignas(16) const unsigned char digits_model[]") != std::string::npos);
+  CHECK(c_source.find("alignas(16) TINYC_DIGITS_MODEL_LINKAGE const unsigned char digits_model[]") != std::string::npos);
   CHECK(c_source.find("const unsigned int digits_model_len = " + std::to_string(fs::file_size(blob)) + ";") !=
         std::string::npos);
 
