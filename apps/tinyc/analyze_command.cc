@@ -104,10 +104,11 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--granularity", opt->granularity, "structured (channels) or unstructured (single weights)")
       ->capture_default_str();
   cmd->add_option("--ranking", opt->ranking, "Channel order: activation, l1 or l2")->capture_default_str();
-  cmd->add_option("--ratios", opt->ratios, "Fractions of each layer to remove")->delimiter(',')->capture_default_str();
+  cmd->add_option("--ratios", opt->ratios, "Fractions of each layer to remove")->delimiter(',')->allow_extra_args(false)->capture_default_str();
   cmd->add_option("--rows", opt->rows, "Calibration rows measured")->capture_default_str();
   cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);
   cmd->callback([opt] { run_analyze(*opt); });
 }
 

@@ -186,9 +186,11 @@ void add_compress_command(CLI::App& app) {
   cmd->add_option("--passes", opt->pipeline,
                   "Pass pipeline instead of the default, e.g. \"fold_constants,fold_batchnorm\" (see `tinyc passes`)");
   cmd->add_option("--dump-after", opt->dump_after,
-                  "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)");
+                  "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);
   add_prune_options(*cmd, opt->prune);
   add_quantize_options(*cmd, opt->quantize);
   add_report_options(*cmd, opt->report);

@@ -61,7 +61,8 @@ void add_inspect_command(CLI::App& app) {
   cmd->add_option("model", opt->model, "ONNX model file, or a .tflite file")->required();
   cmd->add_flag("--json", opt->json, "Print JSON instead of a table");
   cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);
   cmd->callback([opt] { run_inspect(*opt); });
 }
 

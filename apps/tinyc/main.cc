@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "tinyc: error: " << e.what() << " (see tinyc --help, or tinyc <command> --help)\n";
+    return static_cast<int>(ExitCode::Usage);
   } catch (const tinyc::GateFailed& e) {
     // One line per failed gate; the outputs and the report are already written.
     std::istringstream lines(e.what());

@@ -12,12 +12,13 @@
 
 namespace tinyc::cli {
 
-// What the user asked of pruning; ratio 0 = no pruning.
+// What the user asked of pruning; no --prune = no pruning (--prune 0 is refused, not ignored).
 struct PruneCliOptions {
   double ratio = 0;
+  bool given = false;  // --prune was on the command line
   std::string granularity = "structured";
 
-  bool enabled() const { return ratio != 0; }
+  bool enabled() const { return given; }
 };
 
 void add_prune_options(CLI::App& cmd, PruneCliOptions& opt);

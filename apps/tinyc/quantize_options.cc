@@ -3,16 +3,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "calib/data_free.h"
-#include "model_loading.h"
 #include "io/dataset.h"
 #include "ir/error.h"
 #include "ir/tensor_rows.h"
+#include "model_loading.h"
 #include "passes/default_pipelines.h"
 
 namespace tinyc::cli {
 
 namespace {
+
+// Fewer calibration rows than this get a warning.
+constexpr int64_t kFewCalibrationRows = 32;
 
 // The options that only mean something together with --int8.
 void require_int8(const QuantizeOptions& opt) {
@@ -22,6 +27,20 @@ void require_int8(const QuantizeOptions& opt) {
                       : opt.calib_method != "auto" ? "--calib-method"
                                                  : nullptr;
   if (stray) throw InputError(std::string(stray) + " only applies to int8 quantization: add --int8");
+}
+
+// Ranges measured on a handful of rows, or on rows that are all one value, clip real inputs: say so.
+void warn_if_unrepresentative(const ir::Tensor& rows, const std::string& source) {
+  const int64_t count = rows.shape()[0];
+  if (count < kFewCalibrationRows)
+    spdlog::warn("--calib {}: only {} row{}; activation ranges measured on so few rows clip real inputs (give a few "
+                 "hundred typical rows)",
+                 source, count, count == 1 ? "" : "s");
+  if (rows.dtype() != ir::DType::Float32) return;
+  const auto v = rows.values<float>();
+  if (!v.empty() && std::all_of(v.begin(), v.end(), [&](float x) { return x == v.front(); }))
+    spdlog::warn("--calib {}: every value is {}; ranges measured on constant rows say nothing about real inputs",
+                 source, v.front());
 }
 
 ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g) {
@@ -35,6 +54,7 @@ ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g)
     spdlog::warn("--calib-samples {}: {} holds only {} rows; using all of them", opt.calib_samples, opt.calib,
                  available);
   if (opt.calib_samples > 0 && opt.calib_samples < available) rows = ir::slice_rows(rows, 0, opt.calib_samples);
+  warn_if_unrepresentative(rows, opt.calib);
   return rows;
 }
 

@@ -39,7 +39,8 @@ void add_report_options(CLI::App& cmd, ReportOptions& opt) {
   cmd.add_option("--labels", opt.labels, "Integer class labels for the --eval rows (.npy, one per row)");
   cmd.add_option("--normal-classes", opt.normal_classes,
                  "For an autoencoder: the label classes that are normal, e.g. 0,1,2,3,4 (anomaly AUC)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd.add_option("--report", opt.report_json, "Write the accuracy report as JSON here (and as Markdown beside it, .md)");
   cmd.add_option("--report-md", opt.report_md, "Write the Markdown report here instead of beside --report");
   add_limit(cmd, "--max-accuracy-drop", opt.gates.max_accuracy_drop_points,

@@ -150,11 +150,13 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("model", opt->model, "ONNX model file, or a .tflite file")->required();
   cmd->add_option("-i,--input", opt->inputs,
                   "Input data .npy, rows along dim 0 (repeat as name=file.npy for several inputs)")
-      ->required();
+      ->required()
+      ->allow_extra_args(false);
   cmd->add_option("-o,--output", opt->output, "Write the outputs here (.npy; .npz for several outputs)");
   cmd->add_option("--batch", opt->batch, "Rows evaluated together in one executor step")->capture_default_str();
   cmd->add_option("--input-shape", opt->input_shapes,
-                  "ONNX: fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)");
+                  "ONNX: fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_flag("--dequantize", opt->dequantize,
                 ".tflite: write int8 outputs as float32, scale * (q - zero_point)");
   cmd->callback([opt] { run_model(*opt); });

@@ -84,6 +84,7 @@ TEST_CASE("impossible pruning options are refused with one line, exit 2, and no 
   const std::string calib = corpus_data("digits_calib.npy");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"--int8", "--calib", calib, "--prune", "1.5"}, "between 0 and 1"},
+      {{"--int8", "--calib", calib, "--prune", "0"}, "between 0 and 1"},
       {{"--int8", "--data-free", "--prune", "0.5"}, "--prune chooses layer ratios"},
       {{"--prune-granularity", "unstructured"}, "--prune-granularity needs --prune"},
       {{"--prune", "0.5", "--calib", calib, "--passes", "fold_constants"}, "leave out --passes"},

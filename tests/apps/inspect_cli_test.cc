@@ -34,10 +34,14 @@ TEST_CASE("inspect --json gives machine-readable totals") {
   CHECK(j["layers"].size() == 31);
 }
 
-TEST_CASE("usage errors exit 1") {
-  CHECK(run_tinyc({}).exit_code == 1);
-  CHECK(run_tinyc({"inspect"}).exit_code == 1);
-  CHECK(run_tinyc({"inspect", "--no-such-flag", "x.onnx"}).exit_code == 1);
+TEST_CASE("usage errors exit 1 with one tinyc: error: line") {
+  for (const auto& args : std::vector<std::vector<std::string>>{{}, {"inspect"}, {"inspect", "--no-such-flag", "x.onnx"}}) {
+    const auto r = run_tinyc(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("tinyc: error: ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
   auto help = run_tinyc({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("inspect") != std::string::npos);

@@ -72,3 +72,17 @@ TEST_CASE("run rejects impossible options and missing files") {
   CHECK(r.err.find("no input named 'other'") != std::string::npos);
   CHECK(run_tinyc({"run", model}).exit_code == 1);
 }
+
+TEST_CASE("list options before the model take one value each and leave the model in place") {
+  TempDir dir;
+  const std::string model = (corpus_dir() / "models" / "digits_mlp.onnx").string();
+  const std::string rows = (corpus_dir() / "data" / "digits_calib.npy").string();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"analyze", "--ratios", "0.5", model, "--calib", rows},
+           {"compress", "--normal-classes", "0", model, "--int8", "--calib", rows, "-o", (dir.path() / "m.tflite").string()},
+           {"run", "-i", rows, "--input-shape", "input:1x1x8x8", model}}) {
+    const auto r = run_tinyc(args);
+    INFO(args[0] << ": " << r.err);
+    CHECK(r.exit_code == 0);
+  }
+}

@@ -1,6 +1,6 @@
 // Rows that cannot give a measurement: an empty .npy is refused (exit 2) by run, analyze and compress
 // --eval; eval rows holding Inf fail an SNR gate (exit 3), as a NaN measurement fails every gate
-// (gates_test.cc).
+// (gates_test.cc); calibration rows too few or all one value get a warning.
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -45,4 +45,20 @@ TEST_CASE("eval rows holding Inf fail an SNR gate instead of passing it", "[cli]
   INFO(r.out << r.err);
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.out + r.err, Contains("gate --min-snr failed"));
+}
+
+TEST_CASE("calibration on one row or on constant rows is warned about", "[cli]") {
+  test::TempDir dir;
+  const std::string model = test::corpus_model_path("digits_mlp").string();
+  const auto one = dir.path() / "one.npy";
+  io::write_npy(one, ir::Tensor::from_vector<float>({1, 1, 8, 8}, std::vector<float>(64, 0.5f)));
+  const auto zeros = dir.path() / "zeros.npy";
+  io::write_npy(zeros, ir::Tensor(ir::DType::Float32, {100, 1, 8, 8}));
+  for (const auto& [calib, message] : {std::pair{one, std::string("only 1 row")}, std::pair{zeros, std::string("every value is 0")}}) {
+    const test::CommandResult r =
+        test::run_tinyc({"compress", model, "--int8", "--calib", calib.string(), "-o", (dir.path() / "m.tflite").string()});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.err, Contains(message));
+  }
 }
