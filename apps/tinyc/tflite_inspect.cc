@@ -12,6 +12,7 @@
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/read.h"
 #include "io/file_bytes.h"
+#include "report/text_format.h"
 #include "io/json_text.h"
 
 namespace tinyc::cli {
@@ -41,7 +42,7 @@ std::string quantization(const TensorSummary& t) {
 
 std::string tensor_label(const TfliteSummary& s, int32_t index) {
   if (index < 0) return "-";
-  const std::string& name = s.tensors[static_cast<size_t>(index)].name;
+  const std::string name = report::printable(s.tensors[static_cast<size_t>(index)].name);
   return name.empty() ? "#" + std::to_string(index) : name;
 }
 

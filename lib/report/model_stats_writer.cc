@@ -27,12 +27,12 @@ std::string pad(const std::string& s, size_t width, bool right) {
 std::string stats_to_text(const ModelSummary& summary, const ModelStats& stats) {
   std::ostringstream os;
   os << "model: " << summary.model_path << "\n";
-  for (const auto& s : summary.inputs) os << "input:  " << s << "\n";
-  for (const auto& s : summary.outputs) os << "output: " << s << "\n";
+  for (const auto& s : summary.inputs) os << "input:  " << printable(s) << "\n";
+  for (const auto& s : summary.outputs) os << "output: " << printable(s) << "\n";
   if (!stats.layers.empty()) {
     size_t name_w = 4, op_w = 2, shape_w = 12;
     for (const auto& l : stats.layers) {
-      name_w = std::max(name_w, l.name.size());
+      name_w = std::max(name_w, printable(l.name).size());
       op_w = std::max(op_w, l.op.size());
       shape_w = std::max(shape_w, ir::shape_to_string(l.output_shape).size());
     }
@@ -40,7 +40,7 @@ std::string stats_to_text(const ModelSummary& summary, const ModelStats& stats) 
        << pad("name", name_w, false) << "  " << pad("op", op_w, false) << "  " << pad("output shape", shape_w, false)
        << "  " << pad("params", 10, true) << "  " << pad("MACs", 12, true) << "\n";
     for (const auto& l : stats.layers)
-      os << pad(l.name, name_w, false) << "  " << pad(l.op, op_w, false) << "  "
+      os << pad(printable(l.name), name_w, false) << "  " << pad(l.op, op_w, false) << "  "
          << pad(ir::shape_to_string(l.output_shape), shape_w, false) << "  " << pad(grouped(l.params), 10, true)
          << "  " << pad(grouped(l.macs), 12, true) << "\n";
     os << "\ntotals: params " << grouped(stats.params) << ", MACs " << grouped(stats.macs) << ", weights "

@@ -41,4 +41,10 @@ std::string significant(double value, int digits) {
   return buffer;
 }
 
+std::string printable(std::string name) {
+  for (char& c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return name;
+}
+
 }  // namespace tinyc::report

@@ -1,5 +1,5 @@
-// Number formatting shared by the report writers, gate messages and `inspect`, so a value reads the
-// same everywhere.
+// Number and name formatting shared by the report writers, gate messages and `inspect`, so a value
+// reads the same everywhere.
 #pragma once
 
 #include <cstdint>
@@ -20,5 +20,8 @@ std::string duration(double seconds);
 
 // `value` with `digits` significant digits (printf %g): for errors that span many magnitudes.
 std::string significant(double value, int digits);
+
+// A name from a user's model for a terminal: control characters (ANSI escapes, newlines) become '?'.
+std::string printable(std::string name);
 
 }  // namespace tinyc::report

@@ -82,3 +82,19 @@ TEST_CASE("inspect --json writes names that are not UTF-8 with U+FFFD instead of
   const auto json = nlohmann::json::parse(r.out);
   CHECK(json["tensors"][0]["name"] == "caf\xef\xbf\xbd");
 }
+
+TEST_CASE("inspect prints control characters in names as '?', never raw terminal escapes") {
+  TempDir dir;
+  const auto path = dir.path() / "escapes.tflite";
+  tflite_test::TfliteFileBuilder b;
+  const int32_t x = b.int8("x\x1b[2J\nfake", {1, 4}, 0.1f, 0);
+  const int32_t y = b.int8("y", {1, 4}, 0.1f, 0);
+  b.op(static_cast<int32_t>(tflite_fb::BuiltinOperator::RELU), {x}, {y});
+  b.interface({x}, {y});
+  write_bytes(path, b.bytes());
+  const auto r = run_tinyc({"inspect", path.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.out.find("x?[2J?fake") != std::string::npos);
+}
