@@ -1,6 +1,8 @@
 // Shape inference of Conv, ConvTranspose and the pools against hand-computed output sizes.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "exec/shape/window.h"
 #include "ir/error.h"
 #include "shape_test_graph.h"
@@ -161,4 +163,18 @@ TEST_CASE("shape: Global pools keep N and C", "[shape]") {
   t.infer();
   CHECK(shape_of(avg) == Shape{1, 8, 1, 1});
   CHECK(shape_of(max) == Shape{2, 4, 1});
+}
+
+TEST_CASE("shape: windows with attributes near INT64_MAX are refused instead of overflowing", "[shape]") {
+  const int64_t huge = std::numeric_limits<int64_t>::max();
+  for (const auto& [key, value] : std::vector<std::pair<std::string, Ints>>{
+           {"dilations", Ints{huge, 1}}, {"pads", Ints{0, huge, 0, huge}}, {"strides", Ints{huge, huge}}}) {
+    TestGraph t(13);
+    t.node("MaxPool", {t.input({1, 1, 8, 8})}, {{"kernel_shape", Ints{3, 3}}, {key, value}});
+    INFO(key);
+    CHECK_THROWS_WITH(t.infer(), Catch::Contains("exceeds tinyc's limit"));
+  }
+  TestGraph t(13);
+  t.node("Conv", {t.input({1, 1, huge, 8}), t.weights({1, 1, 3, 3})}, {});
+  CHECK_THROWS_WITH(t.infer(), Catch::Contains("spatial input size"));
 }

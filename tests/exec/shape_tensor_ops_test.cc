@@ -281,3 +281,10 @@ TEST_CASE("shape: Cast, Constant and Shape produce their own dtypes", "[shape]")
   CHECK(ir::onnx_code_of(DType::Undefined) == 0);
   CHECK_FALSE(ir::dtype_from_onnx_code(0));
 }
+
+TEST_CASE("shape: Pad whose pads overflow a dimension is refused, not wrapped", "[shape]") {
+  const int64_t huge = std::numeric_limits<int64_t>::max();
+  TestGraph t(13);
+  t.node("Pad", {t.input({1, 4}), t.ints({0, huge, 0, huge})});
+  CHECK_THROWS_WITH(t.infer(), Catch::Contains("larger than an int64 holds"));
+}

@@ -84,7 +84,9 @@ void infer_pad(ShapeContext& ctx) {
   ir::Shape out = x;
   for (size_t i = 0; i < axes.size(); ++i) {
     int64_t& d = out[static_cast<size_t>(axes[i])];
-    d += pads[i] + pads[i + axes.size()];
+    if (__builtin_add_overflow(d, pads[i], &d) || __builtin_add_overflow(d, pads[i + axes.size()], &d))
+      ctx.fail("pads " + ints_to_string(pads) + " make a dimension of input " + ir::shape_to_string(x) +
+               " larger than an int64 holds");
     if (d < 0) ctx.fail("pads " + ints_to_string(pads) + " crop more than input " + ir::shape_to_string(x) + " holds");
   }
   ctx.set_output(0, ctx.input_dtype(0), out);

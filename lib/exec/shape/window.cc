@@ -21,16 +21,24 @@ AutoPad read_auto_pad(const ir::Node& node) {
   throw node_error(node, "auto_pad '" + mode + "' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
 }
 
-// Reads an int list attribute of `count` entries (default `fallback` each), each >= `minimum`.
+// Window sizes, strides, dilations, pads and spatial input sizes above this are refused, so the
+// output-size arithmetic (sums and products of two such values) stays inside int64.
+constexpr int64_t kMaxExtent = (int64_t{1} << 31) - 1;
+
+// Reads an int list attribute of `count` entries (default `fallback` each), each in [`minimum`, kMaxExtent].
 std::vector<int64_t> read_list(const ir::Node& node, const std::string& key, size_t count, int64_t fallback,
                                int64_t minimum) {
   std::vector<int64_t> values = node.attr_ints(key, std::vector<int64_t>(count, fallback));
   if (values.size() != count)
     throw node_error(node, key + " has " + std::to_string(values.size()) + " entries, expected " +
                                std::to_string(count));
-  for (int64_t v : values)
+  for (int64_t v : values) {
     if (v < minimum)
       throw node_error(node, key + " entries must be >= " + std::to_string(minimum) + ", got " + std::to_string(v));
+    if (v > kMaxExtent)
+      throw node_error(node, key + " entry " + std::to_string(v) + " exceeds tinyc's limit of " +
+                                 std::to_string(kMaxExtent));
+  }
   return values;
 }
 
@@ -42,7 +50,12 @@ WindowGeometry read_common(const ir::Node& node, AutoPad mode, const std::vector
     throw node_error(node, "kernel has " + std::to_string(kernel.size()) + " spatial dims, input has " +
                                std::to_string(n));
   for (int64_t k : kernel)
-    if (k < 1) throw node_error(node, "kernel dims must be >= 1, got " + std::to_string(k));
+    if (k < 1 || k > kMaxExtent)
+      throw node_error(node, "kernel dims must be in [1, " + std::to_string(kMaxExtent) + "], got " + std::to_string(k));
+  for (int64_t d : input)
+    if (d > kMaxExtent)
+      throw node_error(node, "spatial input size " + std::to_string(d) + " exceeds tinyc's limit of " +
+                                 std::to_string(kMaxExtent));
   if (node.has_attr("kernel_shape") && node.attr_ints("kernel_shape", {}) != kernel)
     throw node_error(node, "kernel_shape attribute does not match the weight's spatial dims");
   WindowGeometry w;
