@@ -8,6 +8,7 @@
 
 #include "formats/tflite/builtin_names.h"
 #include "formats/tflite/layout.h"
+#include "ir/dequantize.h"
 #include "ir/error.h"
 
 namespace tinyc::tflite_format {
@@ -45,22 +46,6 @@ std::optional<ir::QuantParams> read_quant(const fb::Tensor& t, const ir::Shape& 
     p.axis = axis;
   }
   return p;
-}
-
-// scale * (q - zero_point) of int8 data, per channel along p.axis when there are several scales.
-ir::Tensor dequantized(const ir::Tensor& q, const ir::QuantParams& p) {
-  ir::Tensor out(ir::DType::Float32, q.shape());
-  const auto in = q.values<int8_t>();
-  auto values = out.mutable_values<float>();
-  const size_t channels = p.scale.size();
-  size_t inner = 1;
-  if (channels > 1)
-    for (size_t d = static_cast<size_t>(p.axis) + 1; d < q.shape().size(); ++d) inner *= static_cast<size_t>(q.shape()[d]);
-  for (size_t i = 0; i < in.size(); ++i) {
-    const size_t c = channels > 1 ? (i / inner) % channels : 0;
-    values[i] = p.scale[c] * static_cast<float>(in[i] - p.zero_point[c]);
-  }
-  return out;
 }
 
 // The table behind a generated accessor, to look at fields tinyc's schema subset does not declare.
@@ -161,7 +146,7 @@ ir::Tensor ImportContext::file_data(int32_t t) const {
                      std::string(ir::dtype_name(out.dtype())) + " " + ir::shape_to_string(f.shape) + " needs " +
                      std::to_string(out.byte_size()));
   if (out.byte_size() != 0) std::memcpy(out.mutable_bytes().data(), f.data->data(), out.byte_size());
-  return f.dequantize ? dequantized(out, *f.dequantize) : out;
+  return f.dequantize ? ir::Tensor::from_vector<float>(f.shape, ir::dequantize(out, *f.dequantize)) : out;
 }
 
 const std::vector<std::pair<size_t, size_t>>& ImportContext::readers(int32_t t) const {

@@ -7,7 +7,7 @@
 #include <span>
 
 #include "ir/error.h"
-#include "report/dequantize.h"
+#include "ir/dequantize.h"
 #include "report/metrics.h"
 
 namespace tinyc::report {
@@ -114,7 +114,7 @@ void LayerErrorCollector::compare(Match& m, const exec::ObservedValue& v) {
   if (v.value.dtype() == ir::DType::Float32) {
     x = v.value.values<float>();
   } else if (ir::is_integer(v.value.dtype()) && m.compressed->quant) {
-    dequantized = dequantize(v.value, *m.compressed->quant);
+    dequantized = ir::dequantize(v.value, *m.compressed->quant);
     x = dequantized;
   } else {
     return;

@@ -7,7 +7,7 @@
 
 #include "exec/executor.h"
 #include "exec/shape_inference.h"
-#include "report/dequantize.h"
+#include "ir/dequantize.h"
 #include "report/layer_error.h"
 
 using namespace tinyc;
@@ -148,12 +148,12 @@ TEST_CASE("int8 values are dequantized with their QuantParams, chunk by chunk") 
 
 TEST_CASE("dequantize per tensor and per channel") {
   const ir::Tensor q = ir::Tensor::from_vector<int8_t>({2, 3}, {-128, 0, 127, 1, 2, 3});
-  CHECK(report::dequantize(q, {{0.5f}, {-2}, 0}) == std::vector<float>{-63, 1, 64.5f, 1.5f, 2, 2.5f});
+  CHECK(ir::dequantize(q, {{0.5f}, {-2}, 0}) == std::vector<float>{-63, 1, 64.5f, 1.5f, 2, 2.5f});
   // Per channel along axis 0 (rows) and along axis 1 (columns).
-  CHECK(report::dequantize(q, {{1.0f, 0.25f}, {0, 0}, 0}) == std::vector<float>{-128, 0, 127, 0.25f, 0.5f, 0.75f});
-  CHECK(report::dequantize(q, {{1.0f, 2.0f, 0.5f}, {0, 1, 3}, 1}) == std::vector<float>{-128, -2, 62, 1, 2, 0});
+  CHECK(ir::dequantize(q, {{1.0f, 0.25f}, {0, 0}, 0}) == std::vector<float>{-128, 0, 127, 0.25f, 0.5f, 0.75f});
+  CHECK(ir::dequantize(q, {{1.0f, 2.0f, 0.5f}, {0, 1, 3}, 1}) == std::vector<float>{-128, -2, 62, 1, 2, 0});
   const ir::Tensor i32 = ir::Tensor::from_vector<int32_t>({2}, {1000, -1000});
-  CHECK(report::dequantize(i32, {{0.001f}, {0}, 0}) == std::vector<float>{1.0f, -1.0f});
-  CHECK_THROWS_AS(report::dequantize(q, {{1.0f, 2.0f}, {0, 0}, 1}), InternalError);
-  CHECK_THROWS_AS(report::dequantize(ir::Tensor::from_vector<float>({1}, {1.0f}), {{1.0f}, {0}, 0}), InternalError);
+  CHECK(ir::dequantize(i32, {{0.001f}, {0}, 0}) == std::vector<float>{1.0f, -1.0f});
+  CHECK_THROWS_AS(ir::dequantize(q, {{1.0f, 2.0f}, {0, 0}, 1}), InternalError);
+  CHECK_THROWS_AS(ir::dequantize(ir::Tensor::from_vector<float>({1}, {1.0f}), {{1.0f}, {0}, 0}), InternalError);
 }

@@ -1,15 +1,15 @@
 // Dequantization of per-tensor and per-channel integer tensors.
-#include "report/dequantize.h"
+#include "ir/dequantize.h"
 
 #include <string>
 
 #include "ir/error.h"
 
-namespace tinyc::report {
+namespace tinyc::ir {
 
-std::vector<float> dequantize(const ir::Tensor& t, const ir::QuantParams& params) {
-  if (!ir::is_integer(t.dtype()))
-    throw InternalError("dequantize: " + std::string(ir::dtype_name(t.dtype())) + " is not an integer type");
+std::vector<float> dequantize(const Tensor& t, const QuantParams& params) {
+  if (!is_integer(t.dtype()))
+    throw InternalError("dequantize: " + std::string(dtype_name(t.dtype())) + " is not an integer type");
   const size_t channels = params.scale.size();
   if (channels == 0 || params.zero_point.size() != channels)
     throw InternalError("dequantize: " + std::to_string(channels) + " scales and " +
@@ -17,12 +17,12 @@ std::vector<float> dequantize(const ir::Tensor& t, const ir::QuantParams& params
   // Elements of one channel run in blocks of `inner` (the dims after the axis); per-tensor is one block.
   int64_t inner = t.num_elements();
   if (params.per_channel()) {
-    const ir::Shape& shape = t.shape();
+    const Shape& shape = t.shape();
     if (params.axis < 0 || params.axis >= static_cast<int64_t>(shape.size()) ||
         shape[params.axis] != static_cast<int64_t>(channels))
       throw InternalError("dequantize: " + std::to_string(channels) + " channels on axis " +
-                          std::to_string(params.axis) + " of shape " + ir::shape_to_string(shape));
-    inner = ir::num_elements(ir::Shape(shape.begin() + params.axis + 1, shape.end()));
+                          std::to_string(params.axis) + " of shape " + shape_to_string(shape));
+    inner = num_elements(Shape(shape.begin() + params.axis + 1, shape.end()));
   }
   const std::vector<int64_t> q = t.to_int64();
   std::vector<float> real(q.size());
@@ -33,4 +33,4 @@ std::vector<float> dequantize(const ir::Tensor& t, const ir::QuantParams& params
   return real;
 }
 
-}  // namespace tinyc::report
+}  // namespace tinyc::ir

@@ -1,5 +1,5 @@
-// Real values of a quantized run-time tensor, so a compressed model's int8 activations can be
-// compared with the float model's activations of the same name.
+// Real values of a quantized tensor: a compressed model's int8 activations compared with the float
+// model's, a hybrid .tflite file's int8 weights read as float.
 #pragma once
 
 #include <vector>
@@ -7,11 +7,11 @@
 #include "ir/quant_params.h"
 #include "ir/tensor.h"
 
-namespace tinyc::report {
+namespace tinyc::ir {
 
 // r = scale · (q − zero_point) for every element of an integer tensor; per-channel parameters apply
 // along `params.axis` of t's shape. Throws InternalError for a float tensor or parameters that do
 // not fit the shape.
-std::vector<float> dequantize(const ir::Tensor& t, const ir::QuantParams& params);
+std::vector<float> dequantize(const Tensor& t, const QuantParams& params);
 
-}  // namespace tinyc::report
+}  // namespace tinyc::ir
