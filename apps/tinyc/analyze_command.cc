@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
-#include "exec/input_data.h"
 #include "io/atomic_file.h"
 #include "io/dataset.h"
 #include "io/json_text.h"
@@ -77,8 +76,7 @@ void run_analyze(const AnalyzeOptions& opt) {
   if (graph->inputs().size() != 1)
     throw InputError("--calib: the model has " + std::to_string(graph->inputs().size()) +
                      " inputs; calibration data can feed only a model with one input");
-  const ir::Tensor calib = exec::as_input_rows(*graph->inputs()[0], io::read_dataset(opt.calib), opt.calib);
-  if (calib.shape()[0] == 0) throw InputError("--calib " + opt.calib + " holds no rows; give at least one calibration row");
+  const ir::Tensor calib = model_input_rows(*graph->inputs()[0], io::read_dataset(opt.calib), opt.calib, false);
   passes::run_pipeline(*graph, passes::parse_pipeline(passes::default_folding_pipeline()));
   const auto layers = passes::analyze_sensitivity(*graph, options, opt.ratios, {calib});
   const int64_t rows = std::min(opt.rows, calib.shape()[0]);

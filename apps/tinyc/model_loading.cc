@@ -11,6 +11,7 @@
 #include "formats/tflite/import.h"
 #include "formats/tflite/read.h"
 #include "formats/tflite/run_rows.h"
+#include "ir/error.h"
 #include "ir/verify.h"
 
 namespace tinyc::cli {
@@ -49,8 +50,10 @@ TfliteFacts read_tflite_facts(const std::string& path) {
 }
 
 ir::Tensor model_input_rows(const ir::Value& input, ir::Tensor data, const std::string& source, bool file_layout) {
-  return file_layout ? tflite_format::tflite_input_rows(input, std::move(data), source)
-                     : exec::as_input_rows(input, std::move(data), source);
+  ir::Tensor rows = file_layout ? tflite_format::tflite_input_rows(input, std::move(data), source)
+                                : exec::as_input_rows(input, std::move(data), source);
+  if (rows.shape()[0] == 0) throw InputError(source + " holds no rows; give at least one row");
+  return rows;
 }
 
 }  // namespace tinyc::cli

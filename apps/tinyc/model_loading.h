@@ -27,7 +27,8 @@ struct TfliteFacts {
 TfliteFacts read_tflite_facts(const std::string& path);
 
 // Rows of `data` for graph input `input` (exec::as_input_rows); for a model imported from a .tflite
-// file (`file_layout`), rank-4 rows may also come in the file's NHWC layout.
+// file (`file_layout`), rank-4 rows may also come in the file's NHWC layout. InputError naming
+// `source` when it holds no rows.
 ir::Tensor model_input_rows(const ir::Value& input, ir::Tensor data, const std::string& source, bool file_layout);
 
 }  // namespace tinyc::cli

@@ -1,5 +1,4 @@
 // Report options of `compress`: reading eval data, running the evaluation, writing the report.
-
 #include "report_options.h"
 
 #include <spdlog/spdlog.h>
@@ -68,8 +67,6 @@ std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Gra
                      " inputs");
   EvalInputs inputs;
   inputs.rows = model_input_rows(*float_graph.inputs()[0], io::read_npy(opt.eval), opt.eval, opt.file_layout_rows);
-  if (inputs.rows.shape()[0] == 0)
-    throw InputError("--eval " + opt.eval + " holds no rows; give at least one evaluation row");
   std::optional<ir::Tensor> labels;
   if (!opt.labels.empty()) labels = io::read_npy(opt.labels);
   inputs.plan = report::plan_evaluation(float_graph, inputs.rows, labels, opt.labels, opt.normal_classes);

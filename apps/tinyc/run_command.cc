@@ -9,7 +9,6 @@
 
 #include "commands.h"
 #include "exec/executor.h"
-#include "exec/input_data.h"
 #include "formats/tflite/import.h"
 #include "formats/tflite/run_rows.h"
 #include "io/npy.h"
@@ -107,11 +106,9 @@ void run_model(const RunOptions& opt) {
   std::vector<ir::Tensor> data;
   for (size_t i = 0; i < files.size(); ++i) {
     const ir::Value& input = *graph->inputs()[i];
-    data.push_back(tflite ? tflite_format::tflite_input_rows(input, io::read_npy(files[i]), files[i])
-                          : exec::as_input_rows(input, io::read_npy(files[i]), files[i]));
+    data.push_back(model_input_rows(input, io::read_npy(files[i]), files[i], tflite));
   }
   const int64_t rows = data[0].shape()[0];
-  if (rows == 0) throw InputError(files[0] + " holds no rows; give at least one input row");
   for (size_t i = 1; i < data.size(); ++i)
     if (data[i].shape()[0] != rows)
       throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +

@@ -1,5 +1,4 @@
 // Renders formats/tflite's TfliteSummary for people (aligned tables) and for tools (JSON).
-
 #include "tflite_inspect.h"
 
 #include <algorithm>
@@ -12,8 +11,8 @@
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/read.h"
 #include "io/file_bytes.h"
-#include "report/text_format.h"
 #include "io/json_text.h"
+#include "report/text_format.h"
 
 namespace tinyc::cli {
 
