@@ -2,15 +2,14 @@
 // its name can never redirect the write.
 #include "io/atomic_file.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <system_error>
-#include <vector>
 
 #include "ir/error.h"
 
@@ -48,13 +47,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     throw InputError("cannot write '" + path.string() + "': folder '" + dir.string() + "' does not exist");
   if (fs::is_directory(path, ec))
     throw InputError("cannot write '" + path.string() + "': it is a folder; give a file name");
-  std::string name = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  std::vector<char> temp(name.begin(), name.end());
-  temp.push_back('\0');
+  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0)
     throw InputError("cannot write '" + path.string() + "': " + std::strerror(errno) + " (folder '" + dir.string() + "')");
-  const fs::path tmp(temp.data());
+  const fs::path tmp(temp);
   const bool written = write_all(fd, bytes) && ::fchmod(fd, default_file_mode()) == 0;
   const int write_error = errno;
   if (::close(fd) != 0 || !written) {
