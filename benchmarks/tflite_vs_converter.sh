@@ -27,6 +27,7 @@ calib_rows=256 calib_seed=2
 # Node helpers: `js COMMAND ARGS...` (the commands are at the end of the file).
 cat > "$work/helpers.js" <<'EOF'
 const fs = require("fs");
+const npy = require(process.env.NPY_JS);
 
 // mulberry32: a small deterministic PRNG, floats in [0, 1).
 function mulberry32(seed) {
@@ -42,33 +43,13 @@ function mulberry32(seed) {
 
 // An .npy v1.0 file of float32 data in C order.
 function writeNpy(path, shape, data) {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(", ")}${shape.length === 1 ? "," : ""}), }`;
-  const unpadded = 10 + dict.length + 1;  // magic, version, length, dict, "\n"
-  const header = dict + " ".repeat((64 - (unpadded % 64)) % 64) + "\n";
-  const prefix = Buffer.alloc(10);
-  prefix.write("\x93NUMPY", 0, "latin1");
-  prefix[6] = 1;
-  prefix[7] = 0;
-  prefix.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(path, Buffer.concat([prefix, Buffer.from(header, "latin1"),
-                                        Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+  npy.write(path, "<f4", shape, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
 // {shape, data} of an .npy file of float32 or int8 in C order.
 function readNpy(path) {
-  const b = fs.readFileSync(path);
-  if (b.toString("latin1", 0, 6) !== "\x93NUMPY") throw new Error(`${path}: not an .npy file`);
-  const start = b[6] === 1 ? 10 : 12;
-  const length = b[6] === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const header = b.toString("latin1", start, start + length);
-  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${path}: Fortran order`);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(",").filter((s) => s.trim()).map(Number);
-  const count = shape.reduce((a, d) => a * d, 1);
-  const body = new Uint8Array(b.subarray(start + length)).buffer;  // a copy, aligned
-  if (descr === "<f4") return { shape, data: new Float32Array(body, 0, count) };
-  if (descr === "|i1" || descr === "<i1") return { shape, data: new Int8Array(body, 0, count) };
-  throw new Error(`${path}: dtype ${descr} (float32 or int8 expected)`);
+  const a = npy.read(path);
+  return { shape: a.shape, data: npy.values(a) };
 }
 
 // The first input or output tensor of `tinyc inspect --json`.
@@ -85,12 +66,6 @@ function argmax(data, begin, n) {
 }
 
 const commands = {
-  // field FILE.json a.b.c: one value.
-  field(path, keys) {
-    let v = JSON.parse(fs.readFileSync(path));
-    for (const k of keys.split(".")) v = v[k];
-    return String(v);
-  },
   // rows INT8_INSPECT.json N SEED OUT.npy: N rows in the input's shape, uniform over its int8 float range.
   rows(inspectJson, n, seed, out) {
     const t = ioTensor(inspectJson, "input");
@@ -134,7 +109,10 @@ const commands = {
 const [command, ...args] = process.argv.slice(2);
 process.stdout.write(commands[command](...args));
 EOF
-js() { node "$work/helpers.js" "$@"; }
+js() { NPY_JS="$root/tests/firmware/npy.js" node "$work/helpers.js" "$@"; }
+
+# shellcheck source=json_field.sh
+source "$root/benchmarks/json_field.sh"
 
 # one_line FILE: the error line a command left on stderr (tinyc's `tinyc: error: ...`), safe in a table cell.
 one_line() {
@@ -162,15 +140,15 @@ for int8 in pretrainedResnet_quant ad01_int8 kws_ref_model str_ww_ref_model; do
   js rows "$work/$int8.inspect.json" "$eval_rows" "$eval_seed" "$work/$int8.eval.npy" > /dev/null
   js rows "$work/$int8.inspect.json" "$calib_rows" "$calib_seed" "$work/$int8.calib.npy" > /dev/null
   run_tflm "tf_$int8" "$files/$int8.tflite" "$work/$int8.eval.npy" ||
-    fail "TFLM failed on $int8: $(js field "$work/tf_$int8.json" error)"
+    fail "TFLM failed on $int8: $(field "$work/tf_$int8.json" error)"
   tf_bytes=$(stat -c %s "$files/$int8.tflite")
-  tf_head=$(js field "$work/tf_$int8.json" arena_breakdown.head_nonpersistent_bytes)
+  tf_head=$(field "$work/tf_$int8.json" arena_breakdown.head_nonpersistent_bytes)
   if ! compress "rp_$int8" "$files/$int8.tflite"; then
     table2+=("| $int8 | $tf_bytes | failed: \`$(one_line "$work/rp_$int8.err")\` | — | $tf_head / — | — |")
     continue
   fi
   run_tflm "rp_$int8" "$work/rp_$int8.tflite" "$work/$int8.eval.npy" ||
-    fail "TFLM failed on re-packed $int8: $(js field "$work/rp_$int8.json" error)"
+    fail "TFLM failed on re-packed $int8: $(field "$work/rp_$int8.json" error)"
   rp_bytes=$(stat -c %s "$work/rp_$int8.tflite")
   saving=$(node -e "process.stdout.write((100 * (1 - $rp_bytes / $tf_bytes)).toFixed(1))")
   if cmp -s "$work/tf_$int8.npy" "$work/rp_$int8.npy"; then
@@ -178,7 +156,7 @@ for int8 in pretrainedResnet_quant ad01_int8 kws_ref_model str_ww_ref_model; do
   else
     same="no ($(js differ "$work/tf_$int8.npy" "$work/rp_$int8.npy") values differ)"
   fi
-  table2+=("| $int8 | $tf_bytes | $rp_bytes | $saving | $tf_head / $(js field "$work/rp_$int8.json" arena_breakdown.head_nonpersistent_bytes) | $same |")
+  table2+=("| $int8 | $tf_bytes | $rp_bytes | $saving | $tf_head / $(field "$work/rp_$int8.json" arena_breakdown.head_nonpersistent_bytes) | $same |")
 done
 
 # The pairs: tinyc's int8 from the float file vs the converter's int8 file.
@@ -187,17 +165,17 @@ for pair in "pretrainedResnet pretrainedResnet_quant classifier" "ad01_fp32 ad01
             "kws_ref_model_float32 kws_ref_model classifier"; do
   read -r float int8 kind <<< "$pair"
   tf_json="$work/tf_$int8.json"
-  tf_cells=("$(stat -c %s "$files/$int8.tflite")" "$(js field "$tf_json" arena_breakdown.head_nonpersistent_bytes)"
-            "$(js field "$tf_json" arena_used_bytes)")
+  tf_cells=("$(stat -c %s "$files/$int8.tflite")" "$(field "$tf_json" arena_breakdown.head_nonpersistent_bytes)"
+            "$(field "$tf_json" arena_used_bytes)")
   # The float reference: TFLM on the float file; if TFLM refuses it (a hybrid file), tinyc's float executor.
   reference="$work/ref_$float.npy"
   if run_tflm "ref_$float" "$files/$float.tflite" "$work/$int8.eval.npy"; then
     :
   elif "$tinyc" run "$files/$float.tflite" --input "$work/$int8.eval.npy" -o "$reference" > /dev/null \
          2> "$work/run_$float.err"; then
-    notes+=("$float: TFLM refuses the file ($(js field "$work/ref_$float.json" error)); the float reference is \`tinyc run\` on it.")
+    notes+=("$float: TFLM refuses the file ($(field "$work/ref_$float.json" error)); the float reference is \`tinyc run\` on it.")
   else
-    notes+=("$float: no float reference: TFLM refuses the file ($(js field "$work/ref_$float.json" error)), \`tinyc run\` too (\`$(one_line "$work/run_$float.err")\`).")
+    notes+=("$float: no float reference: TFLM refuses the file ($(field "$work/ref_$float.json" error)), \`tinyc run\` too (\`$(one_line "$work/run_$float.err")\`).")
     reference=""
   fi
   tf_quality="n/a n/a"
@@ -213,7 +191,7 @@ for pair in "pretrainedResnet pretrainedResnet_quant classifier" "ad01_fp32 ad01
   "$tinyc" inspect --json "$work/ours_$float.tflite" > "$work/ours_$float.inspect.json"
   for name in "ours_$float" "noplan_$float"; do
     run_tflm "$name" "$work/$name.tflite" "$work/$int8.eval.npy" ||
-      fail "TFLM failed on $name: $(js field "$work/$name.json" error)"
+      fail "TFLM failed on $name: $(field "$work/$name.json" error)"
   done
   ours_bytes=$(stat -c %s "$work/ours_$float.tflite")
   ratio=$(node -e "process.stdout.write(($ours_bytes / ${tf_cells[0]}).toFixed(3))")
@@ -221,7 +199,7 @@ for pair in "pretrainedResnet pretrainedResnet_quant classifier" "ad01_fp32 ad01
   [ -z "$reference" ] ||
     ours_quality=$(js compare "$reference" "$work/ours_$float.npy" "$work/ours_$float.inspect.json" "$kind")
   read -r ours_snr ours_top1 <<< "$ours_quality"
-  table1+=("| $float | ${tf_cells[0]} | $ours_bytes | $ratio | ${tf_cells[1]} / $(js field "$work/ours_$float.json" arena_breakdown.head_nonpersistent_bytes) / $(js field "$work/noplan_$float.json" arena_breakdown.head_nonpersistent_bytes) | ${tf_cells[2]} / $(js field "$work/ours_$float.json" arena_used_bytes) | $tf_snr / $ours_snr | $tf_top1 / $ours_top1 |")
+  table1+=("| $float | ${tf_cells[0]} | $ours_bytes | $ratio | ${tf_cells[1]} / $(field "$work/ours_$float.json" arena_breakdown.head_nonpersistent_bytes) / $(field "$work/noplan_$float.json" arena_breakdown.head_nonpersistent_bytes) | ${tf_cells[2]} / $(field "$work/ours_$float.json" arena_used_bytes) | $tf_snr / $ours_snr | $tf_top1 / $ours_top1 |")
 done
 
 echo "tinyc int8 from the TF converter's float file vs the TF converter's int8 file ($eval_rows eval rows, seed $eval_seed; tinyc calibrated on $calib_rows other rows, seed $calib_seed):"

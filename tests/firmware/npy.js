@@ -1,7 +1,8 @@
-// .npy helpers for the firmware test and benchmark (node, no packages):
+// .npy helpers for the firmware test and the benchmarks (node, no packages):
 //   node npy.js slice IN.npy OUT.npy N      first N rows (dim 0) of IN, written as .npy v1.0
 //   node npy.js compare WANT.npy LOG LABEL  every `row i: v ...` line of a firmware log against WANT's rows,
 //                                           exactly; prints one line and exits 1 at the first difference
+// and, as a module, read(), write() and values() for other node helpers.
 'use strict';
 const fs = require('fs');
 
@@ -41,6 +42,15 @@ function write(path, descr, shape, data) {
   fs.writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), data]));
 }
 
+// The data of read()'s result as a typed array (an aligned copy): Float32Array or Int8Array.
+function values(a) {
+  const body = new Uint8Array(a.data).buffer;
+  const count = a.shape.reduce((x, y) => x * y, 1);
+  if (a.code === 'f4') return new Float32Array(body, 0, count);
+  if (a.code === 'i1') return new Int8Array(body, 0, count);
+  throw new Error(`dtype ${a.descr} (float32 or int8 expected)`);
+}
+
 function slice(inPath, outPath, n) {
   const a = read(inPath);
   const rows = Math.min(n, a.shape[0]);
@@ -78,10 +88,14 @@ function compare(wantPath, logPath, label) {
   console.log(`${rows} rows x ${elems} equal`);
 }
 
-const [cmd, ...args] = process.argv.slice(2);
-if (cmd === 'slice' && args.length === 3) slice(args[0], args[1], Number(args[2]));
-else if (cmd === 'compare' && args.length === 3) compare(args[0], args[1], args[2]);
-else {
-  console.error('usage: npy.js slice IN.npy OUT.npy N | compare WANT.npy LOG LABEL');
-  process.exit(2);
+module.exports = { read, write, values };
+
+if (require.main === module) {
+  const [cmd, ...args] = process.argv.slice(2);
+  if (cmd === 'slice' && args.length === 3) slice(args[0], args[1], Number(args[2]));
+  else if (cmd === 'compare' && args.length === 3) compare(args[0], args[1], args[2]);
+  else {
+    console.error('usage: npy.js slice IN.npy OUT.npy N | compare WANT.npy LOG LABEL');
+    process.exit(2);
+  }
 }
