@@ -71,15 +71,18 @@ LayerErrorCollector::LayerErrorCollector(const ir::Graph& reference, const ir::G
       }
       const int64_t per_row = ir::num_elements(*r->shape);
       by_name_[c->name] = matches_.size();
-      matches_.push_back({r, c, per_row, {}, {}});
+      matches_.push_back({r, c, per_row, {}, {}, {}, {}});
       bytes_per_row_ += per_row * static_cast<int64_t>(sizeof(float));
     }
 }
 
 exec::Observer LayerErrorCollector::reference_observer(int64_t rows) {
   for (Match& m : matches_) {
+    end_chunk(m);
     m.chunk.assign(static_cast<size_t>(rows * m.elements_per_row), 0.0f);
     m.captured.assign(static_cast<size_t>(rows), false);
+    m.row_signal.assign(static_cast<size_t>(rows), 0.0);
+    m.row_error.assign(static_cast<size_t>(rows), 0.0);
   }
   return [this](const exec::ObservedValue& v) {
     const auto it = by_name_.find(v.name);
@@ -123,16 +126,28 @@ void LayerErrorCollector::compare(Match& m, const exec::ObservedValue& v) {
     if (!m.captured[v.first_row + row]) continue;
     const float* ref = m.chunk.data() + (v.first_row + row) * m.elements_per_row;
     const float* out = x.data() + row * m.elements_per_row;
+    double& signal = m.row_signal[static_cast<size_t>(v.first_row + row)];
+    double& error = m.row_error[static_cast<size_t>(v.first_row + row)];
     for (int64_t k = 0; k < m.elements_per_row; ++k) {
       const double err = static_cast<double>(ref[k]) - out[k];
-      m.signal += static_cast<double>(ref[k]) * ref[k];
-      m.error += err * err;
+      signal += static_cast<double>(ref[k]) * ref[k];
+      error += err * err;
     }
     m.compared += m.elements_per_row;
   }
 }
 
-LayerErrorTable LayerErrorCollector::finish() const {
+void LayerErrorCollector::end_chunk(Match& m) {
+  for (size_t row = 0; row < m.row_signal.size(); ++row) {
+    m.signal += m.row_signal[row];
+    m.error += m.row_error[row];
+  }
+  m.row_signal.clear();
+  m.row_error.clear();
+}
+
+LayerErrorTable LayerErrorCollector::finish() {
+  for (Match& m : matches_) end_chunk(m);
   LayerErrorTable table;
   table.skipped = skipped_;
   std::unordered_map<const ir::Value*, const Match*> compared;

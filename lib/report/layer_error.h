@@ -68,7 +68,8 @@ class LayerErrorCollector {
   // Observer for the compressed run of the same chunk.
   exec::Observer compressed_observer();
 
-  LayerErrorTable finish() const;
+  // Ends the last chunk and builds the table.
+  LayerErrorTable finish();
 
  private:
   struct Match {
@@ -77,12 +78,17 @@ class LayerErrorCollector {
     int64_t elements_per_row;
     std::vector<float> chunk;  // reference values of the current chunk
     std::vector<bool> captured;  // per row of the chunk: seen in the reference run
+    // Per row of the chunk: Σref² and Σ(ref − x)². Worker threads deliver rows in any order, so the
+    // rows are added to signal and error in row order when the chunk ends: the same sums every run.
+    std::vector<double> row_signal, row_error;
     double signal = 0, error = 0;
     int64_t compared = 0;
   };
 
   void capture(Match& m, const exec::ObservedValue& v);
   void compare(Match& m, const exec::ObservedValue& v);
+  // Adds the finished chunk's rows to the totals, in row order.
+  static void end_chunk(Match& m);
 
   const ir::Graph& compressed_;
   std::vector<Match> matches_;
