@@ -27,7 +27,7 @@ struct AnalyzeOptions {
   std::string ranking = "activation";
   std::vector<double> ratios = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8};
   int64_t rows = 128;
-  std::vector<std::string> input_shapes;
+  LoadOptions load;
 };
 
 std::string cell(double value, int width, int precision) {
@@ -71,7 +71,7 @@ void run_analyze(const AnalyzeOptions& opt) {
   options.calibration_rows = opt.rows;
   options.sensitivity_rows = opt.rows;
   check_outputs_apart({{"--json", opt.json}}, {{"model", opt.model}, {"--calib", opt.calib}});
-  auto graph = import_onnx_model(opt.model, opt.input_shapes);
+  auto graph = import_onnx_model(opt.model, opt.load);
   prepare_for_execution(*graph);
   if (graph->inputs().size() != 1)
     throw InputError("--calib: the model has " + std::to_string(graph->inputs().size()) +
@@ -104,9 +104,7 @@ void add_analyze_command(CLI::App& app) {
   cmd->add_option("--ranking", opt->ranking, "Channel order: activation, l1 or l2")->capture_default_str();
   cmd->add_option("--ratios", opt->ratios, "Fractions of each layer to remove")->delimiter(',')->allow_extra_args(false)->capture_default_str();
   cmd->add_option("--rows", opt->rows, "Calibration rows measured")->capture_default_str();
-  cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
-      ->allow_extra_args(false);
+  add_load_options(*cmd, opt->load);
   cmd->callback([opt] { run_analyze(*opt); });
 }
 

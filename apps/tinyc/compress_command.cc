@@ -29,7 +29,7 @@ struct CompressOptions {
   std::string model;
   std::string pipeline;
   std::vector<std::string> dump_after;
-  std::vector<std::string> input_shapes;
+  LoadOptions load;
   OutputOptions output;
   PruneCliOptions prune;
   QuantizeOptions quantize;
@@ -101,8 +101,6 @@ void run_compress(CompressOptions opt) {
   const bool tflite = tflite_format::is_tflite_file(opt.model);
   const TfliteFacts tflite_facts = tflite ? read_tflite_facts(opt.model) : TfliteFacts{};
   const bool repack = tflite && tflite_facts.int8;
-  if (tflite && !opt.input_shapes.empty())
-    throw InputError("--input-shape applies to ONNX models; a .tflite file fixes its shapes");
   if (repack) check_repack_options(opt);
   opt.quantize.file_layout_rows = opt.report.file_layout_rows = tflite;
   const OutputPlan output =
@@ -120,7 +118,7 @@ void run_compress(CompressOptions opt) {
   // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
   const auto folding = steps_of(repack ? "" : opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
   const auto quantization = steps_of(opt.pipeline.empty() ? quantization_steps(opt.quantize) : "");
-  auto graph = tflite ? import_tflite_model(opt.model) : import_onnx_model(opt.model, opt.input_shapes);
+  auto graph = tflite ? import_tflite_model(opt.model, opt.load) : import_onnx_model(opt.model, opt.load);
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
   passes::PassContext context = prepare_quantization(opt.quantize, *graph, opt.prune.enabled());
@@ -188,9 +186,7 @@ void add_compress_command(CLI::App& app) {
   cmd->add_option("--dump-after", opt->dump_after,
                   "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
-      ->allow_extra_args(false);
+  add_load_options(*cmd, opt->load);
   add_prune_options(*cmd, opt->prune);
   add_quantize_options(*cmd, opt->quantize);
   add_report_options(*cmd, opt->report);

@@ -18,7 +18,7 @@ namespace {
 struct InspectOptions {
   std::string model;
   bool json = false;
-  std::vector<std::string> input_shapes;
+  LoadOptions load;
 };
 
 std::string describe(const ir::Value* v) {
@@ -38,7 +38,7 @@ void run_inspect(const InspectOptions& opt) {
     inspect_tflite(opt.model, opt.json);
     return;
   }
-  auto graph = import_onnx_model(opt.model, opt.input_shapes);
+  auto graph = import_onnx_model(opt.model, opt.load);
   report::ModelSummary summary{opt.model, {}, {}, exec::list_unsupported_ops(*graph)};
   for (const ir::Value* v : graph->inputs()) summary.inputs.push_back(describe(v));
   for (const ir::Value* v : graph->outputs()) summary.outputs.push_back(describe(v));
@@ -60,9 +60,7 @@ void add_inspect_command(CLI::App& app) {
       "inspect", "Show a model's layers, parameters, MACs and weight sizes (or a .tflite file's ops and tensors)");
   cmd->add_option("model", opt->model, "ONNX model file, or a .tflite file")->required();
   cmd->add_flag("--json", opt->json, "Print JSON instead of a table");
-  cmd->add_option("--input-shape", opt->input_shapes,
-                  "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
-      ->allow_extra_args(false);
+  add_load_options(*cmd, opt->load);
   cmd->callback([opt] { run_inspect(*opt); });
 }
 

@@ -7,16 +7,19 @@
 #include <string>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "ir/error.h"
 #include "ir/version.h"
 #include "logging.h"
 
 int main(int argc, char** argv) {
   using tinyc::ExitCode;
+  tinyc::cli::exit_cleanly_on_interrupt();
   CLI::App app{
       "tinyc compresses ONNX models for microcontrollers: folding, pruning, int8 quantization,\n"
       "TFLite-compatible output, and an accuracy-delta report.\n"
-      "Exit codes: 0 ok, 1 usage error, 2 bad input, 3 a CI gate failed, 4 internal error.",
+      "Exit codes: 0 ok, 1 usage error, 2 bad input, 3 a CI gate failed, 4 internal error,\n"
+      "130/143 interrupted by SIGINT/SIGTERM (no file is left half-written).",
       "tinyc"};
   app.set_version_flag("--version", std::string("tinyc ") + tinyc::kVersion);
   app.require_subcommand(1);

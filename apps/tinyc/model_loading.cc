@@ -16,9 +16,28 @@
 
 namespace tinyc::cli {
 
-std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const std::vector<std::string>& input_shapes) {
+ir::Limits LoadOptions::limits() const {
+  if (max_tensor_bytes < 1)
+    throw InputError("--max-tensor-bytes must be at least 1 (got " + std::to_string(max_tensor_bytes) + ")");
+  ir::Limits limits;
+  limits.max_tensor_bytes = max_tensor_bytes;
+  return limits;
+}
+
+void add_load_options(CLI::App& cmd, LoadOptions& opt) {
+  cmd.add_option("--input-shape", opt.input_shapes,
+                 "Fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
+      ->allow_extra_args(false);
+  cmd.add_option("--max-tensor-bytes", opt.max_tensor_bytes,
+                 "Refuse a model with a tensor (weight, input or activation) larger than this many bytes, before "
+                 "allocating it")
+      ->capture_default_str();
+}
+
+std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const LoadOptions& load) {
   onnx_format::ImportOptions options;
-  for (const auto& spec : input_shapes) options.input_shapes.insert(onnx_format::parse_input_shape(spec));
+  options.limits = load.limits();
+  for (const auto& spec : load.input_shapes) options.input_shapes.insert(onnx_format::parse_input_shape(spec));
   onnx_format::ImportResult imported = onnx_format::import_model_file(path, options);
   for (const auto& notice : imported.notices) spdlog::info("{}", notice);
   return std::move(imported.graph);
@@ -30,9 +49,12 @@ void prepare_for_execution(ir::Graph& g) {
   ir::verify_or_throw(g, "after shape inference");
 }
 
-std::unique_ptr<ir::Graph> import_tflite_model(const std::string& path) {
+std::unique_ptr<ir::Graph> import_tflite_model(const std::string& path, const LoadOptions& load, bool float_edges) {
+  if (!load.input_shapes.empty())
+    throw InputError("--input-shape applies to ONNX models; a .tflite file fixes its shapes");
   tflite_format::ImportOptions options;
-  options.float_edges = true;
+  options.float_edges = float_edges;
+  options.limits = load.limits();
   return tflite_format::import_tflite_file(path, options);
 }
 

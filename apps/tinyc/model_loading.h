@@ -1,6 +1,7 @@
 // Loading a user's model (ONNX, or .tflite for compress), and fitting user rows to its inputs.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,15 +10,27 @@
 
 namespace tinyc::cli {
 
-// Imports an ONNX file; `input_shapes` are --input-shape values ("name:1x3x32x32"). Logs notices.
-std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const std::vector<std::string>& input_shapes);
+// How every command that reads a model reads it: --input-shape and --max-tensor-bytes.
+struct LoadOptions {
+  std::vector<std::string> input_shapes;  // "name:1x3x32x32"
+  int64_t max_tensor_bytes = ir::Limits::kDefaultMaxTensorBytes;
+
+  ir::Limits limits() const;
+};
+void add_load_options(CLI::App& cmd, LoadOptions& opt);
+
+// Imports an ONNX file under `load`'s shapes and limits. Logs notices.
+std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const LoadOptions& load);
 
 // Throws InputError listing every unsupported op; otherwise infers shapes and verifies.
 void prepare_for_execution(ir::Graph& g);
 
 // Imports a .tflite file as compress works on it: float graph inputs and outputs (an int8 file gets a
 // QuantizeLinear after each input and a DequantizeLinear before each output), NCHW activations.
-std::unique_ptr<ir::Graph> import_tflite_model(const std::string& path);
+// InputError when --input-shape was given: a .tflite file fixes its shapes.
+// `float_edges` false keeps the file's own int8 or float interface (what `tinyc run` feeds).
+std::unique_ptr<ir::Graph> import_tflite_model(const std::string& path, const LoadOptions& load,
+                                               bool float_edges = true);
 
 // What compress needs to know about a .tflite file before importing it.
 struct TfliteFacts {

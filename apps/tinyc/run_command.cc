@@ -26,7 +26,7 @@ struct RunOptions {
   std::vector<std::string> inputs;  // "x.npy" for a one-input model, else "name=x.npy"
   std::string output;
   int64_t batch = 32;
-  std::vector<std::string> input_shapes;
+  LoadOptions load;
   bool dequantize = false;
 };
 
@@ -65,15 +65,11 @@ void write_outputs(const ir::Graph& g, const std::vector<ir::Tensor>& outputs, c
 std::unique_ptr<ir::Graph> load_model(const RunOptions& opt, bool tflite) {
   if (!tflite) {
     if (opt.dequantize) throw InputError("--dequantize applies to .tflite models with int8 outputs");
-    auto graph = import_onnx_model(opt.model, opt.input_shapes);
+    auto graph = import_onnx_model(opt.model, opt.load);
     prepare_for_execution(*graph);
     return graph;
   }
-  if (!opt.input_shapes.empty())
-    throw InputError("--input-shape applies to ONNX models; a .tflite file fixes its shapes");
-  tflite_format::ImportOptions options;
-  options.float_edges = false;  // feed and write the file's own int8 or float tensors
-  return tflite_format::import_tflite_file(opt.model, options);
+  return import_tflite_model(opt.model, opt.load, false);  // feed and write the file's own int8 or float tensors
 }
 
 std::vector<ir::Tensor> run_rows(const ir::Graph& graph, const std::vector<ir::Tensor>& data, int64_t batch) {
@@ -151,9 +147,7 @@ void add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_option("-o,--output", opt->output, "Write the outputs here (.npy; .npz for several outputs)");
   cmd->add_option("--batch", opt->batch, "Rows evaluated together in one executor step")->capture_default_str();
-  cmd->add_option("--input-shape", opt->input_shapes,
-                  "ONNX: fix a dynamic input shape, e.g. --input-shape input:1x3x32x32 (repeatable)")
-      ->allow_extra_args(false);
+  add_load_options(*cmd, opt->load);
   cmd->add_flag("--dequantize", opt->dequantize,
                 ".tflite: write int8 outputs as float32, scale * (q - zero_point)");
   cmd->callback([opt] { run_model(*opt); });

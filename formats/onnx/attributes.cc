@@ -41,7 +41,7 @@ std::string unsupported_kind(AttributeProto::AttributeType kind) {
 }
 
 ir::Attribute attribute_from_proto(const AttributeProto& a, const std::string& label,
-                                   const std::filesystem::path& base_dir) {
+                                   const std::filesystem::path& base_dir, const ir::Limits& limits) {
   const AttributeProto::AttributeType kind = kind_of(a);
   switch (kind) {
     case AttributeProto::INT: return a.i();
@@ -50,7 +50,7 @@ ir::Attribute attribute_from_proto(const AttributeProto& a, const std::string& l
     case AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
     case AttributeProto::STRINGS: return std::vector<std::string>(a.strings().begin(), a.strings().end());
-    case AttributeProto::TENSOR: return tensor_from_proto(a.t(), label, base_dir);
+    case AttributeProto::TENSOR: return tensor_from_proto(a.t(), label, base_dir, limits);
     case AttributeProto::UNDEFINED: throw InputError(label + " has no type and no value; the model is malformed");
     default: throw InputError(label + " " + unsupported_kind(kind) + ", which tinyc does not support");
   }
@@ -59,13 +59,13 @@ ir::Attribute attribute_from_proto(const AttributeProto& a, const std::string& l
 }  // namespace
 
 ir::Attributes attributes_from_proto(const onnx::NodeProto& node, const std::string& node_label,
-                                     const std::filesystem::path& base_dir) {
+                                     const std::filesystem::path& base_dir, const ir::Limits& limits) {
   ir::Attributes attrs;
   for (const AttributeProto& a : node.attribute()) {
     if (a.name().empty()) throw InputError(node_label + " has an attribute without a name; the model is malformed");
     const std::string label = node_label + ": attribute '" + a.name() + "'";
     if (attrs.count(a.name())) throw InputError(label + " is given twice");
-    attrs.emplace(a.name(), attribute_from_proto(a, label, base_dir));
+    attrs.emplace(a.name(), attribute_from_proto(a, label, base_dir, limits));
   }
   return attrs;
 }

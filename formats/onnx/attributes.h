@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ir/attribute.h"
+#include "ir/limits.h"
 
 namespace tinyc::onnx_format {
 
@@ -14,7 +15,7 @@ namespace tinyc::onnx_format {
 // InputError for kinds the IR cannot hold (subgraphs, sparse tensors, tensor lists, types),
 // nameless or repeated attributes. Tensor attributes may use external data beside the model.
 ir::Attributes attributes_from_proto(const onnx::NodeProto& node, const std::string& node_label,
-                                     const std::filesystem::path& base_dir);
+                                     const std::filesystem::path& base_dir, const ir::Limits& limits);
 
 // Appends the attributes to `node` in name order.
 void attributes_to_proto(const ir::Attributes& attrs, onnx::NodeProto& node);

@@ -15,6 +15,8 @@ namespace tinyc::onnx_format {
 struct ImportOptions {
   // --input-shape name:1x3x32x32 overrides, by graph input name.
   std::map<std::string, ir::Shape> input_shapes;
+  // Largest tensor and graph accepted (--max-tensor-bytes); the graph keeps them for shape inference.
+  ir::Limits limits;
 };
 
 // The graph plus what the user should be told (e.g. "input 'x': dim 'N' set to 1").

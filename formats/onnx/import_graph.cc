@@ -46,6 +46,8 @@ class GraphImporter {
     if (proto_.sparse_initializer_size() > 0)
       throw InputError("the model has sparse initializers, which tinyc does not support");
     if (proto_.output_size() == 0) throw InputError("the model has no graph outputs; it computes nothing");
+    ir::check_node_count(proto_.node_size(), options_.limits);
+    g_->limits = options_.limits;
     add_initializers();
     add_inputs();
     add_nodes();
@@ -68,7 +70,7 @@ class GraphImporter {
     for (const onnx::TensorProto& t : proto_.initializer()) {
       if (t.name().empty()) throw InputError("an initializer has no name; the model is malformed");
       check_new_value(t.name(), "an initializer");
-      g_->add_constant(t.name(), tensor_from_proto(t, "tensor '" + t.name() + "'", base_dir_));
+      g_->add_constant(t.name(), tensor_from_proto(t, "tensor '" + t.name() + "'", base_dir_, options_.limits));
     }
   }
 
@@ -128,7 +130,7 @@ class GraphImporter {
         if (!own.insert(out).second) throw InputError(label + " lists output '" + out + "' twice");
         check_new_value(out, label);
       }
-      ir::Attributes attrs = attributes_from_proto(np, label, base_dir_);
+      ir::Attributes attrs = attributes_from_proto(np, label, base_dir_, options_.limits);
       ir::Node* n = g_->add_node(np.op_type(), {}, outputs, name);
       n->domain = normalize_domain(np.domain());
       n->attrs = std::move(attrs);

@@ -85,7 +85,8 @@ ir::Shape checked_shape(const TensorProto& proto, const std::string& what) {
 
 }  // namespace
 
-ir::Tensor tensor_from_proto(const TensorProto& proto, const std::string& what, const std::filesystem::path& base_dir) {
+ir::Tensor tensor_from_proto(const TensorProto& proto, const std::string& what, const std::filesystem::path& base_dir,
+                             const ir::Limits& limits) {
   if (proto.has_segment()) throw InputError(what + " is stored in segments, which tinyc does not support");
   const ir::DType dtype = dtype_from_onnx(proto.data_type(), what);
   const ir::Shape shape = checked_shape(proto, what);
@@ -95,9 +96,7 @@ ir::Tensor tensor_from_proto(const TensorProto& proto, const std::string& what, 
   const bool external = proto.data_location() == TensorProto::EXTERNAL;
   if ((external || proto.has_raw_data()) && dtype == ir::DType::String)
     throw InputError(what + " is a string tensor stored as raw or external bytes; ONNX keeps strings in string_data");
-  if (static_cast<uint64_t>(count) > UINT64_MAX / 16)
-    throw InputError(what + " of shape " + ir::shape_to_string(shape) + " is too large to hold in memory");
-  const uint64_t need_bytes = static_cast<uint64_t>(count) * ir::dtype_size(dtype);
+  const auto need_bytes = static_cast<uint64_t>(ir::check_tensor_bytes(shape, dtype, limits, what));
   if (external) {
     const ExternalSlice slice = locate_external_data(proto, what, base_dir, need_bytes);
     ir::Tensor t(dtype, shape);

@@ -149,6 +149,8 @@ std::unique_ptr<ir::Graph> import_tflite_bytes(std::string_view bytes, const Imp
   g->name = main.name() && main.name()->size() > 0 ? main.name()->str() : "tflite";
   g->opset_imports[""] = kOpset;
   g->producer_name = summary.description.empty() ? "tflite" : summary.description;
+  g->limits = options.limits;
+  ir::check_node_count(static_cast<int64_t>(main.operators() ? main.operators()->size() : 0), g->limits);
   ImportContext ctx(model, *g);
   check_ops(ctx);
   check_tensor_types(ctx, main);

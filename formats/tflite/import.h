@@ -20,6 +20,8 @@ struct ImportOptions {
   // graph back as this file). false: the file's own interface, int8 tensors are int8 graph inputs
   // and outputs with their QuantParams (what `tinyc run` feeds and writes).
   bool float_edges = true;
+  // Largest tensor and graph accepted (--max-tensor-bytes); the graph keeps them for shape inference.
+  ir::Limits limits;
 };
 
 // True when `bytes` carry the TFLite file identifier "TFL3" at bytes 4..7.

@@ -140,12 +140,16 @@ ir::DType ImportContext::dtype(int32_t t) const {
 ir::Tensor ImportContext::file_data(int32_t t) const {
   const FileTensor& f = tensor(t);
   if (!f.data) throw InputError("tensor '" + f.name + "' must be a constant and holds no data");
-  ir::Tensor out(f.dequantize ? ir::DType::Int8 : dtype(t), f.shape);
-  if (out.byte_size() != f.data->size())
+  const ir::DType stored = f.dequantize ? ir::DType::Int8 : dtype(t);
+  const std::string what = "tensor '" + f.name + "'";
+  ir::check_tensor_bytes(f.shape, dtype(t), g_.limits, what);  // as the graph holds it: float when dequantized
+  const auto need = static_cast<size_t>(ir::check_tensor_bytes(f.shape, stored, g_.limits, what));
+  if (need != f.data->size())
     throw InputError("tensor '" + f.name + "' holds " + std::to_string(f.data->size()) + " bytes, but " +
-                     std::string(ir::dtype_name(out.dtype())) + " " + ir::shape_to_string(f.shape) + " needs " +
-                     std::to_string(out.byte_size()));
-  if (out.byte_size() != 0) std::memcpy(out.mutable_bytes().data(), f.data->data(), out.byte_size());
+                     std::string(ir::dtype_name(stored)) + " " + ir::shape_to_string(f.shape) + " needs " +
+                     std::to_string(need));
+  ir::Tensor out(stored, f.shape);
+  if (need != 0) std::memcpy(out.mutable_bytes().data(), f.data->data(), need);
   return f.dequantize ? ir::Tensor::from_vector<float>(f.shape, ir::dequantize(out, *f.dequantize)) : out;
 }
 

@@ -43,10 +43,15 @@ void check_inputs_typed(const ir::Node& n) {
   }
 }
 
-void check_outputs_typed(const ir::Node& n) {
-  for (const ir::Value* out : n.outputs())
-    if (out && (!out->shape || out->dtype == ir::DType::Undefined))
+// Also refuses an output larger than the graph's tensor limit, before anything allocates it.
+void check_outputs_typed(const ir::Node& n, const ir::Limits& limits) {
+  for (const ir::Value* out : n.outputs()) {
+    if (!out) continue;
+    if (!out->shape || out->dtype == ir::DType::Undefined)
       throw InternalError("shape rule of " + n.op_type + " left output '" + out->name + "' untyped");
+    ir::check_tensor_bytes(*out->shape, out->dtype, limits,
+                           "node '" + n.name + "' (" + n.op_type + "): output '" + out->name + "'");
+  }
 }
 
 // When every output of `n` is a tracked (small integer) type and every input it reads is known
@@ -114,13 +119,16 @@ void check_supported(const ir::Graph& g) {
 
 void infer_shapes(ir::Graph& g) {
   check_supported(g);
+  ir::check_node_count(static_cast<int64_t>(g.node_count()), g.limits);
+  for (const ir::Value* in : g.inputs())
+    if (in->shape) ir::check_tensor_bytes(*in->shape, in->dtype, g.limits, "graph input '" + in->name + "'");
   const int64_t opset = model_opset(g);
   shape::KnownData known;
   for (ir::Node* n : g.topological_order()) {
     check_inputs_typed(*n);
     shape::ShapeContext ctx(*n, opset, known);
     find_rule(n->domain, n->op_type)(ctx);
-    check_outputs_typed(*n);
+    check_outputs_typed(*n, g.limits);
     compute_known_data(*n, opset, known);
   }
 }

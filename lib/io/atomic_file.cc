@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
 #include <system_error>
 
@@ -16,6 +18,17 @@
 namespace tinyc::io {
 
 namespace {
+
+// Temp files that exist right now. A temp file is created and registered, and renamed and
+// unregistered, under the lock, so whoever holds it sees exactly the temp files on disk.
+std::mutex& temp_files_lock() {
+  static std::mutex lock;
+  return lock;
+}
+std::set<std::string>& temp_files() {
+  static std::set<std::string> files;
+  return files;
+}
 
 // The permissions a new file gets from the process umask (mkstemp creates 0600).
 mode_t default_file_mode() {
@@ -48,15 +61,25 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   if (fs::is_directory(path, ec))
     throw InputError("cannot write '" + path.string() + "': it is a folder; give a file name");
   std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0)
-    throw InputError("cannot write '" + path.string() + "': " + std::strerror(errno) + " (folder '" + dir.string() + "')");
+  int fd = -1;
+  {
+    const std::lock_guard<std::mutex> hold(temp_files_lock());
+    fd = ::mkstemp(temp.data());
+    if (fd < 0)
+      throw InputError("cannot write '" + path.string() + "': " + std::strerror(errno) + " (folder '" + dir.string() +
+                       "')");
+    temp_files().insert(temp);
+  }
   const fs::path tmp(temp);
   const bool written = write_all(fd, bytes) && ::fchmod(fd, default_file_mode()) == 0;
   const int write_error = errno;
-  if (::close(fd) != 0 || !written) {
+  const bool closed = ::close(fd) == 0;
+  const int close_error = errno;
+  const std::lock_guard<std::mutex> hold(temp_files_lock());
+  temp_files().erase(temp);
+  if (!closed || !written) {
     fs::remove(tmp, ec);
-    throw InputError("cannot write '" + path.string() + "': " + std::strerror(written ? errno : write_error) +
+    throw InputError("cannot write '" + path.string() + "': " + std::strerror(written ? close_error : write_error) +
                      " (disk full?)");
   }
   fs::rename(tmp, path, ec);
@@ -64,6 +87,12 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     fs::remove(tmp, ec);
     throw InputError("cannot write '" + path.string() + "': " + ec.message());
   }
+}
+
+size_t abandon_atomic_writes() {
+  temp_files_lock().lock();  // never unlocked: the process ends next
+  for (const std::string& temp : temp_files()) ::unlink(temp.c_str());
+  return temp_files().size();
 }
 
 }  // namespace tinyc::io

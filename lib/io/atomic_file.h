@@ -10,4 +10,9 @@ namespace tinyc::io {
 // Throws InputError naming the path when the folder is missing or not writable.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// For an interrupt (SIGINT/SIGTERM) that ends the process next: removes the temp files of writes in
+// progress and holds every later write forever, so no half-written file and no temp file is left.
+// Returns the number of temp files removed.
+size_t abandon_atomic_writes();
+
 }  // namespace tinyc::io

@@ -178,13 +178,10 @@ std::vector<Node*> Graph::topological_order() const {
 
 void Graph::sort_topologically() {
   const std::vector<Node*> order = topological_order();
-  std::vector<std::unique_ptr<Node>> sorted;
-  sorted.reserve(nodes_.size());
-  for (Node* n : order) {
-    auto it = std::find_if(nodes_.begin(), nodes_.end(), [&](const auto& p) { return p.get() == n; });
-    sorted.push_back(std::move(*it));
-  }
-  nodes_ = std::move(sorted);
+  std::unordered_map<const Node*, std::unique_ptr<Node>> owned;
+  for (auto& n : nodes_) owned.emplace(n.get(), std::move(n));
+  nodes_.clear();
+  for (Node* n : order) nodes_.push_back(std::move(owned.at(n)));
 }
 
 std::vector<Node*> Graph::nodes() const {
@@ -243,6 +240,7 @@ std::unique_ptr<Graph> Graph::clone() const {
   g->opset_imports = opset_imports;
   g->ir_version = ir_version;
   g->producer_name = producer_name;
+  g->limits = limits;
   std::unordered_map<const Value*, Value*> map;
   for (const auto& v : values_) {
     Value* c = nullptr;

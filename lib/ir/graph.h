@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/limits.h"
 #include "ir/node.h"
 #include "ir/value.h"
 
@@ -25,6 +26,7 @@ class Graph {
   std::map<std::string, int64_t> opset_imports;  // domain ("" = ai.onnx) -> version
   int64_t ir_version = 8;
   std::string producer_name;
+  Limits limits;  // what it was imported under; shape inference holds every value to them
 
   // --- construction ---
   Value* add_input(const std::string& name, DType dtype, Shape shape);

@@ -69,6 +69,18 @@ TEST_CASE("a file that is not ONNX, or is truncated, is one line, exit 2") {
   CHECK(r.err.find("truncated") != std::string::npos);
 }
 
+TEST_CASE("inspect and compress: --max-tensor-bytes refuses a model with a larger tensor: one line, exit 2; the default takes it") {
+  const std::string model = corpus_model_path("digits_mlp").string();
+  auto r = run_tinyc({"inspect", model, "--max-tensor-bytes", "1000"});
+  CHECK(r.exit_code == 2);
+  CHECK(line_count(r.err) == 1);
+  CHECK(r.err.find("above the limit of 1000 bytes per tensor; raise it with --max-tensor-bytes") != std::string::npos);
+  r = run_tinyc({"compress", model, "--max-tensor-bytes", "0"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "tinyc: error: --max-tensor-bytes must be at least 1 (got 0)\n");
+  CHECK(run_tinyc({"inspect", model}).exit_code == 0);
+}
+
 TEST_CASE("unsupported ops are all listed, each with a node name, exit 2") {
   tinyc::ir::Graph g;
   g.opset_imports[""] = 13;

@@ -288,3 +288,30 @@ TEST_CASE("shape: Pad whose pads overflow a dimension is refused, not wrapped", 
   t.node("Pad", {t.input({1, 4}), t.ints({0, huge, 0, huge})});
   CHECK_THROWS_WITH(t.infer(), Catch::Contains("larger than an int64 holds"));
 }
+
+TEST_CASE("shape: an output above the graph's tensor limit is refused before anything allocates it", "[shape]") {
+  SECTION("a Pad with huge valid pads: 4 + 2^31 floats would be 8 GiB") {
+    TestGraph t(13);
+    t.node("Pad", {t.input({1, 4}), t.ints({0, int64_t{1} << 30, 0, int64_t{1} << 30})});
+    CHECK_THROWS_WITH(t.infer(), Catch::Contains("output 'v2' would take 8.0 GiB (shape 1x2147483652)") &&
+                                     Catch::Contains("above the limit of 2 GiB per tensor") &&
+                                     Catch::Contains("--max-tensor-bytes"));
+  }
+  SECTION("the limit is the graph's own: lowered to 63 bytes, a 1x16 float Relu is refused, 1x15 passes") {
+    TestGraph t(13);
+    t.g.limits.max_tensor_bytes = 63;
+    t.node("Relu", {t.input({1, 15})});
+    t.infer();
+    TestGraph big(13);
+    big.g.limits.max_tensor_bytes = 63;
+    big.node("Relu", {big.input({1, 16})});
+    CHECK_THROWS_WITH(big.infer(), Catch::Contains("graph input 'v0' would take 64 bytes (shape 1x16)"));
+  }
+  SECTION("more nodes than the graph's node limit") {
+    TestGraph t(13);
+    t.g.limits.max_nodes = 2;
+    ir::Value* x = t.input({1, 2});
+    for (int i = 0; i < 3; ++i) x = t.node("Relu", {x})->output(0);
+    CHECK_THROWS_WITH(t.infer(), Catch::Contains("the graph has 3 nodes, more than the 2 tinyc accepts"));
+  }
+}

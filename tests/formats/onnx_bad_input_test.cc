@@ -120,6 +120,24 @@ TEST_CASE("initializer dims and data sizes are checked") {
   CHECK(import_error(bf16) == "tensor 'w' has element type BFLOAT16, which tinyc does not support");
 }
 
+TEST_CASE("the import limits refuse a large weight or a huge graph before building it") {
+  onnx_format::ImportOptions small;
+  small.limits.max_tensor_bytes = 15;
+  CHECK_THAT(input_error_of([&] { import_model_bytes(serialize(add_model()), ".", small); }),
+             Contains("tensor 'w' would take 16 bytes (shape 4), above the limit of 15 bytes per tensor"));
+
+  // dims that promise 4 TiB with 16 bytes of data are refused by the limit before any size check
+  onnx::ModelProto promise = add_model();
+  promise.mutable_graph()->mutable_initializer(0)->set_dims(0, int64_t{1} << 40);
+  CHECK_THAT(import_error(promise), Contains("tensor 'w' would take 4 TiB (shape 1099511627776)"));
+
+  onnx::ModelProto wide = add_model();
+  const int64_t nodes = onnx_format::ImportOptions{}.limits.max_nodes + 1;
+  for (int64_t i = 1; i < nodes; ++i)
+    add_node(*wide.mutable_graph(), "Relu", {"y"}, {"r" + std::to_string(i)});
+  CHECK_THAT(import_error(wide), Contains("the graph has 100001 nodes, more than the 100000 tinyc accepts"));
+}
+
 TEST_CASE("subgraph attributes are refused, naming node and attribute") {
   onnx::ModelProto m = add_model();
   onnx::GraphProto& g = *m.mutable_graph();

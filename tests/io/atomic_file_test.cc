@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <thread>
 
 #include "io/atomic_file.h"
 #include "support/test_support.h"
@@ -58,4 +61,24 @@ TEST_CASE("write_file_atomically refuses a folder, a missing folder, and never w
     CHECK(test::read_bytes(victim) == "precious");
     CHECK(test::read_bytes(out) == "new data");
   }
+}
+
+TEST_CASE("abandon_atomic_writes removes the temp file of a write in progress and holds later writes") {
+  test::TempDir dir;
+  // In a child process, because abandoning is for good: the interrupt path exits right after it.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string big(size_t{512} << 20, 'x');  // long enough to be caught mid-write
+    std::thread([&] { io::write_file_atomically(dir.path() / "out.bin", big); }).detach();
+    while (entries_in(dir.path()) == 0) ::usleep(20);
+    const size_t removed = io::abandon_atomic_writes();
+    ::usleep(200'000);  // the writer, done writing, now waits for the lock forever: no rename
+    ::_exit(removed == 1 && entries_in(dir.path()) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(entries_in(dir.path()) == 0);
 }

@@ -103,3 +103,22 @@ TEST_CASE("the MLPerf Tiny hybrid DS-CNN runs as TFLM runs the same file with fl
   for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
   CHECK(worst <= 1e-4f);  // softmax outputs; float kernels sum in another order than TFLM's
 }
+
+TEST_CASE("import holds constants to the tensor limit before copying them, as the graph holds them",
+          "[tflite][import]") {
+  const std::string bytes = hybrid_fully_connected({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  tflite_format::ImportOptions options;
+  options.limits.max_tensor_bytes = 40;  // the file's int8 weights take 12 bytes, as float32 weights 48
+  CHECK_THROWS_WITH(tflite_format::import_tflite_bytes(bytes, options),
+                    Catch::Contains("tensor 'w' would take 48 bytes (shape 3x4), above the limit of 40 bytes"));
+
+  fb::ModelT m;
+  fb::GetModel(bytes.data())->UnPackTo(&m);
+  m.subgraphs.at(0)->tensors.at(1)->shape = {1 << 30, 4};  // 12 bytes of data promising 16 GiB of floats
+  m.subgraphs.at(0)->tensors.at(3)->shape = {1, 1 << 30};
+  flatbuffers::FlatBufferBuilder builder;
+  builder.Finish(fb::Model::Pack(builder, &m), fb::ModelIdentifier());
+  const std::string promise(reinterpret_cast<const char*>(builder.GetBufferPointer()), builder.GetSize());
+  CHECK_THROWS_WITH(tflite_format::import_tflite_bytes(promise),
+                    Catch::Contains("tensor 'w' would take 16 GiB (shape 1073741824x4)"));
+}
