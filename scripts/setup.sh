@@ -11,6 +11,8 @@ packages=(
   libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22
   # Arm cross compiler, newlib and QEMU: the TFLM firmware test on an emulated Cortex-M4F (tests/firmware)
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
+  # clang with its sanitizer and libFuzzer runtimes: scripts/test_sanitized.sh and scripts/fuzz.sh
+  clang libclang-rt-14-dev
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -54,7 +54,7 @@ std::vector<double> anomaly_scores(const ir::Tensor& output, const ir::Tensor& i
 
 }  // namespace
 
-TEST_CASE("ONNX Runtime on the QDQ file of every corpus model agrees with tinyc's int8 executor") {
+TEST_CASE("ONNX Runtime on the QDQ file of every corpus model agrees with tinyc's int8 executor", "[slow]") {
   json summary = json::object();
   const json& models = test::corpus_manifest().at("models");
   REQUIRE(models.size() >= 7);

@@ -73,7 +73,7 @@ bool pad_feeds_depthwise(const std::string& tflite) {
 
 }  // namespace
 
-TEST_CASE("Arm NN runs tinyc's .tflite files as tinyc's int8 executor does, on every corpus model") {
+TEST_CASE("Arm NN runs tinyc's .tflite files as tinyc's int8 executor does, on every corpus model", "[slow]") {
   nlohmann::json summary = nlohmann::json::object();
   test::TempDir dir;
   for (const auto& [name, info] : test::corpus_manifest().at("models").items()) {

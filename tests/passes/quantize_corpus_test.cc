@@ -90,7 +90,7 @@ Quantized quantize_and_measure(const ir::Graph& folded, const std::string& pipel
 
 }  // namespace
 
-TEST_CASE("quantize_int8 keeps every corpus model's accuracy in float simulation") {
+TEST_CASE("quantize_int8 keeps every corpus model's accuracy in float simulation", "[slow]") {
   json summary = json::object();
   for (const auto& [name, info] : test::corpus_manifest().at("models").items()) {
     INFO("model " << name);

@@ -99,21 +99,21 @@ void check_unstructured(const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("prune: fmnist_cnn_bn structured 0.5 + int8 loses at most 2 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_cnn_bn structured 0.5 + int8 loses at most 2 points", "[prune][corpus][slow]") {
   check_structured("fmnist_cnn_bn");
 }
-TEST_CASE("prune: fmnist_dscnn structured 0.5 + int8 loses at most 2 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_dscnn structured 0.5 + int8 loses at most 2 points", "[prune][corpus][slow]") {
   check_structured("fmnist_dscnn");
 }
-TEST_CASE("prune: fmnist_resnet8 structured 0.5 + int8 loses at most 2 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_resnet8 structured 0.5 + int8 loses at most 2 points", "[prune][corpus][slow]") {
   check_structured("fmnist_resnet8");
 }
-TEST_CASE("prune: fmnist_cnn_bn unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_cnn_bn unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus][slow]") {
   check_unstructured("fmnist_cnn_bn");
 }
-TEST_CASE("prune: fmnist_dscnn unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_dscnn unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus][slow]") {
   check_unstructured("fmnist_dscnn");
 }
-TEST_CASE("prune: fmnist_resnet8 unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus]") {
+TEST_CASE("prune: fmnist_resnet8 unstructured 0.5 + int8 loses at most 0.5 points", "[prune][corpus][slow]") {
   check_unstructured("fmnist_resnet8");
 }

@@ -113,7 +113,7 @@ TEST_CASE("chunk size does not change the evaluation") {
   CHECK(a.layers.worst == b.layers.worst);
 }
 
-TEST_CASE("a weight scaled by 1.1 makes its layer the worst") {
+TEST_CASE("a weight scaled by 1.1 makes its layer the worst", "[slow]") {
   // Every Conv and Gemm in turn, on models with BatchNorm, ReLU6 clips, depthwise convs and plain
   // MLPs, and on a folded model whose conv outputs are not compared (the row after them covers them).
   struct Case {

@@ -38,7 +38,7 @@ int64_t weight_tensor_bytes(const ir::Graph& g) {
 
 }  // namespace
 
-TEST_CASE("int8 keeps every corpus model's accuracy on its full test split", "[corpus][int8]") {
+TEST_CASE("int8 keeps every corpus model's accuracy on its full test split", "[corpus][int8][slow]") {
   nlohmann::json table;
   for (const auto& [name, info] : test::corpus_manifest()["models"].items()) {
     INFO(name);

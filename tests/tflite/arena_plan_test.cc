@@ -73,8 +73,7 @@ TEST_CASE("arena plan: the metadata is version 1, one subgraph, the tensor count
 }
 
 TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc's plan, at the lower bound, and no "
-          "larger than TFLM's own plan",
-          "[tflite][arena][tflm][corpus]") {
+          "larger than TFLM's own plan", "[tflite][arena][tflm][corpus][slow]") {
   test::TempDir dir;
   for (const auto& model : test::corpus_manifest().at("models").items()) {
     const std::string name = model.key();

@@ -45,8 +45,7 @@ bool same_interface(const tflite_format::TensorSummary& a, const tflite_format::
 
 }  // namespace
 
-TEST_CASE("compress re-packs the MLPerf Tiny int8 files: TFLM's outputs are the original's bit for bit",
-          "[tflite][tflm]") {
+TEST_CASE("compress re-packs the MLPerf Tiny int8 files: TFLM's outputs are the original's bit for bit", "[tflite][tflm][slow]") {
   test::TempDir dir;
   for (const char* name : {"pretrainedResnet_quant", "ad01_int8", "kws_ref_model", "str_ww_ref_model"}) {
     INFO(name);
@@ -104,8 +103,7 @@ TEST_CASE("re-packing refuses what would change a number, each with one line and
   }
 }
 
-TEST_CASE("compress --int8 on MLPerf Tiny float files: NHWC calibration rows, float edges kept, TFLM agrees",
-          "[tflite][tflm]") {
+TEST_CASE("compress --int8 on MLPerf Tiny float files: NHWC calibration rows, float edges kept, TFLM agrees", "[tflite][tflm][slow]") {
   test::TempDir dir;
   // (float file, the converter's int8 file whose input range the rows cover, classes); the KWS float
   // file is a hybrid one (int8 weights on float activations).

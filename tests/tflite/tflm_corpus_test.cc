@@ -52,19 +52,18 @@ void check_corpus(const std::string& variant, const std::vector<std::string>& fl
 
 }  // namespace
 
-TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, default int8", "[tflite][tflm][corpus]") {
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, default int8", "[tflite][tflm][corpus][slow]") {
   check_corpus("int8", {}, {TflmKernels::Reference, TflmKernels::CmsisNn});
 }
 
-TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --prune 0.5", "[tflite][tflm][corpus]") {
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --prune 0.5", "[tflite][tflm][corpus][slow]") {
   check_corpus("prune 0.5", {"--prune", "0.5"}, {TflmKernels::Reference});
 }
 
-TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, unstructured --prune 0.5",
-          "[tflite][tflm][corpus]") {
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, unstructured --prune 0.5", "[tflite][tflm][corpus][slow]") {
   check_corpus("unstructured 0.5", {"--prune", "0.5", "--prune-granularity", "unstructured"}, {TflmKernels::Reference});
 }
 
-TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --io-type float32", "[tflite][tflm][corpus]") {
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --io-type float32", "[tflite][tflm][corpus][slow]") {
   check_corpus("io float32", {"--io-type", "float32"}, {TflmKernels::Reference});
 }

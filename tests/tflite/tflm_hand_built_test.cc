@@ -133,7 +133,7 @@ std::vector<std::pair<std::string, std::string>> hand_built_models() {
 
 }  // namespace
 
-TEST_CASE("tinyc run equals TFLM on hand-built files the emitter never writes", "[tflite][tflm]") {
+TEST_CASE("tinyc run equals TFLM on hand-built files the emitter never writes", "[tflite][tflm][slow]") {
   test::TempDir dir;
   ir::Tensor rows(ir::DType::Float32, {100, 3, 4, 2});  // NHWC rows, as the file takes them
   std::mt19937 rng(3);

@@ -38,7 +38,7 @@ void judge(const ir::Graph& g, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("TFLM: CONV_2D with SAME, VALID and explicit padding, strides, odd sizes, both weight kinds", "[tflm]") {
+TEST_CASE("TFLM: CONV_2D with SAME, VALID and explicit padding, strides, odd sizes, both weight kinds", "[tflm][slow]") {
   for (bool per_channel_weights : {true, false}) {
     const std::string kind = per_channel_weights ? "_pc" : "_pt";
     auto weights_q = [&](int64_t channels) {

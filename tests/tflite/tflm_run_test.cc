@@ -26,7 +26,7 @@ const std::vector<TflmKernels> kBothBuilds = {TflmKernels::Reference, TflmKernel
 
 }  // namespace
 
-TEST_CASE("tinyc run equals TFLM on tinyc's blobs of the import test graphs", "[tflite][tflm]") {
+TEST_CASE("tinyc run equals TFLM on tinyc's blobs of the import test graphs", "[tflite][tflm][slow]") {
   test::TempDir dir;
   for (const NamedGraph& named : import_test_graphs()) {
     INFO(named.name);
@@ -48,7 +48,7 @@ TEST_CASE("tinyc run equals TFLM on tinyc's blobs of the import test graphs", "[
   }
 }
 
-TEST_CASE("tinyc run equals TFLM on the MLPerf Tiny int8 files (500 uniform rows each)", "[tflite][tflm]") {
+TEST_CASE("tinyc run equals TFLM on the MLPerf Tiny int8 files (500 uniform rows each)", "[tflite][tflm][slow]") {
   test::TempDir dir;
   for (const char* name : {"pretrainedResnet_quant", "ad01_int8", "kws_ref_model", "str_ww_ref_model"}) {
     INFO(name);
@@ -60,8 +60,7 @@ TEST_CASE("tinyc run equals TFLM on the MLPerf Tiny int8 files (500 uniform rows
   }
 }
 
-TEST_CASE("tinyc run on an MLPerf file: int8 rows go in unchanged, NCHW rows equal NHWC rows, --dequantize",
-          "[tflite][tflm]") {
+TEST_CASE("tinyc run on an MLPerf file: int8 rows go in unchanged, NCHW rows equal NHWC rows, --dequantize", "[tflite][tflm][slow]") {
   test::TempDir dir;
   const auto model = test::corpus_dir() / "tflite" / "pretrainedResnet_quant.tflite";  // int8 [1,32,32,3]
   const FileInput in = file_input(model);
