@@ -30,6 +30,7 @@ struct CompressOptions {
   std::string pipeline;
   std::vector<std::string> dump_after;
   LoadOptions load;
+  int threads = 0;
   OutputOptions output;
   PruneCliOptions prune;
   QuantizeOptions quantize;
@@ -122,6 +123,7 @@ void run_compress(CompressOptions opt) {
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
   passes::PassContext context = prepare_quantization(opt.quantize, *graph, opt.prune.enabled());
+  context.executor.threads = opt.report.threads = opt.threads;
   const passes::PruneOptions prune = plan_pruning(opt.prune, context.executor);
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
@@ -187,6 +189,7 @@ void add_compress_command(CLI::App& app) {
                   "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)")
       ->allow_extra_args(false);
   add_load_options(*cmd, opt->load);
+  add_threads_option(*cmd, opt->threads);
   add_prune_options(*cmd, opt->prune);
   add_quantize_options(*cmd, opt->quantize);
   add_report_options(*cmd, opt->report);

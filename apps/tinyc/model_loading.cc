@@ -34,6 +34,12 @@ void add_load_options(CLI::App& cmd, LoadOptions& opt) {
       ->capture_default_str();
 }
 
+void add_threads_option(CLI::App& cmd, int& threads) {
+  cmd.add_option("--threads", threads, "Worker threads (0 = one per core); the results are the same for any number")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+}
+
 std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const LoadOptions& load) {
   onnx_format::ImportOptions options;
   options.limits = load.limits();

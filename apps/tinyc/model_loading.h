@@ -19,6 +19,10 @@ struct LoadOptions {
 };
 void add_load_options(CLI::App& cmd, LoadOptions& opt);
 
+// --threads N: worker threads of the executors (calibration, pruning, evaluation, run); 0 = one per
+// core. Results are the same for every N.
+void add_threads_option(CLI::App& cmd, int& threads);
+
 // Imports an ONNX file under `load`'s shapes and limits. Logs notices.
 std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const LoadOptions& load);
 

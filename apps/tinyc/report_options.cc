@@ -78,6 +78,7 @@ report::EvaluationSection evaluate(const ReportOptions& opt, const EvalInputs& i
                                    const ir::Graph& compressed) {
   ProgressLine progress("eval", inputs.plan.rows);
   report::EvaluationOptions options;
+  options.threads = opt.threads;
   options.progress = [&progress](int64_t done, int64_t) { progress.update(done); };
   return {opt.eval, opt.labels, report::evaluate_models(original, compressed, inputs.rows, inputs.plan, options)};
 }

@@ -23,6 +23,7 @@ struct ReportOptions {
   std::string report_md;
   report::GateLimits gates;
   bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
+  int threads = 0;                 // --threads: executor threads of the evaluation; 0 = one per core
 
   // The Markdown path: --report-md, else the --report path with extension .md; empty for none.
   std::filesystem::path markdown_path() const;

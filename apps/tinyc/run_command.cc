@@ -27,6 +27,7 @@ struct RunOptions {
   std::string output;
   int64_t batch = 32;
   LoadOptions load;
+  int threads = 0;
   bool dequantize = false;
 };
 
@@ -72,9 +73,10 @@ std::unique_ptr<ir::Graph> load_model(const RunOptions& opt, bool tflite) {
   return import_tflite_model(opt.model, opt.load, false);  // feed and write the file's own int8 or float tensors
 }
 
-std::vector<ir::Tensor> run_rows(const ir::Graph& graph, const std::vector<ir::Tensor>& data, int64_t batch) {
+std::vector<ir::Tensor> run_rows(const ir::Graph& graph, const std::vector<ir::Tensor>& data, int64_t batch,
+                                 int threads) {
   const int64_t rows = data[0].shape()[0];
-  exec::Executor executor(graph, {0, batch});
+  exec::Executor executor(graph, {threads, batch});
   ProgressLine progress("run", rows);
   const int64_t chunk = std::max<int64_t>(256, batch * 8);
   std::vector<std::vector<ir::Tensor>> parts(graph.outputs().size());
@@ -110,7 +112,7 @@ void run_model(const RunOptions& opt) {
       throw InputError(files[i] + " has " + std::to_string(data[i].shape()[0]) + " rows but " + files[0] + " has " +
                        std::to_string(rows));
 
-  std::vector<ir::Tensor> outputs = run_rows(*graph, data, opt.batch);
+  std::vector<ir::Tensor> outputs = run_rows(*graph, data, opt.batch, opt.threads);
   if (tflite)
     for (size_t i = 0; i < outputs.size(); ++i)
       outputs[i] = tflite_format::tflite_output_rows(*graph->outputs()[i], outputs[i], opt.dequantize);
@@ -148,6 +150,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("-o,--output", opt->output, "Write the outputs here (.npy; .npz for several outputs)");
   cmd->add_option("--batch", opt->batch, "Rows evaluated together in one executor step")->capture_default_str();
   add_load_options(*cmd, opt->load);
+  add_threads_option(*cmd, opt->threads);
   cmd->add_flag("--dequantize", opt->dequantize,
                 ".tflite: write int8 outputs as float32, scale * (q - zero_point)");
   cmd->callback([opt] { run_model(*opt); });

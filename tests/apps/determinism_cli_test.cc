@@ -1,6 +1,6 @@
-// Two runs of the same command write the same bytes: the .tflite, its C header, the QDQ ONNX file and
-// the report (JSON with its timing fields, which the JSON keeps apart, set aside; Markdown with its run
-// times masked).
+// Two runs of the same command, one with 1 worker thread and one with 2, write the same bytes: the
+// .tflite, its C header, the QDQ ONNX file and the report (JSON with its timing fields, which the JSON
+// keeps apart, set aside; Markdown with its run times masked).
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -38,17 +38,18 @@ std::string without_durations(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the same compress command twice writes identical files", "[cli]") {
+TEST_CASE("the same compress command writes identical files with 1 and 2 threads", "[cli]") {
   const std::string model = test::corpus_model_path("digits_cnn").string();
   const std::string calib = (test::corpus_dir() / "data" / "digits_calib.npy").string();
   const std::string eval = (test::corpus_dir() / "data" / "digits_test.npy").string();
   const std::string labels = (test::corpus_dir() / "data" / "digits_test_labels.npy").string();
   test::TempDir first, second;
-  for (const fs::path& dir : {first.path(), second.path()}) {
+  for (const auto& [dir, threads] : {std::pair{first.path(), "1"}, std::pair{second.path(), "2"}}) {
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"compress", model, "--int8", "--calib", calib, "--prune", "0.5", "-o", "m.tflite", "--emit-c", "m.h",
-              "--eval", eval, "--labels", labels, "--report", "report.json"},
-             {"compress", model, "--int8", "--calib", calib, "--format", "onnx-qdq", "-o", "m.qdq.onnx"}}) {
+              "--eval", eval, "--labels", labels, "--report", "report.json", "--threads", threads},
+             {"compress", model, "--int8", "--calib", calib, "--format", "onnx-qdq", "-o", "m.qdq.onnx", "--threads",
+              threads}}) {
       const test::CommandResult r = test::run_tinyc(args, dir);
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
