@@ -71,6 +71,7 @@ void run_analyze(const AnalyzeOptions& opt) {
   options.calibration_rows = opt.rows;
   options.sensitivity_rows = opt.rows;
   check_outputs_apart({{"--json", opt.json}}, {{"model", opt.model}, {"--calib", opt.calib}});
+  check_output_folder(opt.json, "--json");
   auto graph = import_onnx_model(opt.model, opt.load);
   prepare_for_execution(*graph);
   if (graph->inputs().size() != 1)

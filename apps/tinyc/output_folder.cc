@@ -1,6 +1,7 @@
-// Checking that an output file's folder exists.
+// Checking that an output file's folder exists and takes new files.
 #include "output_folder.h"
 
+#include "io/atomic_file.h"
 #include "ir/error.h"
 
 namespace tinyc::cli {
@@ -11,6 +12,7 @@ void check_output_folder(const std::filesystem::path& path, const std::string& o
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw InputError(option + " " + path.string() + ": folder '" + dir.string() + "' does not exist");
+  io::check_can_create_beside(path, option);
 }
 
 namespace {

@@ -8,8 +8,8 @@
 
 namespace tinyc::cli {
 
-// InputError "<option> <path>: folder '<dir>' does not exist" when the folder of `path` is missing;
-// nothing for an empty path.
+// InputError "<option> <path>: folder '<dir>' does not exist" when the folder of `path` is missing,
+// and "...: cannot create files in folder" when no file can be made there; nothing for an empty path.
 void check_output_folder(const std::filesystem::path& path, const std::string& option);
 
 // A command-line path and the option (or argument) that named it.

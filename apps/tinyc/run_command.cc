@@ -101,6 +101,7 @@ void run_model(const RunOptions& opt) {
   std::vector<NamedPath> inputs{{"model", opt.model}};
   for (const std::string& f : files) inputs.push_back({"--input", f});
   check_outputs_apart({{"-o", opt.output}}, inputs);
+  check_output_folder(opt.output, "-o");
   std::vector<ir::Tensor> data;
   for (size_t i = 0; i < files.size(); ++i) {
     const ir::Value& input = *graph->inputs()[i];

@@ -89,6 +89,18 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   }
 }
 
+void check_can_create_beside(const std::filesystem::path& path, const std::string& what) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string probe = (dir / ".tinyc-write-check.XXXXXX").string();
+  const std::lock_guard<std::mutex> hold(temp_files_lock());  // an interrupt never finds the probe on disk
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0)
+    throw InputError(what + " " + path.string() + ": cannot create files in folder '" + dir.string() +
+                     "': " + std::strerror(errno) + "; choose a writable folder");
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 size_t abandon_atomic_writes() {
   temp_files_lock().lock();  // never unlocked: the process ends next
   for (const std::string& temp : temp_files()) ::unlink(temp.c_str());

@@ -45,3 +45,25 @@ TEST_CASE("an output naming an input file or another output is refused, the inpu
     CHECK_FALSE(fs::exists(out));
   }
 }
+
+TEST_CASE("an output folder that takes no new files is refused before any work, for every output option",
+          "[cli]") {
+  // /proc/self exists for every user, root included, and no file can be created in it.
+  const std::string m = test::corpus_model_path("digits_mlp").string();
+  const std::string c = (test::corpus_dir() / "data" / "digits_calib.npy").string();
+  test::TempDir dir;
+  const std::string out = (dir.path() / "out.tflite").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"compress", m, "--int8", "--calib", c, "-o", "/proc/self/m.tflite"}, "--output /proc/self/m.tflite"},
+      {{"compress", m, "--int8", "--calib", c, "-o", out, "--emit-c", "/proc/self/m.h"}, "--emit-c /proc/self/m.h"},
+      {{"compress", m, "--int8", "--calib", c, "-o", out, "--report", "/proc/self/r.json"}, "--report /proc/self/r.json"},
+      {{"run", m, "--input", c, "-o", "/proc/self/y.npy"}, "-o /proc/self/y.npy"},
+      {{"analyze", m, "--calib", c, "--json", "/proc/self/a.json"}, "--json /proc/self/a.json"}};
+  for (const auto& [args, option] : cases) {
+    const test::CommandResult r = test::run_tinyc(args, dir.path());
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains(option + ": cannot create files in folder '/proc/self'"));
+    CHECK_FALSE(fs::exists(out));
+  }
+}

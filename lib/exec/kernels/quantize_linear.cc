@@ -89,12 +89,12 @@ class QuantizeLinearKernel final : public Kernel {
     const auto* scale = static_cast<const float*>(args.inputs[1]);
     dispatch_quantized(dtype_, [&]<class Q>(Type<Q>) {
       const auto y = args.out<Q>(0, count_);
-      const float lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();
+      const double lo = std::numeric_limits<Q>::min(), hi = std::numeric_limits<Q>::max();  // exact for every Q
       for (int64_t i = 0; i < count_; ++i) {
         const int64_t c = channels_.channel(i);
         const float q = std::nearbyint(x[static_cast<size_t>(i)] / scale[c]) +
                         static_cast<float>(zero_point_at<Q>(args, c));
-        y[static_cast<size_t>(i)] = static_cast<Q>(std::clamp(std::isnan(q) ? 0.0f : q, lo, hi));
+        y[static_cast<size_t>(i)] = static_cast<Q>(std::clamp(std::isnan(q) ? 0.0 : static_cast<double>(q), lo, hi));
       }
     });
   }
