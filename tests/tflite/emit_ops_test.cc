@@ -15,7 +15,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-constexpr float kInf = std::numeric_limits<float>::infinity();
 const ir::QuantParams kActQ = per_tensor(0.02f, -5);
 
 // input [1,C,H,W] -> Q -> Conv (attributes set by `configure`) -> DQ, the Conv output [1,O,oh,ow].
