@@ -43,12 +43,16 @@ void check_inputs_typed(const ir::Node& n) {
   }
 }
 
-// Also refuses an output larger than the graph's tensor limit, before anything allocates it.
+// A rule types every output its op defines; an output left untyped is one the op does not have (a
+// malformed model, e.g. a Mul with two outputs). Also refuses an output larger than the graph's tensor
+// limit, before anything allocates it.
 void check_outputs_typed(const ir::Node& n, const ir::Limits& limits) {
-  for (const ir::Value* out : n.outputs()) {
+  for (size_t i = 0; i < n.outputs().size(); ++i) {
+    const ir::Value* out = n.output(i);
     if (!out) continue;
     if (!out->shape || out->dtype == ir::DType::Undefined)
-      throw InternalError("shape rule of " + n.op_type + " left output '" + out->name + "' untyped");
+      throw shape::node_error(n, "output " + std::to_string(i + 1) + " ('" + out->name + "') is not one " + n.op_type +
+                                     " computes; the node lists more outputs than its op defines");
     ir::check_tensor_bytes(*out->shape, out->dtype, limits,
                            "node '" + n.name + "' (" + n.op_type + "): output '" + out->name + "'");
   }

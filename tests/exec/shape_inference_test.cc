@@ -174,3 +174,11 @@ TEST_CASE("shape: constants of any dtype feed shape data, results above the size
   CHECK_THROWS_WITH(large.infer(), Catch::StartsWith("node 'r' (Reshape): target shape '") &&
                                        Catch::Contains("depends on runtime data"));
 }
+
+TEST_CASE("shape inference refuses a node with more outputs than its op defines", "[shape]") {
+  ir::Graph g;
+  g.opset_imports[""] = 13;
+  ir::Value* x = g.add_input("x", ir::DType::Float32, {2, 3});
+  g.add_output(g.add_node("Mul", {x, x}, {"z", "extra"}, "mul")->output(0));
+  CHECK_THROWS_WITH(exec::infer_shapes(g), Catch::Contains("output 2 ('extra') is not one Mul computes"));
+}
