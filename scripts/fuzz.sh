@@ -18,7 +18,21 @@ work="$root/build-san/fuzz"
 
 "$root/scripts/build_sanitized.sh"
 
-# Copies the seed files of a target (at most 128 KiB each: mutating larger inputs is slow) into its corpus.
+# Small .tflite seeds written by tinyc itself: the int8 digits models and float single-op models from
+# ONNX's node tests (the MLPerf Tiny files are 54 KiB and more, too slow to mutate and run).
+tflite_seeds() {
+  local dest="$work/tflite/generated" tinyc="$root/build-san/apps/tinyc/tinyc"
+  mkdir -p "$dest"
+  for m in digits_mlp digits_cnn; do
+    "$tinyc" -q compress "$corpus/models/$m.onnx" --int8 --calib "$corpus/data/digits_calib.npy" -o "$dest/$m.tflite"
+  done
+  for t in conv_with_strides_padding maxpool_2d_pads averagepool_2d_pads relu sigmoid softmax_axis_1 gemm_default_no_bias \
+    add concat_2d_axis_0 transpose_default reshape_reordered_all_dims globalaveragepool tanh; do
+    "$tinyc" -q compress "/usr/share/libonnx-testdata/data/node/test_$t/model.onnx" -o "$dest/$t.tflite" 2>/dev/null || true
+  done
+}
+
+# Copies the seed files of a target (at most 32 KiB each: mutating larger inputs is slow) into its corpus.
 seed() {
   local target="$1" dest="$work/$1/corpus"
   mkdir -p "$dest"
@@ -26,14 +40,14 @@ seed() {
   case "$target" in
     onnx_import) sources=("$corpus"/models/digits_*.onnx /usr/share/libonnx-testdata/data/node/*/model.onnx) ;;
     npy) sources=("$fuzz_dir"/seeds/npy/* "$corpus"/data/*labels.npy) ;;
-    tflite) sources=("$corpus"/tflite/*.tflite) ;;
+    tflite) tflite_seeds && sources=("$work"/tflite/generated/*.tflite) ;;
     pipeline) sources=("$fuzz_dir"/seeds/pipeline/*) ;;
     compress) sources=("$fuzz_dir"/seeds/compress/*) ;;
   esac
   [[ -d "$fuzz_dir/regressions/$target" ]] && sources+=("$fuzz_dir/regressions/$target"/*)
   local i=0
   for f in "${sources[@]}"; do
-    [[ -f "$f" && $(stat -c %s "$f") -le 131072 ]] && cp "$f" "$dest/seed_$((i++))_$(basename "$f")"
+    [[ -f "$f" && $(stat -c %s "$f") -le 32768 ]] && cp "$f" "$dest/seed_$((i++))_$(basename "$f")"
   done
   return 0
 }
@@ -44,7 +58,7 @@ run() {
   [[ "$target" == onnx_import ]] && dict=(-dict="$fuzz_dir/onnx.dict")
   ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$root/build-san/tests/fuzz/${target}_fuzz" "$dir/corpus" -max_total_time="$seconds" -timeout=10 \
-    -rss_limit_mb=2560 -max_len=131072 -print_final_stats=1 -artifact_prefix="$dir/" "${dict[@]}" \
+    -rss_limit_mb=2560 -max_len=32768 -print_final_stats=1 -artifact_prefix="$dir/" "${dict[@]}" \
     >"$dir/log" 2>&1 || true
 }
 

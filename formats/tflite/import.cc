@@ -83,7 +83,8 @@ void add_inputs(ImportContext& ctx, const fb::SubGraph& main, const ImportOption
 }
 
 void add_outputs(ImportContext& ctx, const fb::SubGraph& main, const ImportOptions& options) {
-  if (!main.outputs()) return;
+  if (!main.outputs() || main.outputs()->size() == 0)
+    throw InputError("the .tflite file's subgraph declares no outputs; it computes nothing");
   ir::Graph& g = ctx.graph();
   for (int32_t t : *main.outputs()) {
     const FileTensor& f = ctx.tensor(t);

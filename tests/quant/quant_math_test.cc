@@ -185,6 +185,13 @@ TEST_CASE("quantize_weights_per_channel and quantize_bias", "[quant]") {
   CHECK_THROWS_AS(quantize_bias(std::vector<float>{1.0f}, 0.0f, std::vector<float>{1.0f}), InputError);
 }
 
+TEST_CASE("quantize_weights_per_channel: a channel whose max |w| / 127 underflows is zeros at scale 1", "[quant]") {
+  // 1e-44 is a denormal: 1e-44 / 127 rounds to 0, which used to give 0 / 0 = NaN cast to int8.
+  const SymmetricWeights q = quantize_weights_per_channel(std::vector<float>{1e-44f, -1e-44f, 1.0f, 0.5f}, 2);
+  CHECK(q.scales == std::vector<float>{1.0f, 1.0f / 127});
+  CHECK(q.values == std::vector<int8_t>{0, 0, 127, 64});
+}
+
 TEST_CASE("quantize_value and dequantize_value use TFLite's rounding", "[quant]") {
   const AffineParams p{0.5f, -1};
   CHECK(quantize_value(1.25f, p) == 2);    // 2.5 -> 3, -1

@@ -133,6 +133,10 @@ TEST_CASE("import refuses several subgraphs, unknown tensor types and int8 tenso
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[0]->type = fb::TensorType::UINT8; });
     CHECK_THAT(import_error(bytes), Contains("UINT8 (tensor 'x')") && Contains("FLOAT32, INT8, INT32 and INT64"));
   }
+  SECTION("no outputs") {
+    const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->outputs.clear(); });
+    CHECK_THAT(import_error(bytes), Contains("declares no outputs"));
+  }
   SECTION("an int8 activation without scale and zero point") {
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[1]->quantization.reset(); });
     CHECK_THAT(import_error(bytes), Contains("'y' has no quantization parameters"));

@@ -92,7 +92,9 @@ SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, in
       if (!std::isfinite(w)) throw InputError("weight value " + std::to_string(w) + " is not finite");
       max_abs = std::max(max_abs, std::fabs(w));
     }
-    const float scale = max_abs > 0.0f ? max_abs / static_cast<float>(kWeightMax) : 1.0f;
+    // A channel of zeros, or of values so small that max_abs / 127 underflows to 0, is all zeros at scale 1.
+    const float fitted = max_abs / static_cast<float>(kWeightMax);
+    const float scale = fitted > 0.0f ? fitted : 1.0f;
     out.scales[c] = scale;
     for (size_t i = 0; i < per_channel; ++i) {
       const float q =
