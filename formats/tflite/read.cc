@@ -2,6 +2,7 @@
 #include "formats/tflite/read.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "formats/tflite/tinyc_tflite_generated.h"
@@ -46,6 +47,20 @@ void check_tensor_indices(const std::vector<int32_t>& indices, size_t tensor_cou
   for (int32_t i : indices)
     if (i < -1 || i >= static_cast<int32_t>(tensor_count))
       invalid(where + " refers to tensor " + std::to_string(i) + " of " + std::to_string(tensor_count));
+}
+
+// FlatBuffers' verifier checks the alignment of a vector's length, not of its 8-byte elements, and
+// reading a misaligned int64 is undefined behaviour: a file whose zero point lists are misaligned (the
+// converters' builders never write one) is refused.
+void check_zero_point_alignment(const fb::Model& model) {
+  for (const fb::SubGraph* g : *model.subgraphs()) {
+    if (!g->tensors()) continue;
+    for (const fb::Tensor* t : *g->tensors()) {
+      const fb::QuantizationParameters* q = t->quantization();
+      if (q && q->zero_point() && reinterpret_cast<uintptr_t>(q->zero_point()->Data()) % alignof(int64_t) != 0)
+        invalid("the zero points of tensor '" + text(t->name()) + "' are not 8-byte aligned");
+    }
+  }
 }
 
 TensorSummary summarize(const fb::Tensor& t, const fb::Model& model) {
@@ -96,6 +111,7 @@ TfliteSummary read_tflite_bytes(std::string_view bytes) {
   if (!fb::VerifyModelBuffer(verifier)) invalid("the FlatBuffer does not verify (truncated or corrupt)");
   const fb::Model& model = *fb::GetModel(bytes.data());
   if (!model.subgraphs() || model.subgraphs()->size() == 0) invalid("it has no subgraph");
+  check_zero_point_alignment(model);
 
   TfliteSummary summary;
   summary.schema_version = model.version();
