@@ -78,7 +78,7 @@ printf '%-12s %12s %10s %9s %s\n' target executions exec/s corpus findings
 for t in "${targets[@]}"; do
   log="$work/$t/log"
   runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
-  speed=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1)
+  speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
   findings=$(find "$work/$t" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | wc -l)
   printf '%-12s %12s %10s %9s %s\n' "$t" "${runs:-?}" "${speed:-?}" "$(ls "$work/$t/corpus" | wc -l)" "$findings"
   if [[ "$findings" -ne 0 || -z "$runs" ]]; then

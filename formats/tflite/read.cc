@@ -43,9 +43,11 @@ std::string type_name(fb::TensorType type) {
   return name && *name ? std::string(name) : "TYPE_" + std::to_string(static_cast<int>(type));
 }
 
-void check_tensor_indices(const std::vector<int32_t>& indices, size_t tensor_count, const std::string& where) {
+// -1, an omitted optional tensor, is allowed where TFLite has optional tensors: operator inputs.
+void check_tensor_indices(const std::vector<int32_t>& indices, size_t tensor_count, const std::string& where,
+                          bool omittable = false) {
   for (int32_t i : indices)
-    if (i < -1 || i >= static_cast<int32_t>(tensor_count))
+    if (i < (omittable ? -1 : 0) || i >= static_cast<int32_t>(tensor_count))
       invalid(where + " refers to tensor " + std::to_string(i) + " of " + std::to_string(tensor_count));
 }
 
@@ -142,7 +144,7 @@ TfliteSummary read_tflite_bytes(std::string_view bytes) {
                 std::to_string(code_count));
       const fb::OperatorCode& code = *model.operator_codes()->Get(op->opcode_index());
       OperatorSummary s{op_name(code), builtin_code_of(code), code.version(), copy(op->inputs()), copy(op->outputs())};
-      check_tensor_indices(s.inputs, tensor_count, "operator " + s.op);
+      check_tensor_indices(s.inputs, tensor_count, "operator " + s.op, true);
       check_tensor_indices(s.outputs, tensor_count, "operator " + s.op);
       summary.operators.push_back(std::move(s));
     }

@@ -140,6 +140,10 @@ TEST_CASE("import refuses several subgraphs, unknown tensor types and int8 tenso
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[0]->type = fb::TensorType::UINT8; });
     CHECK_THAT(import_error(bytes), Contains("UINT8 (tensor 'x')") && Contains("FLOAT32, INT8, INT32 and INT64"));
   }
+  SECTION("an operator output omitted (-1): TFLite has optional inputs only") {
+    const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->operators[0]->outputs = {-1}; });
+    CHECK_THAT(import_error(bytes), Contains("operator RELU refers to tensor -1 of 2"));
+  }
   SECTION("no outputs") {
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->outputs.clear(); });
     CHECK_THAT(import_error(bytes), Contains("declares no outputs"));
