@@ -24,11 +24,11 @@ tflite_seeds() {
   local dest="$work/tflite/generated" tinyc="$root/build-san/apps/tinyc/tinyc"
   mkdir -p "$dest"
   for m in digits_mlp digits_cnn; do
-    "$tinyc" -q compress "$corpus/models/$m.onnx" --int8 --calib "$corpus/data/digits_calib.npy" -o "$dest/$m.tflite"
+    "$tinyc" -q compress "$corpus/models/$m.onnx" --int8 --calib "$corpus/data/digits_calib.npy" -o "$dest/$m.tflite" >/dev/null
   done
   for t in conv_with_strides_padding maxpool_2d_pads averagepool_2d_pads relu sigmoid softmax_axis_1 gemm_default_no_bias \
     add concat_2d_axis_0 transpose_default reshape_reordered_all_dims globalaveragepool tanh; do
-    "$tinyc" -q compress "/usr/share/libonnx-testdata/data/node/test_$t/model.onnx" -o "$dest/$t.tflite" 2>/dev/null || true
+    "$tinyc" -q compress "/usr/share/libonnx-testdata/data/node/test_$t/model.onnx" -o "$dest/$t.tflite" >/dev/null 2>&1 || true
   done
 }
 
