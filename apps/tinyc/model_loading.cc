@@ -35,9 +35,13 @@ void add_load_options(CLI::App& cmd, LoadOptions& opt) {
 }
 
 void add_threads_option(CLI::App& cmd, int& threads) {
-  cmd.add_option("--threads", threads, "Worker threads (0 = one per core); the results are the same for any number")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
+  cmd.add_option_function<int>(
+         "--threads",
+         [&threads](const int& n) {
+           if (n < 0) throw InputError("--threads must be 0 (one per core) or more (got " + std::to_string(n) + ")");
+           threads = n;
+         },
+         "Worker threads (default 0: one per core); the results are the same for any number");
 }
 
 std::unique_ptr<ir::Graph> import_onnx_model(const std::string& path, const LoadOptions& load) {

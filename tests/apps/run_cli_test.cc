@@ -86,3 +86,18 @@ TEST_CASE("list options before the model take one value each and leave the model
     CHECK(r.exit_code == 0);
   }
 }
+
+TEST_CASE("run --threads: 1 and 2 threads write the same bytes; a negative count is refused, exit 2") {
+  TempDir dir;
+  const std::string model = tinyc::test::corpus_model_path("digits_cnn").string();
+  const std::string rows = (corpus_dir() / "data" / "digits_test.npy").string();
+  for (const char* threads : {"1", "2"}) {
+    const auto r = run_tinyc({"run", model, "--input", rows, "--threads", threads, "-o",
+                              (dir.path() / (std::string("y") + threads + ".npy")).string()});
+    REQUIRE(r.exit_code == 0);
+  }
+  CHECK(tinyc::test::read_bytes(dir.path() / "y1.npy") == tinyc::test::read_bytes(dir.path() / "y2.npy"));
+  const auto bad = run_tinyc({"run", model, "--input", rows, "--threads", "-1"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "tinyc: error: --threads must be 0 (one per core) or more (got -1)\n");
+}
