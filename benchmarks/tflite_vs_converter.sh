@@ -2,7 +2,8 @@
 # tinyc head to head with the TF converter on the MLPerf Tiny reference files (../shared/corpus/tflite,
 # the section "tinyc vs the TF converter" of docs/benchmarks.md). Per pair (float file, int8 file, both
 # from the TF converter): tinyc's int8 made from the float file (with and without its arena plan) vs the
-# converter's int8 file: bytes, TFLM's measured head and arena, output SNR and top-1 agreement against
+# converter's int8 file (tinyc with per-channel weights, its default, and with per-tensor fully connected
+# weights as the converter writes them): bytes, TFLM's measured head and arena, output SNR and top-1 agreement against
 # the float file, all on the same 1,000 rows under TFLM's host interpreter (for a float file TFLM refuses,
 # the hybrid KWS file, the float reference is `tinyc run` on it). Then every converter int8
 # file re-packed by tinyc: bytes, TFLM's head before and after, and whether TFLM's outputs stay the
@@ -182,30 +183,34 @@ for pair in "pretrainedResnet pretrainedResnet_quant classifier" "ad01_fp32 ad01
   [ -z "$reference" ] || tf_quality=$(js compare "$reference" "$work/tf_$int8.npy" "$work/$int8.inspect.json" "$kind")
   read -r tf_snr tf_top1 <<< "$tf_quality"
 
-  args=("$files/$float.tflite" --int8 --calib "$work/$int8.calib.npy" --io-type int8)
-  if ! compress "ours_$float" "${args[@]}"; then
-    table1+=("| $float | ${tf_cells[0]} | failed: \`$(one_line "$work/ours_$float.err")\` | — | ${tf_cells[1]} / — / — | ${tf_cells[2]} / — | $tf_snr / — | $tf_top1 / — |")
-    continue
-  fi
-  compress "noplan_$float" "${args[@]}" --no-memory-plan || fail "$(one_line "$work/noplan_$float.err")"
-  "$tinyc" inspect --json "$work/ours_$float.tflite" > "$work/ours_$float.inspect.json"
-  for name in "ours_$float" "noplan_$float"; do
-    run_tflm "$name" "$work/$name.tflite" "$work/$int8.eval.npy" ||
-      fail "TFLM failed on $name: $(field "$work/$name.json" error)"
+  # tinyc's default (per-channel weights), and per-tensor fully connected weights as the converter writes.
+  for scales in per_channel fc_per_tensor; do
+    ours="ours_${float}_$scales" noplan="noplan_${float}_$scales"
+    args=("$files/$float.tflite" --int8 --calib "$work/$int8.calib.npy" --io-type int8 --weight-scales "$scales")
+    if ! compress "$ours" "${args[@]}"; then
+      table1+=("| $float | $scales | ${tf_cells[0]} | failed: \`$(one_line "$work/$ours.err")\` | — | ${tf_cells[1]} / — / — | ${tf_cells[2]} / — | $tf_snr / — | $tf_top1 / — |")
+      continue
+    fi
+    compress "$noplan" "${args[@]}" --no-memory-plan || fail "$(one_line "$work/$noplan.err")"
+    "$tinyc" inspect --json "$work/$ours.tflite" > "$work/$ours.inspect.json"
+    for name in "$ours" "$noplan"; do
+      run_tflm "$name" "$work/$name.tflite" "$work/$int8.eval.npy" ||
+        fail "TFLM failed on $name: $(field "$work/$name.json" error)"
+    done
+    ours_bytes=$(stat -c %s "$work/$ours.tflite")
+    ratio=$(node -e "process.stdout.write(($ours_bytes / ${tf_cells[0]}).toFixed(3))")
+    ours_quality="n/a n/a"
+    [ -z "$reference" ] ||
+      ours_quality=$(js compare "$reference" "$work/$ours.npy" "$work/$ours.inspect.json" "$kind")
+    read -r ours_snr ours_top1 <<< "$ours_quality"
+    table1+=("| $float | $scales | ${tf_cells[0]} | $ours_bytes | $ratio | ${tf_cells[1]} / $(field "$work/$ours.json" arena_breakdown.head_nonpersistent_bytes) / $(field "$work/$noplan.json" arena_breakdown.head_nonpersistent_bytes) | ${tf_cells[2]} / $(field "$work/$ours.json" arena_used_bytes) | $tf_snr / $ours_snr | $tf_top1 / $ours_top1 |")
   done
-  ours_bytes=$(stat -c %s "$work/ours_$float.tflite")
-  ratio=$(node -e "process.stdout.write(($ours_bytes / ${tf_cells[0]}).toFixed(3))")
-  ours_quality="n/a n/a"
-  [ -z "$reference" ] ||
-    ours_quality=$(js compare "$reference" "$work/ours_$float.npy" "$work/ours_$float.inspect.json" "$kind")
-  read -r ours_snr ours_top1 <<< "$ours_quality"
-  table1+=("| $float | ${tf_cells[0]} | $ours_bytes | $ratio | ${tf_cells[1]} / $(field "$work/ours_$float.json" arena_breakdown.head_nonpersistent_bytes) / $(field "$work/noplan_$float.json" arena_breakdown.head_nonpersistent_bytes) | ${tf_cells[2]} / $(field "$work/ours_$float.json" arena_used_bytes) | $tf_snr / $ours_snr | $tf_top1 / $ours_top1 |")
 done
 
 echo "tinyc int8 from the TF converter's float file vs the TF converter's int8 file ($eval_rows eval rows, seed $eval_seed; tinyc calibrated on $calib_rows other rows, seed $calib_seed):"
 echo
-echo "| float file | TF int8 B | tinyc int8 B | tinyc / TF | TFLM head B: TF / tinyc (tinyc's plan) / tinyc (--no-memory-plan) | TFLM arena used B: TF / tinyc | SNR dB vs float: TF / tinyc | top-1 agreement %: TF / tinyc |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| float file | tinyc --weight-scales | TF int8 B | tinyc int8 B | tinyc / TF | TFLM head B: TF / tinyc (tinyc's plan) / tinyc (--no-memory-plan) | TFLM arena used B: TF / tinyc | SNR dB vs float: TF / tinyc | top-1 agreement %: TF / tinyc |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${table1[@]}"
 [ ${#notes[@]} -eq 0 ] || { echo; printf '%s\n' "${notes[@]}"; }
 echo

@@ -3,7 +3,7 @@
 //
 // Before: y = W * x + b
 // After:  y = W * x + b',  b'[c] = b[c] - mean over rows and output positions of ((Wq - W) * x)[c]
-// where Wq are the dequantized int8 weights quantize_int8 will produce (same per_channel choice).
+// where Wq are the dequantized int8 weights quantize_int8 will produce (same weight_scales choice).
 // Then the int8 layer's mean output equals the float layer's on the calibration data; the float
 // graph's output moves by the same amount the other way, which is the point. (Wq - W) * x is linear
 // in x, so its mean is the layer applied to the mean input: one float-executor pass collects the
@@ -125,7 +125,9 @@ std::vector<double> mean_error(const ir::Graph& g, const ir::Node& node, const i
 
 class BiasCorrection : public Pass {
  public:
-  explicit BiasCorrection(const PassOptions& o) : per_channel_(o.get_bool("per_channel", true)) {}
+  explicit BiasCorrection(const PassOptions& o)
+      : weight_scales_(
+            parse_weight_scales(o.get_string("weight_scales", "per_channel"), "bias_correction weight_scales")) {}
 
   PassResult run(ir::Graph& g) override {
     PassContext none;
@@ -142,7 +144,7 @@ class BiasCorrection : public Pass {
     for (const Target& t : targets) {
       ir::Node* n = t.node;
       const ir::Tensor& w = n->input(1)->constant();
-      const QuantizedConstant wq = quantize_weights(w, t.weight_axis, per_channel_);
+      const QuantizedConstant wq = quantize_weights(w, t.weight_axis, per_channel_weights(weight_scales_, *n));
       const ir::Tensor deq = calib::dequantize(wq.data, wq.quant);
       std::vector<double> dw(static_cast<size_t>(w.num_elements()));
       for (size_t i = 0; i < dw.size(); ++i) dw[i] = deq.values<float>()[i] - w.values<float>()[i];
@@ -171,7 +173,7 @@ class BiasCorrection : public Pass {
     set_constant_input(g, n, 2, float_tensor(shape, corrected), n->name + "_bias");
   }
 
-  bool per_channel_;
+  WeightScales weight_scales_;
 };
 
 }  // namespace
@@ -179,7 +181,7 @@ class BiasCorrection : public Pass {
 PassInfo bias_correction_pass_info() {
   return {"bias_correction",
           "Subtract from each Conv/Gemm bias the mean output error int8 weight rounding causes on the calibration data",
-          {{"per_channel", "true", "weight quantization to correct for; must match quantize_int8"}},
+          {{"weight_scales", "per_channel", "weight quantization to correct for; must match quantize_int8"}},
           false,
           [](const PassOptions& o) -> std::unique_ptr<Pass> { return std::make_unique<BiasCorrection>(o); }};
 }

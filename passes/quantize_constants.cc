@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exec/quant/quant_math.h"
+#include "ir/error.h"
 
 namespace tinyc::passes {
 
@@ -39,6 +40,22 @@ int64_t channel_major_index(const AxisSplit& a, int64_t o, int64_t c, int64_t i)
 }
 
 }  // namespace
+
+WeightScales parse_weight_scales(const std::string& text, const std::string& what) {
+  if (text == "per_channel") return WeightScales::PerChannel;
+  if (text == "per_tensor") return WeightScales::PerTensor;
+  if (text == "fc_per_tensor") return WeightScales::FcPerTensor;
+  throw InputError(what + ": '" + text + "' is not a weight scale choice; use per_channel, per_tensor or fc_per_tensor");
+}
+
+bool per_channel_weights(WeightScales scales, const ir::Node& n) {
+  switch (scales) {
+    case WeightScales::PerChannel: return true;
+    case WeightScales::PerTensor: return false;
+    case WeightScales::FcPerTensor: return n.op_type != "Gemm" && n.op_type != "MatMul";
+  }
+  return true;
+}
 
 QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel) {
   const AxisSplit a = split_at(w.shape(), axis);

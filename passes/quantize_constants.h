@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ir/node.h"
 #include "ir/quant_params.h"
 #include "ir/tensor.h"
 
@@ -16,6 +17,18 @@ struct QuantizedConstant {
   ir::Tensor data;
   ir::QuantParams quant;
 };
+
+// Which layers' weights get one scale per output channel. Per channel is the most accurate; TFLM
+// then keeps a 4 B multiplier and a 4 B shift per output channel of each layer in its arena, which
+// fully connected layers with many units pay for in RAM. fc_per_tensor is the TF converter's choice:
+// per channel for Conv, one scale per tensor for Gemm/MatMul (TFLite FULLY_CONNECTED).
+enum class WeightScales { PerChannel, PerTensor, FcPerTensor };
+
+// "per_channel", "per_tensor" or "fc_per_tensor"; InputError naming `what` otherwise.
+WeightScales parse_weight_scales(const std::string& text, const std::string& what);
+
+// Whether the weights of `n` (a Conv, ConvTranspose, Gemm or MatMul) get per-channel scales.
+bool per_channel_weights(WeightScales scales, const ir::Node& n);
 
 // Float32 weights whose output channels run along `axis`: scale[c] = max|w_c| / 127 and values in
 // [-127, 127], one scale per channel (per_channel) or one for the whole tensor; zero points 0.

@@ -5,7 +5,7 @@
 //               -> Softmax -> output_quantized (int8, 1/256, -128) -> DequantizeLinear -> output
 // Activations are int8 with per-tensor parameters from their calibrated range
 // (exec::quant::choose_asymmetric_params, so 0 is exact); weights int8 symmetric per output
-// channel; biases int32 at input_scale * weight_scale[c]; Softmax/Sigmoid/Tanh outputs at TFLite's
+// channel (or per tensor, option weight_scales); biases int32 at input_scale * weight_scale[c]; Softmax/Sigmoid/Tanh outputs at TFLite's
 // fixed parameters; pooling and data movement share their input's parameters; Concat takes the
 // union of its inputs' ranges. Ops without an int8 form stay float between a DequantizeLinear and
 // a QuantizeLinear. Int8 values keep the float value's name; the float twin of an int8 value is
@@ -74,8 +74,8 @@ void normalize_gemm(ir::Graph& g, ir::Node* n) {
 // is visited, every float node's inputs float.
 class Quantizer {
  public:
-  Quantizer(ir::Graph& g, const calib::RangeMap& ranges, bool per_channel, PassResult& result)
-      : g_(g), ranges_(ranges), per_channel_(per_channel), opset_(exec::model_opset(g)), result_(result) {}
+  Quantizer(ir::Graph& g, const calib::RangeMap& ranges, WeightScales weight_scales, PassResult& result)
+      : g_(g), ranges_(ranges), weight_scales_(weight_scales), opset_(exec::model_opset(g)), result_(result) {}
 
   void run() {
     for (ir::Node* n : g_.topological_order()) {
@@ -175,7 +175,8 @@ class Quantizer {
   }
 
   void quantize_weights_and_bias(ir::Node* n, const Int8Form& f, float input_scale) {
-    QuantizedConstant w = quantize_weights(n->input(1)->constant(), f.weight_axis, per_channel_);
+    QuantizedConstant w =
+        quantize_weights(n->input(1)->constant(), f.weight_axis, per_channel_weights(weight_scales_, *n));
     const int64_t channels = n->input(1)->constant().shape()[static_cast<size_t>(f.weight_axis)] *
                              (n->op_type == "ConvTranspose" ? n->attr_int("group", 1) : 1);
     const std::vector<float> weight_scales = w.quant.scale;
@@ -218,7 +219,7 @@ class Quantizer {
 
   ir::Graph& g_;
   const calib::RangeMap& ranges_;
-  bool per_channel_;
+  WeightScales weight_scales_;
   int64_t opset_;
   PassResult& result_;
   std::unordered_map<ir::Value*, ir::Value*> int8_twins_;
@@ -230,7 +231,8 @@ class QuantizeInt8 : public Pass {
   explicit QuantizeInt8(const PassOptions& o)
       : method_(calib::parse_method(o.get_string("calib", "auto"))),
         percentile_(o.get_double("percentile", 99.99)),
-        per_channel_(o.get_bool("per_channel", true)) {}
+        weight_scales_(
+            parse_weight_scales(o.get_string("weight_scales", "per_channel"), "quantize_int8 weight_scales")) {}
 
   PassResult run(ir::Graph& g) override {
     PassContext none;
@@ -254,7 +256,7 @@ class QuantizeInt8 : public Pass {
     for (ir::Node* n : g.nodes())
       if (n->op_type == "Gemm" && n->domain.empty()) normalize_gemm(g, n);
     PassResult result;
-    Quantizer(g, calibration.ranges, per_channel_, result).run();
+    Quantizer(g, calibration.ranges, weight_scales_, result).run();
     result.bytes_saved = bytes_before - constant_bytes(g);
     context.calibration = std::move(calibration);
     return result;
@@ -263,7 +265,7 @@ class QuantizeInt8 : public Pass {
  private:
   calib::Method method_;
   double percentile_;
-  bool per_channel_;
+  WeightScales weight_scales_;
 };
 
 }  // namespace
@@ -273,7 +275,9 @@ PassInfo quantize_int8_pass_info() {
           "Quantize to int8 (TFLite scheme): calibrated per-tensor activations, per-channel weights, int32 biases",
           {{"calib", "auto", "activation ranges: minmax, percentile, entropy, mse, or auto (least error per tensor)"},
            {"percentile", "99.99", "share of values (%) the percentile method keeps"},
-           {"per_channel", "true", "one weight scale per output channel (false: one per tensor)"}},
+           {"weight_scales", "per_channel",
+            "one weight scale per output channel (per_channel), per tensor (per_tensor), or per tensor for "
+            "Gemm/MatMul only (fc_per_tensor: TFLM keeps 8 B per output channel less in its arena)"}},
           false,
           [](const PassOptions& o) -> std::unique_ptr<Pass> { return std::make_unique<QuantizeInt8>(o); }};
 }

@@ -116,6 +116,9 @@ void run_compress(CompressOptions opt) {
     throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
   if (opt.prune.enabled() && !opt.pipeline.empty())
     throw InputError("--prune runs between the default folding and quantization steps; leave out --passes");
+  if (!opt.pipeline.empty() && (opt.quantize.calib_method != "auto" || opt.quantize.weight_scales != "per_channel"))
+    throw InputError("--calib-method and --weight-scales shape the default quantization steps; with --passes give them "
+                     "as step options, e.g. quantize_int8(calib=minmax,weight_scales=fc_per_tensor)");
   // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
   const auto folding = steps_of(repack ? "" : opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
   const auto quantization = steps_of(opt.pipeline.empty() ? quantization_steps(opt.quantize) : "");

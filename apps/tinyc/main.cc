@@ -39,7 +39,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     std::cerr << "tinyc: error: " << e.what() << " (see tinyc --help, or tinyc <command> --help)\n";
-    return static_cast<int>(ExitCode::Usage);
+    // A value an option cannot take is bad input; a malformed command line is a usage error.
+    const bool bad_value =
+        dynamic_cast<const CLI::ValidationError*>(&e) || dynamic_cast<const CLI::ConversionError*>(&e);
+    return static_cast<int>(bad_value ? ExitCode::BadInput : ExitCode::Usage);
   } catch (const tinyc::GateFailed& e) {
     // One line per failed gate; the outputs and the report are already written.
     std::istringstream lines(e.what());

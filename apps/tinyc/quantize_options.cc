@@ -25,6 +25,7 @@ void require_int8(const QuantizeOptions& opt) {
                       : opt.data_free            ? "--data-free"
                       : opt.calib_samples != 0   ? "--calib-samples"
                       : opt.calib_method != "auto" ? "--calib-method"
+                      : opt.weight_scales != "per_channel" ? "--weight-scales"
                                                  : nullptr;
   if (stray) throw InputError(std::string(stray) + " only applies to int8 quantization: add --int8");
 }
@@ -70,6 +71,11 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
                  "How activation ranges are chosen: auto picks per tensor the method with the least measured error")
       ->check(CLI::IsMember({"auto", "minmax", "percentile", "entropy", "mse"}))
       ->capture_default_str();
+  cmd.add_option("--weight-scales", opt.weight_scales,
+                 "Weight scales: per_channel (most accurate), per_tensor, or fc_per_tensor (per channel for Conv, per "
+                 "tensor for fully connected layers, as the TF converter: TFLM keeps 8 B per output channel less)")
+      ->check(CLI::IsMember({"per_channel", "per_tensor", "fc_per_tensor"}))
+      ->capture_default_str();
   cmd.add_flag("--data-free", opt.data_free,
                "Quantize without calibration data: ranges estimated from BatchNorm statistics (less accurate)");
 }
@@ -103,7 +109,8 @@ passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::G
 
 std::string quantization_steps(const QuantizeOptions& opt) {
   if (!opt.int8) return "";
-  return opt.data_free ? passes::data_free_quantization_steps() : passes::quantization_steps(opt.calib_method);
+  return opt.data_free ? passes::data_free_quantization_steps(opt.weight_scales)
+                       : passes::quantization_steps(opt.calib_method, opt.weight_scales);
 }
 
 }  // namespace tinyc::cli

@@ -1,5 +1,5 @@
-// The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-method, --data-free. Kept
-// apart so compress_command.cc only sequences the steps.
+// The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-method, --weight-scales,
+// --data-free. Kept apart so compress_command.cc only sequences the steps.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,6 +17,7 @@ struct QuantizeOptions {
   std::string calib;           // calibration rows: one .npy or a folder of .npy
   int64_t calib_samples = 0;   // only the first N rows; 0 = all
   std::string calib_method = "auto";
+  std::string weight_scales = "per_channel";  // passes::parse_weight_scales words
   bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
   bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
 };

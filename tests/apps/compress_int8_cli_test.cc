@@ -139,6 +139,10 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
       {{"--int8", "--calib", calib, "--format", "onnx"}, "--format onnx writes float models"},
       {{"--io-type", "float32"}, "apply to --format tflite only"},
       {{"--int8", "--calib", calib, "-o", (dir.path() / "no" / "m.tflite").string()}, "does not exist"},
+      {{"--weight-scales", "per_tensor"}, "--weight-scales only applies to int8 quantization"},
+      {{"--int8", "--calib", calib, "--weight-scales", "per_row"}, "--weight-scales"},
+      {{"--int8", "--calib", calib, "--weight-scales", "per_tensor", "--passes", "fold_constants,quantize_int8"},
+       "with --passes give them as step options"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args{"compress", digits_cnn()};
@@ -189,4 +193,37 @@ TEST_CASE("compress --max-ram gates TFLite Micro's arena for the blob, it needs 
   CHECK(qdq.exit_code == 2);
   CHECK(qdq.err.find("--max-ram measures TFLite Micro's arena") != std::string::npos);
   CHECK(with({"--max-ram", "-5"}).exit_code == 2);
+}
+
+TEST_CASE("compress --weight-scales fc_per_tensor saves TFLM at least 8 B of RAM per fully connected unit") {
+  // digits_mlp is Gemm layers only: per tensor, TFLM keeps no per-channel multiplier and shift.
+  TempDir dir;
+  auto compress = [&](const std::string& scales) {
+    const fs::path blob = dir.path() / (scales + ".tflite"), report = dir.path() / (scales + ".json");
+    const auto r = run_tinyc({"compress", corpus_model_path("digits_mlp").string(), "--int8", "--calib",
+                              corpus_data("digits_calib.npy"), "--weight-scales", scales, "-o", blob.string(),
+                              "--eval", corpus_data("digits_test.npy"), "--report", report.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_bytes(report));
+  };
+  const auto per_channel = compress("per_channel"), fc_per_tensor = compress("fc_per_tensor");
+  const auto summary = tinyc::tflite_format::read_tflite_file(dir.path() / "per_channel.tflite");
+  int64_t units = 0, layers = 0;
+  for (const auto& op : summary.operators) {
+    if (op.op != "FULLY_CONNECTED") continue;
+    units += summary.tensors[static_cast<size_t>(op.outputs[0])].shape.back();
+    ++layers;
+  }
+  REQUIRE(layers >= 2);
+  const auto& a = per_channel["models"]["compressed"];
+  const auto& b = fc_per_tensor["models"]["compressed"];
+  // Each layer's multiplier and shift arrays (4 B per unit each, rounded up to 16 B) are gone, and
+  // TFLM's setup no longer copies per-channel parameters.
+  CHECK(a["ram_bytes"].get<int64_t>() - b["ram_bytes"].get<int64_t>() >= 8 * units);
+  CHECK(b["blob_bytes"].get<int64_t>() < a["blob_bytes"].get<int64_t>());
+  CHECK(b["peak_ram_bytes"] == a["peak_ram_bytes"]);  // the activations' plan does not change
+  // Measured on the test rows against the float model: the per-tensor scales lose little here.
+  CHECK(fc_per_tensor["evaluation"]["outputs"][0]["snr_db"].get<double>() > 20);
+  CHECK(fc_per_tensor["evaluation"]["classification"]["agreement_pct"].get<double>() >= 98.0);
 }

@@ -34,13 +34,22 @@ TEST_CASE("inspect --json gives machine-readable totals") {
   CHECK(j["layers"].size() == 31);
 }
 
-TEST_CASE("usage errors exit 1 with one tinyc: error: line") {
+TEST_CASE("usage errors exit 1, bad option values 2, each with one tinyc: error: line") {
   for (const auto& args : std::vector<std::vector<std::string>>{{}, {"inspect"}, {"inspect", "--no-such-flag", "x.onnx"}}) {
     const auto r = run_tinyc(args);
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.err.rfind("tinyc: error: ", 0) == 0);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  for (const auto& args : std::vector<std::vector<std::string>>{{"compress", "x.onnx", "--calib-method", "bogus"},
+                                                                  {"compress", "x.onnx", "--calib-samples", "0"},
+                                                                  {"run", "x.onnx", "--batch", "many"}}) {
+    const auto r = run_tinyc(args);
+    INFO("a value the option cannot take is bad input, exit 2: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.rfind("tinyc: error: ", 0) == 0);
+    CHECK(r.err.find(args[2]) != std::string::npos);
   }
   auto help = run_tinyc({"--help"});
   CHECK(help.exit_code == 0);

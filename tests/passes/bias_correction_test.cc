@@ -90,7 +90,7 @@ TEST_CASE("bias_correction subtracts the mean error of the rounded weights from 
     context.calibration_inputs.push_back(positive_rows({64, 16}, 3));
     const std::vector<double> expected =
         expected_gemm_bias(*g, context.calibration_inputs[0], per_channel ? 16 : 8 * 16);
-    const auto r = correct(*g, context, per_channel ? "" : "per_channel=false");
+    const auto r = correct(*g, context, per_channel ? "" : "weight_scales=fc_per_tensor");
     CHECK(r.rewrites == 1);
     const auto bias = g->find_node("fc")->input(2)->constant().values<float>();
     for (int c = 0; c < 8; ++c) CHECK(bias[c] == Approx(expected[c]).margin(1e-6));

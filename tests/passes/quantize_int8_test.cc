@@ -163,17 +163,42 @@ TEST_CASE("quantize_int8 quantizes weights per output channel and biases at s_in
             fw->quant->scale[u] / 2 * 1.0001f);
 }
 
-TEST_CASE("per_channel=false gives one weight scale per tensor") {
+TEST_CASE("weight_scales=per_tensor gives every layer one weight scale") {
   auto g = conv_pool_gemm_softmax();
   const std::vector<float> w = floats(g->find_value("w"));
   passes::PassContext context = calibration_rows(*g, 8, 13);
-  quantize(*g, context, "per_channel=false,calib=minmax");
+  quantize(*g, context, "weight_scales=per_tensor,calib=minmax");
   const ir::Value* wq = g->find_node("conv")->input(1);
   REQUIRE(wq->quant->scale.size() == 1);
   float max_abs = 0;
   for (float v : w) max_abs = std::max(max_abs, std::fabs(v));
   CHECK(wq->quant->scale[0] == Approx(max_abs / 127.0f));
   CHECK(g->find_node("conv")->input(2)->quant->scale.size() == 1);
+  CHECK(g->find_node("fc")->input(1)->quant->scale.size() == 1);
+  CHECK(g->find_node("fc")->input(2)->quant->scale.size() == 1);
+}
+
+TEST_CASE("weight_scales=fc_per_tensor keeps Conv per channel and gives the Gemm one scale") {
+  auto g = conv_pool_gemm_softmax();
+  const std::vector<float> fc_w = floats(g->find_value("gw"));
+  passes::PassContext context = calibration_rows(*g, 8, 13);
+  quantize(*g, context, "weight_scales=fc_per_tensor,calib=minmax");
+  CHECK(g->find_node("conv")->input(1)->quant->scale.size() == 4);
+  const ir::Value* fw = g->find_node("fc")->input(1);
+  REQUIRE(fw->quant->scale.size() == 1);
+  float max_abs = 0;
+  for (float v : fc_w) max_abs = std::max(max_abs, std::fabs(v));
+  CHECK(fw->quant->scale[0] == Approx(max_abs / 127.0f));
+  const ir::Value* fb = g->find_node("fc")->input(2);
+  REQUIRE(fb->quant->scale.size() == 1);
+  CHECK(fb->quant->scale[0] == Approx(g->find_node("fc")->input(0)->quant->scale[0] * fw->quant->scale[0]));
+}
+
+TEST_CASE("quantize_int8 refuses an unknown weight_scales word, naming the choices") {
+  auto g = conv_pool_gemm_softmax();
+  passes::PassContext context = calibration_rows(*g, 8, 13);
+  CHECK_THROWS_WITH(quantize(*g, context, "weight_scales=per_row"),
+                    Catch::Contains("'per_row' is not a weight scale choice; use per_channel, per_tensor or fc_per_tensor"));
 }
 
 TEST_CASE("the float simulation of the quantized graph stays close to the float graph") {

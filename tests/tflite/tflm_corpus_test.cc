@@ -1,5 +1,5 @@
 // Every corpus model compressed by the tinyc binary (default int8, structured and unstructured
-// pruning, --io-type float32) runs in TensorFlow Lite Micro (tflm_run) and in `tinyc run` on the
+// pruning, --io-type float32, --weight-scales fc_per_tensor and per_tensor) runs in TensorFlow Lite Micro (tflm_run) and in `tinyc run` on the
 // first 500 rows of its test split with equal outputs, bit for bit; TFLM's verifier accepts each blob.
 #include <catch2/catch.hpp>
 
@@ -66,4 +66,10 @@ TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, unstructu
 
 TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --io-type float32", "[tflite][tflm][corpus][slow]") {
   check_corpus("io float32", {"--io-type", "float32"}, {TflmKernels::Reference});
+}
+
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --weight-scales fc_per_tensor and per_tensor",
+          "[tflite][tflm][corpus][slow]") {
+  check_corpus("fc_per_tensor", {"--weight-scales", "fc_per_tensor"}, {TflmKernels::Reference, TflmKernels::CmsisNn});
+  check_corpus("per_tensor", {"--weight-scales", "per_tensor"}, {TflmKernels::Reference});
 }
