@@ -1,6 +1,6 @@
 // What passes may read beyond the graph and options: calibration rows and precomputed activation
 // ranges. The caller fills one PassContext and hands it to run_pipeline, which passes it to every
-// step; quantize_int8 also leaves in it what calibration found, for logs and the report.
+// step; prune and quantize_int8 also leave in it what they found, for logs and the report.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@
 #include "calib/calibrate.h"
 #include "calib/range.h"
 #include "ir/tensor.h"
+#include "passes/prune.h"
 
 namespace tinyc::passes {
 
@@ -27,6 +28,8 @@ struct PassContext {
   // Filled by quantize_int8: the ranges it used, with the method that chose each, the rows and the
   // calibration time (0 rows when the ranges came from activation_ranges).
   std::optional<calib::Calibration> calibration;
+  // Filled by prune: the ratio asked for, the layers it shrank, their sensitivity and refits.
+  std::optional<PruneReport> pruning;
 };
 
 }  // namespace tinyc::passes

@@ -1,6 +1,7 @@
 // Parser for the --passes pipeline syntax: step ("," step)*; step = name ["(" key=value ("," key=value)* ")"].
 #include "passes/pipeline.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "ir/error.h"
@@ -92,6 +93,40 @@ std::string pipeline_to_string(const std::vector<PipelineStep>& steps) {
     out += ')';
   }
   return out;
+}
+
+std::string pipeline_to_full_string(const std::vector<PipelineStep>& steps) {
+  std::string out;
+  for (const PipelineStep& step : steps) {
+    if (!out.empty()) out += ',';
+    out += step.info->name;
+    if (step.info->options.empty()) continue;
+    out += '(';
+    for (size_t i = 0; i < step.info->options.size(); ++i) {
+      const OptionDoc& doc = step.info->options[i];
+      out += (i ? "," : "") + doc.name + "=" + step.options.get_string(doc.name, doc.default_value);
+    }
+    out += ')';
+  }
+  return out;
+}
+
+void check_pipeline(const std::vector<PipelineStep>& steps) {
+  bool quantized = false;
+  for (const PipelineStep& step : steps) {
+    step.info->create(step.options);
+    const std::string& name = step.info->name;
+    if (quantized && (name == "prune" || name == "equalize_cross_layer" || name == "bias_correction" ||
+                      name == "quantize_int8"))
+      throw InputError("--passes: " + name + " after quantize_int8: " +
+                       (name == "quantize_int8" ? std::string("quantize once")
+                                                : name + " works on the float weights; put it before quantize_int8"));
+    quantized = quantized || name == "quantize_int8";
+  }
+}
+
+bool has_step(const std::vector<PipelineStep>& steps, const std::string& pass) {
+  return std::any_of(steps.begin(), steps.end(), [&](const PipelineStep& s) { return s.info->name == pass; });
 }
 
 }  // namespace tinyc::passes

@@ -131,6 +131,7 @@ PruneReport prune_graph(ir::Graph& g, const PruneOptions& options, const std::ve
   const std::unique_ptr<PruneMethod> method = make_method(g, options, rows);
   PruneReport report;
   report.granularity = options.granularity;
+  report.requested_ratio = options.ratio;
   report.declined = method->declined();
   if (options.granularity == PruneGranularity::Unstructured)
     report.notes.push_back(
@@ -240,12 +241,13 @@ class Prune : public Pass {
     PruneOptions options = options_;
     options.executor = context.executor;
     const int64_t bytes_before = constant_bytes(g);
-    const PruneReport report = prune_graph(g, options, context.calibration_inputs);
+    PruneReport report = prune_graph(g, options, context.calibration_inputs);
     PassResult result;
     for (const LayerPruning& layer : report.layers)
       if (layer.units_after < layer.units_before) result.record_rewrite();
     for (const std::string& why : report.declined) result.declined.push_back(why);
     result.bytes_saved = bytes_before - constant_bytes(g);
+    context.pruning = std::move(report);
     return result;
   }
 

@@ -76,6 +76,7 @@ struct LayerRefit {
 // Everything pruning changed, for logs and the report.
 struct PruneReport {
   PruneGranularity granularity = PruneGranularity::Structured;
+  double requested_ratio = 0;  // options.ratio
   int64_t prunable_before = 0;
   int64_t prunable_after = 0;  // nonzero weight elements (unstructured) or elements (structured)
   int64_t macs_before = 0;     // Conv/Gemm MACs per inference

@@ -9,12 +9,12 @@
 #include <iostream>
 
 #include "commands.h"
+#include "compress_pipeline.h"
 #include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
 #include "formats/tflite/import.h"
 #include "model_loading.h"
 #include "output_folder.h"
-#include "passes/default_pipelines.h"
 #include "output_options.h"
 #include "passes/pass_manager.h"
 #include "prune_options.h"
@@ -59,20 +59,16 @@ passes::PassManagerOptions dump_options(const CompressOptions& opt, const std::f
   return options;
 }
 
-report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const passes::PassContext& context) {
+report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const CompressPipeline& pipeline,
+                                             const passes::PassContext& context) {
   report::QuantizationFacts facts;
-  facts.calibration_method = opt.data_free ? "data_free" : opt.calib_method;
+  facts.calibration_method = opt.data_free ? "data_free" : pipeline.calib_method;
   if (!context.calibration) return facts;
   facts.calibration_rows = context.calibration->rows;
   facts.calibration_seconds = context.calibration->seconds;
   for (const auto& [name, range] : context.calibration->ranges)
     ++facts.ranges_by_method[std::string(calib::method_name(range.method))];
   return facts;
-}
-
-// Pipeline text as steps; none for empty text.
-std::vector<passes::PipelineStep> steps_of(const std::string& pipeline) {
-  return pipeline.empty() ? std::vector<passes::PipelineStep>{} : passes::parse_pipeline(pipeline);
 }
 
 // Runs the steps and records each one's summary in the report.
@@ -104,6 +100,8 @@ void run_compress(CompressOptions opt) {
   const bool repack = tflite && tflite_facts.int8;
   if (repack) check_repack_options(opt);
   opt.quantize.file_layout_rows = opt.report.file_layout_rows = tflite;
+  const CompressPipeline pipeline = compose_pipeline(opt.pipeline, opt.prune, opt.quantize, repack);
+  opt.quantize.int8 = opt.quantize.int8 || pipeline.quantizes;  // a quantize_int8 step in --passes implies --int8
   const OutputPlan output =
       plan_output(opt.output, opt.model, opt.quantize.int8 || repack, tflite ? tflite_facts.io_type : "int8");
   check_outputs_apart({{"-o", output.path},
@@ -114,39 +112,31 @@ void run_compress(CompressOptions opt) {
                        {"--labels", opt.report.labels}});
   if (opt.report.gates.max_ram_bytes && output.format != "tflite")
     throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
-  if (opt.prune.enabled() && !opt.pipeline.empty())
-    throw InputError("--prune runs between the default folding and quantization steps; leave out --passes");
-  if (!opt.pipeline.empty() && (opt.quantize.calib_method != "auto" || opt.quantize.weight_scales != "per_channel"))
-    throw InputError("--calib-method and --weight-scales shape the default quantization steps; with --passes give them "
-                     "as step options, e.g. quantize_int8(calib=minmax,weight_scales=fc_per_tensor)");
-  // --passes replaces the whole default: folding, then (pruning and) the quantization steps.
-  const auto folding = steps_of(repack ? "" : opt.pipeline.empty() ? passes::default_folding_pipeline() : opt.pipeline);
-  const auto quantization = steps_of(opt.pipeline.empty() ? quantization_steps(opt.quantize) : "");
   auto graph = tflite ? import_tflite_model(opt.model, opt.load) : import_onnx_model(opt.model, opt.load);
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
-  passes::PassContext context = prepare_quantization(opt.quantize, *graph, opt.prune.enabled());
+  passes::PassContext context = prepare_quantization(opt.quantize, *graph, pipeline.prunes);
   context.executor.threads = opt.report.threads = opt.threads;
-  const passes::PruneOptions prune = plan_pruning(opt.prune, context.executor);
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
   report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));
+  report.pipeline = pipeline.text;
 
   const auto start = std::chrono::steady_clock::now();
-  const passes::PassManagerOptions manager = dump_options(opt, output.path);
-  run_steps(*graph, folding, manager, context, report);
+  passes::PassManagerOptions manager = dump_options(opt, output.path);
+  // Right after pruning: what it did, and the pruned float model the report compares too.
   std::unique_ptr<ir::Graph> pruned_float;
-  if (opt.prune.enabled()) {
-    spdlog::info("pruning {:.0f} % of the weights ({}); measuring layer sensitivity", 100 * prune.ratio,
-                 opt.prune.granularity);
-    const passes::PruneReport pruned = passes::prune_graph(*graph, prune, context.calibration_inputs);
-    report.pruning = pruning_facts(pruned, prune.ratio, *graph);
-    for (const std::string& note : pruned.notes) report.warnings.push_back(note);
-    if (eval && !quantization.empty()) pruned_float = graph->clone();
-  }
-  run_steps(*graph, quantization, manager, context, report);
+  manager.after_pass = [&, dump = manager.after_pass](const std::string& pass, const ir::Graph& g) {
+    dump(pass, g);
+    if (pass != "prune" || !context.pruning) return;
+    report.pruning = pruning_facts(*context.pruning, g);
+    for (const std::string& note : context.pruning->notes) report.warnings.push_back(note);
+    if (eval && pipeline.quantizes) pruned_float = g.clone();
+  };
+  if (pipeline.prunes) spdlog::info("pipeline: {} (pruning measures each layer's sensitivity first)", pipeline.text);
+  run_steps(*graph, pipeline.steps, manager, context, report);
   report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, context);
+  if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, pipeline, context);
   if (opt.quantize.data_free)
     report.warnings.push_back(
         "activation ranges were estimated from BatchNorm statistics (--data-free), not measured on data: expect a "
@@ -187,7 +177,8 @@ void add_compress_command(CLI::App& app) {
       ->required();
   add_output_options(*cmd, opt->output);
   cmd->add_option("--passes", opt->pipeline,
-                  "Pass pipeline instead of the default, e.g. \"fold_constants,fold_batchnorm\" (see `tinyc passes`)");
+                  "Pass pipeline instead of the default folding steps, e.g. \"fold_constants,fold_batchnorm\" or the "
+                  "report's `pipeline` to replay a run (see `tinyc passes`); --prune and --int8 add their steps to it");
   cmd->add_option("--dump-after", opt->dump_after,
                   "Also write the graph after this pass as <output stem>.after_<pass>.onnx (repeatable)")
       ->allow_extra_args(false);

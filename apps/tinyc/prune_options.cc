@@ -1,6 +1,8 @@
 // Pruning options of `compress`: checking them and summarising the result for the report.
 #include "prune_options.h"
 
+#include <charconv>
+
 #include "ir/error.h"
 
 namespace tinyc::cli {
@@ -17,25 +19,22 @@ void add_prune_options(CLI::App& cmd, PruneCliOptions& opt) {
       ->capture_default_str();
 }
 
-passes::PruneOptions plan_pruning(const PruneCliOptions& opt, const exec::ExecutorOptions& executor) {
-  passes::PruneOptions options;
+std::string prune_step(const PruneCliOptions& opt) {
   if (!opt.enabled()) {
     if (opt.granularity != "structured") throw InputError("--prune-granularity needs --prune R");
-    return options;
+    return "";
   }
   if (!(opt.ratio > 0 && opt.ratio < 1))
     throw InputError("--prune " + std::to_string(opt.ratio) + ": give a fraction between 0 and 1, e.g. --prune 0.5");
-  options.ratio = opt.ratio;
-  options.granularity = passes::parse_granularity(opt.granularity, "--prune-granularity");
-  options.executor = executor;
-  return options;
+  char ratio[32];
+  const auto end = std::to_chars(ratio, ratio + sizeof ratio, opt.ratio).ptr;  // shortest text that reads back
+  return "prune(ratio=" + std::string(ratio, end) + ",granularity=" + opt.granularity + ")";
 }
 
-report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, double requested_ratio,
-                                   const ir::Graph& pruned) {
+report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, const ir::Graph& pruned) {
   report::PruningFacts facts;
   facts.granularity = passes::granularity_name(pruned_report.granularity);
-  facts.requested_ratio = requested_ratio;
+  facts.requested_ratio = pruned_report.requested_ratio;
   facts.achieved_ratio = pruned_report.achieved_ratio();
   facts.prunable_before = pruned_report.prunable_before;
   facts.prunable_after = pruned_report.prunable_after;

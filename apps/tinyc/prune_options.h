@@ -4,7 +4,6 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
-#include <vector>
 
 #include "ir/graph.h"
 #include "passes/prune.h"
@@ -23,12 +22,11 @@ struct PruneCliOptions {
 
 void add_prune_options(CLI::App& cmd, PruneCliOptions& opt);
 
-// Checks the options before any work: InputError for a ratio outside (0, 1) or a granularity
-// without --prune.
-passes::PruneOptions plan_pruning(const PruneCliOptions& opt, const exec::ExecutorOptions& executor);
+// The pipeline step the options ask for, e.g. "prune(ratio=0.5,granularity=structured)"; empty
+// without --prune. InputError for a ratio outside (0, 1) or a granularity without --prune.
+std::string prune_step(const PruneCliOptions& opt);
 
 // The report's view of what pruning did; `pruned` is the float graph right after pruning.
-report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, double requested_ratio,
-                                   const ir::Graph& pruned);
+report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, const ir::Graph& pruned);
 
 }  // namespace tinyc::cli

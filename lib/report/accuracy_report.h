@@ -90,6 +90,7 @@ struct AccuracyReport {
   double compress_seconds = 0;  // the pass pipeline
   std::optional<PruningFacts> pruning;
   std::optional<QuantizationFacts> quantization;
+  std::string pipeline;             // the pipeline that ran, every option's value included (--passes text)
   std::vector<std::string> passes;  // one line per pipeline step (passes::describe)
   std::optional<EvaluationSection> evaluation;
   std::vector<std::string> warnings;  // caveats the reader must know, one sentence each

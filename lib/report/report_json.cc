@@ -172,6 +172,7 @@ nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
           {"compress_seconds", report.compress_seconds},
           {"pruning", pruning_json(report.pruning)},
           {"quantization", quantization_json(report.quantization)},
+          {"pipeline", report.pipeline},
           {"passes", report.passes},
           {"evaluation", evaluation_json(report.evaluation)},
           {"warnings", report.warnings},

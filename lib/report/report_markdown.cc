@@ -202,6 +202,7 @@ void passes_and_notes(std::ostringstream& os, const AccuracyReport& r) {
       chosen += (chosen.empty() ? "" : ", ") + method + " " + grouped(count);
     os << " (ranges by method: " << chosen << ").\n\n";
   }
+  if (!r.pipeline.empty()) os << "Pipeline (replay it with `--passes`): `" << r.pipeline << "`\n\n";
   for (const std::string& p : r.passes) os << "- " << p << "\n";
   os << "\n";
   if (r.warnings.empty()) return;

@@ -142,7 +142,7 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
       {{"--weight-scales", "per_tensor"}, "--weight-scales only applies to int8 quantization"},
       {{"--int8", "--calib", calib, "--weight-scales", "per_row"}, "--weight-scales"},
       {{"--int8", "--calib", calib, "--weight-scales", "per_tensor", "--passes", "fold_constants,quantize_int8"},
-       "with --passes give them as step options"},
+       "give them as its options"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args{"compress", digits_cnn()};

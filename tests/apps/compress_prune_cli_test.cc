@@ -87,7 +87,9 @@ TEST_CASE("impossible pruning options are refused with one line, exit 2, and no 
       {{"--int8", "--calib", calib, "--prune", "0"}, "between 0 and 1"},
       {{"--int8", "--data-free", "--prune", "0.5"}, "--prune chooses layer ratios"},
       {{"--prune-granularity", "unstructured"}, "--prune-granularity needs --prune"},
-      {{"--prune", "0.5", "--calib", calib, "--passes", "fold_constants"}, "leave out --passes"},
+      {{"--prune", "0.5", "--calib", calib, "--passes", "fold_constants,prune(ratio=0.3)"}, "give the pruning once"},
+      {{"--int8", "--calib", calib, "--passes", "fold_constants,quantize_int8,prune(ratio=0.3)"},
+       "prune after quantize_int8"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args{"compress", digits_cnn(), "-o", out};

@@ -49,6 +49,37 @@ TEST_CASE("pipeline errors name the problem") {
   CHECK(message("eliminate_dead(novalue)").find("key=value") != std::string::npos);
 }
 
+TEST_CASE("the full text of a pipeline names every option of every step, given or default, in documented order") {
+  const auto steps = parse_pipeline("fold_constants,prune(granularity=unstructured,ratio=0.25),quantize_int8(calib=mse)");
+  CHECK(pipeline_to_full_string(steps) ==
+        "fold_constants,prune(ratio=0.25,mac_ratio=-1,granularity=unstructured,ranking=activation,reconstruct=true,"
+        "rows=512,sensitivity_rows=128,max_layer_ratio=0.9),quantize_int8(calib=mse,percentile=99.99,"
+        "weight_scales=per_channel)");
+  // It parses back to the same steps with the same option values.
+  CHECK(pipeline_to_full_string(parse_pipeline(pipeline_to_full_string(steps))) == pipeline_to_full_string(steps));
+  CHECK(has_step(steps, "prune"));
+  CHECK_FALSE(has_step(steps, "bias_correction"));
+}
+
+TEST_CASE("check_pipeline refuses bad option values and float-weight passes after quantize_int8, before any work") {
+  auto message = [](const std::string& text) {
+    try {
+      check_pipeline(parse_pipeline(text));
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message("fold_constants,prune(ratio=0.5),bias_correction,quantize_int8,eliminate_dead") == "no error");
+  CHECK(message("quantize_int8,prune(ratio=0.5)") ==
+        "--passes: prune after quantize_int8: prune works on the float weights; put it before quantize_int8");
+  CHECK(message("quantize_int8,bias_correction").find("bias_correction after quantize_int8") != std::string::npos);
+  CHECK(message("quantize_int8,equalize_cross_layer").find("put it before quantize_int8") != std::string::npos);
+  CHECK(message("quantize_int8,quantize_int8").find("quantize once") != std::string::npos);
+  CHECK(message("prune(ratio=1.5)").find("ratio") != std::string::npos);
+  CHECK(message("quantize_int8(weight_scales=rows)").find("not a weight scale choice") != std::string::npos);
+}
+
 TEST_CASE("typed pass options validate their values") {
   PassOptions o("prune", {{"ratio", "0.5"}, {"n", "3"}, {"flag", "true"}, {"bad", "x1"}});
   CHECK(o.get_double("ratio", 0) == 0.5);
