@@ -14,11 +14,11 @@
 // declined with its reason (int8_forms.h), among them Gemm with alpha or beta other than 1.
 #include <unordered_map>
 
-#include "calib/simulate.h"
 #include "exec/evaluate.h"
 #include "exec/executor.h"
 #include "exec/input_data.h"
 #include "exec/shape_inference.h"
+#include "ir/dequantize.h"
 #include "passes/channel_affine.h"
 #include "passes/int8_forms.h"
 #include "passes/pass_context.h"
@@ -145,9 +145,9 @@ class BiasCorrection : public Pass {
       ir::Node* n = t.node;
       const ir::Tensor& w = n->input(1)->constant();
       const QuantizedConstant wq = quantize_weights(w, t.weight_axis, per_channel_weights(weight_scales_, *n));
-      const ir::Tensor deq = calib::dequantize(wq.data, wq.quant);
+      const std::vector<float> deq = ir::dequantize(wq.data, wq.quant);
       std::vector<double> dw(static_cast<size_t>(w.num_elements()));
-      for (size_t i = 0; i < dw.size(); ++i) dw[i] = deq.values<float>()[i] - w.values<float>()[i];
+      for (size_t i = 0; i < dw.size(); ++i) dw[i] = deq[i] - w.values<float>()[i];
       const std::vector<double> error = mean_error(g, *n, means.at(n->input(0)->name), float_tensor(w.shape(), dw));
       correct_bias(g, n, error);
       result.record_rewrite();

@@ -6,6 +6,7 @@
 #include "exec/evaluate.h"
 #include "exec/quant/quant_math.h"
 #include "exec/shape_inference.h"
+#include "ir/dequantize.h"
 
 namespace tinyc::calib {
 
@@ -61,27 +62,12 @@ void fake_quantize(ir::Graph& g, ir::Value* v, int64_t opset) {
 
 }  // namespace
 
-ir::Tensor dequantize(const ir::Tensor& t, const ir::QuantParams& qp) {
-  const std::vector<double> q = t.to_double();
-  const ir::Shape& shape = t.shape();
-  int64_t inner = 1;
-  const auto axis = static_cast<size_t>(qp.axis);
-  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
-  const int64_t channels = qp.per_channel() ? shape.at(axis) : 1;
-  std::vector<float> out(q.size());
-  for (size_t i = 0; i < q.size(); ++i) {
-    const auto c = static_cast<size_t>(qp.per_channel() ? (static_cast<int64_t>(i) / inner) % channels : 0);
-    out[i] = static_cast<float>(qp.scale[c] * (q[i] - static_cast<double>(qp.zero_point[c])));
-  }
-  return ir::Tensor::from_vector<float>(shape, out);
-}
-
 std::unique_ptr<ir::Graph> simulate_in_float(const ir::Graph& quantized) {
   std::unique_ptr<ir::Graph> g = quantized.clone();
   for (ir::Value* c : g->constants()) {
     if (!c->quant || !ir::is_integer(c->dtype)) continue;
     const ir::QuantParams qp = *c->quant;
-    g->set_constant(c, dequantize(c->constant(), qp));
+    g->set_constant(c, ir::Tensor::from_vector<float>(c->constant().shape(), ir::dequantize(c->constant(), qp)));
     c->quant.reset();
   }
   const int64_t opset = exec::model_opset(*g);

@@ -20,8 +20,4 @@ namespace tinyc::calib {
 // activation params, InternalError when the graph has no quant params on an int8 activation.
 std::unique_ptr<ir::Graph> simulate_in_float(const ir::Graph& quantized);
 
-// The float32 values an integer constant stands for: scale[c] * (q - zero_point[c]), c the element's
-// index along qp.axis (one scale for all when per tensor).
-ir::Tensor dequantize(const ir::Tensor& q, const ir::QuantParams& qp);
-
 }  // namespace tinyc::calib

@@ -20,6 +20,7 @@ report::AccuracyReport sample_report() {
   r.original = {"model.onnx", 42067, 11, 9826, 39304, 86848, 0, std::nullopt, std::nullopt, std::nullopt};
   r.compressed = {"model.tinyc.onnx", 12000, 7, 9802, 9962, 86848, 0, 12000, 1024, 3000};
   r.compress_seconds = 0.012;
+  r.pipeline = "fold_batchnorm,fuse_activation";
   r.passes = {"fold_batchnorm: 2 rewrites", "fuse_activation: 3 rewrites"};
   r.warnings = {"ranges from BatchNorm statistics (--data-free): accuracy may be lower"};
 
@@ -63,7 +64,8 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   std::vector<std::string> keys;
   for (const auto& [key, value] : ordered.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"schema_version", "tinyc_version", "passed", "models", "compress_seconds",
-                                         "pruning", "quantization", "passes", "evaluation", "warnings", "gates"});
+                                         "pruning", "quantization", "pipeline", "passes", "evaluation", "warnings",
+                                         "gates"});
   const nlohmann::json j = nlohmann::json::parse(report::report_to_json(sample_report()).dump());
   CHECK(j["schema_version"] == report::kReportSchemaVersion);
   CHECK(j["tinyc_version"].is_string());
@@ -74,6 +76,7 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   CHECK(j["models"]["compressed"]["macs"] == 86848);
   CHECK(j["models"]["compressed"]["nodes"] == 7);
   CHECK(j["compress_seconds"] == 0.012);
+  CHECK(j["pipeline"] == "fold_batchnorm,fuse_activation");
   CHECK(j["passes"].size() == 2);
   const auto& ev = j["evaluation"];
   CHECK(ev["data"] == "digits_test.npy");
@@ -126,6 +129,7 @@ TEST_CASE("Markdown report: sections, layers by SNR with the worst marked") {
   CHECK(md.find("| model file | 42,067 B | 12,000 B | -71.5 % |") != std::string::npos);
   CHECK(md.find("**Gates: FAILED**") != std::string::npos);
   CHECK(md.find("| 3 | 5 | 3 |") != std::string::npos);
+  CHECK(md.find("Pipeline (replay it with `--passes`): `fold_batchnorm,fuse_activation`") != std::string::npos);
   // Lowest SNR first: conv2 (30), output (31.26), conv1 (40), flat (inf); only conv2 is marked.
   const size_t conv2 = md.find("| `conv2_out`"), out = md.find("| `output`"), conv1 = md.find("| `conv1_out`"),
                flat = md.find("| `flat`");
