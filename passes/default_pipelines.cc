@@ -21,24 +21,13 @@ std::string default_folding_pipeline() {
          "merge_transpose_reshape,fuse_activation,eliminate_dead";
 }
 
-namespace {
-
-// ",weight_scales=X" unless X is the default.
-std::string weight_scales_option(std::string_view weight_scales) {
-  return weight_scales == "per_channel" ? "" : ",weight_scales=" + std::string(weight_scales);
-}
-
-}  // namespace
-
 std::string quantization_steps(std::string_view calib_method, std::string_view weight_scales) {
-  const std::string scales = weight_scales_option(weight_scales);
-  return (scales.empty() ? "bias_correction" : "bias_correction(" + scales.substr(1) + ")") +
-         ",quantize_int8(calib=" + std::string(calib_method) + scales + ")";
+  const std::string scales = "weight_scales=" + std::string(weight_scales);
+  return "bias_correction(" + scales + "),quantize_int8(calib=" + std::string(calib_method) + "," + scales + ")";
 }
 
 std::string data_free_quantization_steps(std::string_view weight_scales) {
-  const std::string scales = weight_scales_option(weight_scales);
-  return scales.empty() ? "quantize_int8" : "quantize_int8(" + scales.substr(1) + ")";
+  return "quantize_int8(weight_scales=" + std::string(weight_scales) + ")";
 }
 
 std::string default_int8_pipeline(std::string_view calib_method) {

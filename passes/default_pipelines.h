@@ -18,8 +18,8 @@ std::string default_folding_pipeline();
 // 100 %, fmnist_resnet8 99.35 -> 99.65 %). equalize_cross_layer is not in it: it lowered the
 // output SNR of the corpus models.
 std::string default_int8_pipeline(std::string_view calib_method = "auto");
-// Its steps after folding: "bias_correction,quantize_int8(calib=...)" (pruning runs before them),
-// both given `weight_scales` (a parse_weight_scales word) unless it is the default per_channel.
+// Its steps after folding (pruning runs before them), both with `weight_scales` (a
+// parse_weight_scales word): "bias_correction(weight_scales=S),quantize_int8(calib=M,weight_scales=S)".
 std::string quantization_steps(std::string_view calib_method = "auto", std::string_view weight_scales = "per_channel");
 
 // Without calibration rows (--data-free): the folding pipeline, then quantize_int8 on the ranges the

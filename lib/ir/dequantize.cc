@@ -29,7 +29,8 @@ std::vector<float> dequantize(const Tensor& t, const QuantParams& params) {
   for (size_t i = 0; i < q.size(); ++i) {
     const size_t c = inner ? (i / inner) % channels : 0;
     // In double, so an int32 value (a bias) is not rounded to float before the scale applies.
-    real[i] = static_cast<float>(static_cast<double>(params.scale[c]) * static_cast<double>(q[i] - params.zero_point[c]));
+    real[i] = static_cast<float>(static_cast<double>(params.scale[c]) *
+                                 static_cast<double>(q[i] - params.zero_point[c]));
   }
   return real;
 }

@@ -10,8 +10,8 @@
 namespace tinyc::ir {
 
 // r = scale · (q − zero_point) for every element of an integer tensor, computed in double and
-// rounded once; per-channel parameters apply along `params.axis` of t's shape. Throws InternalError for a float tensor or parameters that do
-// not fit the shape.
+// rounded once; per-channel parameters apply along `params.axis` of t's shape. Throws
+// InternalError for a float tensor or parameters that do not fit the shape.
 std::vector<float> dequantize(const Tensor& t, const QuantParams& params);
 
 }  // namespace tinyc::ir
