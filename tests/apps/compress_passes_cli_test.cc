@@ -109,7 +109,7 @@ TEST_CASE("the report's pipeline, given as --passes, writes the same bytes") {
   }
 }
 
-TEST_CASE("--prune and --int8 add their steps to --passes where they belong") {
+TEST_CASE("compress: --prune and --int8 add their steps to --passes where they belong") {
   TempDir dir;
   const auto j = compress_digits(dir, "combined",
                                  {"--passes", "fold_constants,fold_batchnorm,eliminate_dead", "--prune", "0.5", "--int8"});

@@ -78,7 +78,7 @@ TEST_CASE("a file that is not ONNX, or is truncated, is one line, exit 2") {
   CHECK(r.err.find("truncated") != std::string::npos);
 }
 
-TEST_CASE("inspect and compress: --max-tensor-bytes refuses a model with a larger tensor: one line, exit 2; the default takes it") {
+TEST_CASE("inspect and compress: --max-tensor-bytes refuses a model with a larger tensor: one line, exit 2, and the default takes it") {
   const std::string model = corpus_model_path("digits_mlp").string();
   auto r = run_tinyc({"inspect", model, "--max-tensor-bytes", "1000"});
   CHECK(r.exit_code == 2);

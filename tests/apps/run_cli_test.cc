@@ -87,7 +87,7 @@ TEST_CASE("list options before the model take one value each and leave the model
   }
 }
 
-TEST_CASE("run --threads: 1 and 2 threads write the same bytes; a negative count is refused, exit 2") {
+TEST_CASE("run --threads: 1 and 2 threads write the same bytes, and a negative count is refused, exit 2") {
   TempDir dir;
   const std::string model = tinyc::test::corpus_model_path("digits_cnn").string();
   const std::string rows = (corpus_dir() / "data" / "digits_test.npy").string();
