@@ -11,7 +11,7 @@ namespace tinyc::passes {
 
 namespace {
 
-using exec::quant::AffineParams;
+using exec::int8_reference::AffineParams;
 
 size_t rank_of(const ir::Value* v) { return v && v->shape ? v->shape->size() : 0; }
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "ir/node.h"
 
 namespace tinyc::passes {
@@ -23,7 +23,7 @@ enum class OutputParams {
 // How one node runs in int8.
 struct Int8Form {
   OutputParams output = OutputParams::Own;
-  exec::quant::AffineParams fixed;  // OutputParams::Fixed only
+  exec::int8_reference::AffineParams fixed;  // OutputParams::Fixed only
   std::vector<size_t> activations;  // input slots that carry int8 activations
   std::vector<size_t> constants;    // float constant operands quantized per tensor (Add, Mul, Concat)
   bool weighted = false;            // input 1 is an int8 weight (per output channel), input 2 an int32 bias

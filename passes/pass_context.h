@@ -9,7 +9,7 @@
 #include "calib/calibrate.h"
 #include "calib/range.h"
 #include "ir/tensor.h"
-#include "passes/prune.h"
+#include "passes/prune/prune.h"
 
 namespace tinyc::passes {
 

@@ -4,14 +4,14 @@
 
 #include <algorithm>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "ir/error.h"
 
 namespace tinyc::passes {
 
 namespace {
 
-namespace q = exec::quant;
+namespace q = exec::int8_reference;
 
 // The dims before `axis`, the axis, and the dims after it.
 struct AxisSplit {

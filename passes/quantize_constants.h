@@ -1,6 +1,6 @@
 // The constants of the quantized graph, each with its QuantParams: weights (int8, symmetric, per
 // output channel), biases (int32 at input_scale * weight_scale) and float operands of Add, Mul and
-// Concat (int8, asymmetric, per tensor). The arithmetic is exec/quant/quant_math.h's.
+// Concat (int8, asymmetric, per tensor). The arithmetic is exec/int8_reference/quant_math.h's.
 #pragma once
 
 #include <cstdint>

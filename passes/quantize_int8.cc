@@ -4,7 +4,7 @@
 // After:  input -> QuantizeLinear -> input_quantized -> Conv(W:int8, b:int32){Relu} -> y (int8)
 //               -> Softmax -> output_quantized (int8, 1/256, -128) -> DequantizeLinear -> output
 // Activations are int8 with per-tensor parameters from their calibrated range
-// (exec::quant::choose_asymmetric_params, so 0 is exact); weights int8 symmetric per output
+// (exec::int8_reference::choose_asymmetric_params, so 0 is exact); weights int8 symmetric per output
 // channel (or per tensor, option weight_scales); biases int32 at input_scale * weight_scale[c];
 // Softmax/Sigmoid/Tanh outputs at TFLite's fixed parameters; pooling and data movement share their
 // input's parameters; Concat takes the union of its inputs' ranges. Ops without an int8 form stay
@@ -30,7 +30,7 @@ namespace tinyc::passes {
 
 namespace {
 
-namespace q = exec::quant;
+namespace q = exec::int8_reference;
 
 ir::QuantParams per_tensor(q::AffineParams p) { return {{p.scale}, {p.zero_point}, 0}; }
 

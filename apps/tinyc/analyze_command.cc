@@ -13,7 +13,7 @@
 #include "output_folder.h"
 #include "passes/default_pipelines.h"
 #include "passes/pass_manager.h"
-#include "passes/prune.h"
+#include "passes/prune/prune.h"
 
 namespace tinyc::cli {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "ir/graph.h"
-#include "passes/prune.h"
+#include "passes/prune/prune.h"
 #include "report/accuracy_report.h"
 
 namespace tinyc::cli {

@@ -1,12 +1,12 @@
 // Fused activations chosen by comparing int8 clamp intervals, computed with the int8 kernels' own
-// activation-range arithmetic (exec/quant/quant_math.h), so the file computes what the executor does.
+// activation-range arithmetic (exec/int8_reference/quant_math.h), so the file computes what the executor does.
 #include "formats/tflite/activation.h"
 
 #include <array>
 #include <sstream>
 #include <utility>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "formats/tflite/lowering.h"
 #include "ir/error.h"
 
@@ -14,7 +14,7 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-namespace q = exec::quant;
+namespace q = exec::int8_reference;
 
 q::ActivationRange int8_range(ClampBounds bounds, const q::AffineParams& params) {
   return q::activation_range({bounds.min, bounds.max}, params);

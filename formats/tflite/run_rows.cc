@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "formats/tflite/layout.h"
 #include "ir/error.h"
 
@@ -40,11 +40,11 @@ ir::Tensor to_input_dtype(const ir::Value& input, ir::Tensor data, const std::st
   const bool is_float_data = data.dtype() == ir::DType::Float32 || data.dtype() == ir::DType::Float64;
   if (is_float_data) data = to_float32(data);
   if (input.dtype == ir::DType::Int8 && is_float_data) {
-    const exec::quant::AffineParams p = exec::quant::per_tensor(*input.quant, "model input '" + input.name + "'");
+    const exec::int8_reference::AffineParams p = exec::int8_reference::per_tensor(*input.quant, "model input '" + input.name + "'");
     ir::Tensor q(ir::DType::Int8, data.shape());
     auto dst = q.mutable_values<int8_t>();
     auto src = data.values<float>();
-    for (size_t i = 0; i < src.size(); ++i) dst[i] = exec::quant::quantize_value(src[i], p);
+    for (size_t i = 0; i < src.size(); ++i) dst[i] = exec::int8_reference::quantize_value(src[i], p);
     return q;
   }
   if (data.dtype() == input.dtype) return data;
@@ -81,11 +81,11 @@ ir::Tensor tflite_output_rows(const ir::Value& output, const ir::Tensor& rows, b
   ir::Tensor out = rows.shape().size() == 4 ? transpose(rows, kNhwcFromNchw) : rows;
   if (!dequantize || out.dtype() != ir::DType::Int8) return out;
   if (!output.quant) throw InternalError("int8 output '" + output.name + "' has no quantization parameters");
-  const exec::quant::AffineParams p = exec::quant::per_tensor(*output.quant, "model output '" + output.name + "'");
+  const exec::int8_reference::AffineParams p = exec::int8_reference::per_tensor(*output.quant, "model output '" + output.name + "'");
   ir::Tensor real(ir::DType::Float32, out.shape());
   auto dst = real.mutable_values<float>();
   auto src = out.values<int8_t>();
-  for (size_t i = 0; i < src.size(); ++i) dst[i] = exec::quant::dequantize_value(src[i], p);
+  for (size_t i = 0; i < src.size(); ++i) dst[i] = exec::int8_reference::dequantize_value(src[i], p);
   return real;
 }
 

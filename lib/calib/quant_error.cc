@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 
 namespace tinyc::calib {
 
@@ -53,9 +53,9 @@ double error_integral(double u, double v, const Grid& grid) {
 
 double quantization_mse(const Histogram& h, float min, float max) {
   if (h.total() == 0) return 0;
-  const exec::quant::AffineParams p = exec::quant::choose_asymmetric_params(min, max);
-  const Grid grid{p.scale, p.scale * static_cast<double>(exec::quant::kInt8Min - p.zero_point),
-                  p.scale * static_cast<double>(exec::quant::kInt8Max - p.zero_point)};
+  const exec::int8_reference::AffineParams p = exec::int8_reference::choose_asymmetric_params(min, max);
+  const Grid grid{p.scale, p.scale * static_cast<double>(exec::int8_reference::kInt8Min - p.zero_point),
+                  p.scale * static_cast<double>(exec::int8_reference::kInt8Max - p.zero_point)};
   const double width = h.bin_width();
   double sum = 0;
   for (int i = 0; i < h.bins(); ++i) {

@@ -20,7 +20,7 @@ std::string_view method_name(Method m);
 Method parse_method(std::string_view text);
 
 // The float interval an int8 activation must cover; quantization widens it to contain 0
-// (exec::quant::choose_asymmetric_params). `mse` is the quantization error of the range measured
+// (exec::int8_reference::choose_asymmetric_params). `mse` is the quantization error of the range measured
 // on the calibration histogram (mean squared error per element), 0 when it was not measured.
 struct ValueRange {
   float min = 0;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "exec/evaluate.h"
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "exec/shape_inference.h"
 #include "ir/dequantize.h"
 
@@ -26,7 +26,7 @@ ir::Value* scalar(ir::Graph& g, const std::string& base, float v) {
 // float ops: steps = clip(v / s, -128 - z, 127 - z), then a Cast to int32 of steps + 256.5
 // (truncation of a positive number), back to float, minus 256, times s.
 void fake_quantize(ir::Graph& g, ir::Value* v, int64_t opset) {
-  const exec::quant::AffineParams p = exec::quant::per_tensor(*v->quant, "activation '" + v->name + "'");
+  const exec::int8_reference::AffineParams p = exec::int8_reference::per_tensor(*v->quant, "activation '" + v->name + "'");
   const std::vector<ir::Use> uses = v->uses();
   const std::string name = v->name;
   g.rename_value(v, g.unique_value_name(name + "_unrounded"));
@@ -41,8 +41,8 @@ void fake_quantize(ir::Graph& g, ir::Value* v, int64_t opset) {
     x = n->output(0);
     return n;
   };
-  const auto qmin = static_cast<float>(exec::quant::kInt8Min - p.zero_point);
-  const auto qmax = static_cast<float>(exec::quant::kInt8Max - p.zero_point);
+  const auto qmin = static_cast<float>(exec::int8_reference::kInt8Min - p.zero_point);
+  const auto qmax = static_cast<float>(exec::int8_reference::kInt8Max - p.zero_point);
   step("Div", {scalar(g, base + "_scale", p.scale)}, "_steps");
   ir::Node* clip = step("Clip", {}, "_clamped");
   if (opset >= 11) {

@@ -6,7 +6,7 @@
 
 #include "calib/quant_error.h"
 #include "calib_test_util.h"
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "support/test_support.h"
 
 using namespace tinyc;
@@ -56,7 +56,7 @@ TEST_CASE("quantization_mse uses the nudged int8 grid and costs nothing for exac
   h.add(zeros, "x");
   CHECK(quantization_mse(h, 0.0f, 1.0f) == 0.0);
   // Values exactly on grid points still count as uniform over their bin: error stays below step^2/4.
-  const exec::quant::AffineParams p = exec::quant::choose_asymmetric_params(-1.0f, 2.0f);
+  const exec::int8_reference::AffineParams p = exec::int8_reference::choose_asymmetric_params(-1.0f, 2.0f);
   const std::vector<float> on_grid{p.scale * 10, p.scale * -20};
   Histogram g(-1.0f, 2.0f, 2048);
   g.add(on_grid, "x");

@@ -1,19 +1,19 @@
 // int8 Concat, Reshape / Flatten / Squeeze / Unsqueeze / Identity, Transpose, Pad and the
-// QuantizeLinear / DequantizeLinear borders through the Executor: equal to the quant/ reference
+// QuantizeLinear / DequantizeLinear borders through the Executor: equal to the int8_reference/ reference
 // functions (or to the moved bytes), within 1 LSB of the float graph, and the parameter errors;
 // ONNX's own QuantizeLinear / DequantizeLinear form keeps ONNX's rounding.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
-#include "exec/quant/int8_concat.h"
-#include "exec/quant/int8_pad.h"
-#include "exec/quant/int8_quantize.h"
+#include "exec/int8_reference/int8_concat.h"
+#include "exec/int8_reference/int8_pad.h"
+#include "exec/int8_reference/int8_quantize.h"
 #include "int8_test_util.h"
 
 using namespace tinyc;
 using namespace tinyc::int8_test;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 TEST_CASE("int8 Concat copies inputs with the output's parameters and requantizes the others", "[exec][int8]") {
   const ir::QuantParams a_q = qp(0.08f, -2), b_q = qp(0.1f, -5), out_q = qp(0.08f, -2);

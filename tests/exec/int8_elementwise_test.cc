@@ -1,20 +1,20 @@
 // int8 Add, Mul, Relu, Clip, Sigmoid, Tanh and Softmax through the Executor on seeded random data:
-// bit-equal to the quant/ reference functions called directly, and within 1 LSB of the float
+// bit-equal to the int8_reference/ reference functions called directly, and within 1 LSB of the float
 // kernels run on the dequantized graph.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <limits>
 
-#include "exec/quant/int8_activation.h"
-#include "exec/quant/int8_add.h"
-#include "exec/quant/int8_mul.h"
-#include "exec/quant/int8_softmax.h"
+#include "exec/int8_reference/int8_activation.h"
+#include "exec/int8_reference/int8_add.h"
+#include "exec/int8_reference/int8_mul.h"
+#include "exec/int8_reference/int8_softmax.h"
 #include "int8_test_util.h"
 
 using namespace tinyc;
 using namespace tinyc::int8_test;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 namespace {
 

@@ -12,7 +12,7 @@
 using namespace tinyc;
 using namespace tinyc::int8_test;
 using quant_test::nhwc_to_nchw;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 namespace {
 

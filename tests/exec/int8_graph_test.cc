@@ -1,6 +1,6 @@
 // A quantized graph in the docs/ir.md form end to end (QuantizeLinear -> Conv int8 with per-channel
 // weights, int32 bias and a fused Relu -> MaxPool -> Flatten -> Gemm int8 -> Softmax ->
-// DequantizeLinear): bit-equal to the chain of quant/ reference functions, stacked rows equal single
+// DequantizeLinear): bit-equal to the chain of int8_reference/ reference functions, stacked rows equal single
 // runs, and the dispatch rules: which kernel runs a node, the fused activation applied once, and
 // the errors for a value without parameters or an op without an int8 kernel.
 #include <catch2/catch.hpp>
@@ -11,16 +11,16 @@
 
 #include "exec/kernels/fused_activation.h"
 #include "exec/kernels/registry.h"
-#include "exec/quant/int8_conv.h"
-#include "exec/quant/int8_fully_connected.h"
-#include "exec/quant/int8_pool.h"
-#include "exec/quant/int8_quantize.h"
-#include "exec/quant/int8_softmax.h"
+#include "exec/int8_reference/int8_conv.h"
+#include "exec/int8_reference/int8_fully_connected.h"
+#include "exec/int8_reference/int8_pool.h"
+#include "exec/int8_reference/int8_quantize.h"
+#include "exec/int8_reference/int8_softmax.h"
 #include "int8_test_util.h"
 
 using namespace tinyc;
 using namespace tinyc::int8_test;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 namespace {
 
@@ -66,7 +66,7 @@ struct SmallCnn {
     q.output(q.node("DequantizeLinear", {prob}, "prob", std::nullopt));
   }
 
-  // The same computation as direct calls of the quant/ reference functions; `conv_out` receives
+  // The same computation as direct calls of the int8_reference/ reference functions; `conv_out` receives
   // the int8 Conv output.
   std::vector<float> reference(std::span<const float> x, Int8s* conv_out = nullptr) const {
     Int8s xq(128), conv(384), pool(96), fc(10), prob(10);

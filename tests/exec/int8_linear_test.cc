@@ -1,5 +1,5 @@
 // int8 Conv (group 1 and depthwise), Gemm and MatMul through the Executor on seeded random data:
-// bit-equal to the quant/ reference functions called directly on the same data (the adapters add
+// bit-equal to the int8_reference/ reference functions called directly on the same data (the adapters add
 // no arithmetic), and within 1 LSB of the float kernels run on the dequantized graph.
 #include <catch2/catch.hpp>
 
@@ -7,13 +7,13 @@
 #include <limits>
 #include <set>
 
-#include "exec/quant/int8_depthwise_conv.h"
-#include "exec/quant/int8_fully_connected.h"
+#include "exec/int8_reference/int8_depthwise_conv.h"
+#include "exec/int8_reference/int8_fully_connected.h"
 #include "int8_test_util.h"
 
 using namespace tinyc;
 using namespace tinyc::int8_test;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 namespace {
 

@@ -1,17 +1,17 @@
 // int8 MaxPool, AveragePool, GlobalAveragePool and ReduceMean through the Executor on seeded random
-// data: bit-equal to the quant/ reference functions called directly (ONNX pads, ceil_mode and axes
+// data: bit-equal to the int8_reference/ reference functions called directly (ONNX pads, ceil_mode and axes
 // mapped to TFLite's geometry), and within 1 LSB of the float kernels on the dequantized graph.
 #include <catch2/catch.hpp>
 
 #include <limits>
 
-#include "exec/quant/int8_mean.h"
-#include "exec/quant/int8_pool.h"
+#include "exec/int8_reference/int8_mean.h"
+#include "exec/int8_reference/int8_pool.h"
 #include "int8_test_util.h"
 
 using namespace tinyc;
 using namespace tinyc::int8_test;
-namespace quant = tinyc::exec::quant;
+namespace quant = tinyc::exec::int8_reference;
 
 namespace {
 

@@ -12,7 +12,7 @@
 
 #include "exec/executor.h"
 #include "ir/graph.h"
-#include "quant/quant_test_util.h"
+#include "int8_reference/quant_test_util.h"
 
 namespace tinyc::int8_test {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "calib/simulate.h"
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "exec/shape_inference.h"
 #include "ir/verify.h"
 #include "pass_test_util.h"
@@ -18,7 +18,7 @@
 
 using namespace tinyc;
 using namespace tinyc::passes::testing;
-namespace q = tinyc::exec::quant;
+namespace q = tinyc::exec::int8_reference;
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "passes/pass_context.h"
 #include "passes/pass_test_util.h"
 #include "passes/pipeline.h"
-#include "passes/prune.h"
+#include "passes/prune/prune.h"
 #include "report/metrics.h"
 #include "report/model_stats.h"
 #include "support/test_support.h"

@@ -7,8 +7,8 @@
 #include "passes/pass_context.h"
 #include "passes/pass_test_util.h"
 #include "passes/pipeline.h"
-#include "passes/prune.h"
-#include "passes/prune_capture.h"
+#include "passes/prune/prune.h"
+#include "passes/prune/capture.h"
 #include "prune_test_graphs.h"
 #include "support/test_support.h"
 

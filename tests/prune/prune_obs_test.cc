@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "passes/prune_obs.h"
+#include "passes/prune/obs.h"
 
 using namespace tinyc::passes;
 

@@ -10,8 +10,8 @@
 
 #include "exec/shape_inference.h"
 #include "passes/pass_test_util.h"
-#include "passes/prune_capture.h"
-#include "passes/prune_reconstruct.h"
+#include "passes/prune/capture.h"
+#include "passes/prune/reconstruct.h"
 #include "passes/rewrite_util.h"
 #include "prune_test_graphs.h"
 

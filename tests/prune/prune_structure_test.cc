@@ -6,7 +6,7 @@
 #include "exec/shape_inference.h"
 #include "ir/verify.h"
 #include "passes/pass_test_util.h"
-#include "passes/prune_channels.h"
+#include "passes/prune/channels.h"
 #include "prune_test_graphs.h"
 
 using namespace tinyc;

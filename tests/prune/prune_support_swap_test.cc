@@ -8,7 +8,7 @@
 #include <numeric>
 #include <set>
 
-#include "passes/prune_support_swap.h"
+#include "passes/prune/support_swap.h"
 
 using namespace tinyc::passes;
 

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "exec/executor.h"
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "ir/error.h"
 #include "quantized_graphs.h"
 
@@ -145,8 +145,8 @@ ir::Tensor random_rows(const ir::Graph& g, size_t input, int64_t rows, uint32_t 
   if (x->uses().empty() || !x->uses().front().node->output(0)->quant)
     throw InternalError("random_rows: input '" + x->name + "' does not feed a QuantizeLinear");
   const ir::QuantParams& q = *x->uses().front().node->output(0)->quant;
-  const float lo = q.scale[0] * static_cast<float>(exec::quant::kInt8Min - q.zero_point[0]);
-  const float hi = q.scale[0] * static_cast<float>(exec::quant::kInt8Max - q.zero_point[0]);
+  const float lo = q.scale[0] * static_cast<float>(exec::int8_reference::kInt8Min - q.zero_point[0]);
+  const float hi = q.scale[0] * static_cast<float>(exec::int8_reference::kInt8Max - q.zero_point[0]);
   const float margin = (hi - lo) / 10;
   ir::Shape shape = *x->shape;
   shape[0] = rows;

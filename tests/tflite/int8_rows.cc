@@ -9,7 +9,7 @@
 
 namespace tinyc::tflite_test {
 
-namespace q = exec::quant;
+namespace q = exec::int8_reference;
 
 q::AffineParams input_params(const ir::Graph& g) {
   return q::per_tensor(*g.inputs().front()->uses().front().node->output(0)->quant, "model input");

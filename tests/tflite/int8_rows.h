@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "exec/quant/quant_math.h"
+#include "exec/int8_reference/quant_math.h"
 #include "ir/graph.h"
 #include "ir/tensor.h"
 
@@ -15,14 +15,14 @@ namespace tinyc::tflite_test {
 
 // The int8 parameters of a quantized graph's interface: the QuantizeLinear after its (only) input,
 // the DequantizeLinear before its (only) output.
-exec::quant::AffineParams input_params(const ir::Graph& g);
-exec::quant::AffineParams output_params(const ir::Graph& g);
+exec::int8_reference::AffineParams input_params(const ir::Graph& g);
+exec::int8_reference::AffineParams output_params(const ir::Graph& g);
 
 // Float NCHW rows -> int8 rows with the QuantizeLinear rounding, in the .tflite's NHWC order.
-ir::Tensor int8_nhwc(const ir::Tensor& rows, exec::quant::AffineParams p);
+ir::Tensor int8_nhwc(const ir::Tensor& rows, exec::int8_reference::AffineParams p);
 
 // tinyc's dequantized outputs back to their int8 values, in NHWC order when rank 4.
-ir::Tensor int8_of(const ir::Tensor& dequantized, exec::quant::AffineParams p);
+ir::Tensor int8_of(const ir::Tensor& dequantized, exec::int8_reference::AffineParams p);
 
 // A .tflite file's (first) int8 input: shape, scale, zero point, as TFLM reads them.
 struct FileInput {

@@ -2,7 +2,7 @@
 // inputs (QDQ models): y = saturate(round_half_even(x / scale) + zero_point) into uint8 or int8,
 // and y = (x - zero_point) * scale, per tensor or per `axis`. The quantized graph form of
 // docs/ir.md keeps the parameters on the int8 value instead and runs the int8 kernels
-// (kernels_int8/quantize.cc); a node in that form that lost its parameters lands here and is
+// (int8_adapters/quantize.cc); a node in that form that lost its parameters lands here and is
 // reported as such.
 #include <algorithm>
 #include <cmath>

@@ -5,14 +5,14 @@
 #include <algorithm>
 
 #include "exec/kernels/factories.h"
-#include "exec/kernels_int8/factories.h"
+#include "exec/int8_adapters/factories.h"
 
 namespace tinyc::exec::kernels {
 
 namespace {
 
 using Factory = std::unique_ptr<Kernel> (*)();
-namespace q = kernels_int8;
+namespace q = int8_adapters;
 
 struct Entry {
   std::string_view op_type;

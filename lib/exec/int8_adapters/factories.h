@@ -1,0 +1,38 @@
+// int8 kernel adapter factories, one per adapter class; kernels/registry.cc maps op types onto them
+// next to the float kernels.
+#pragma once
+
+#include <memory>
+
+#include "exec/kernels/kernel.h"
+
+namespace tinyc::exec::int8_adapters {
+
+// The op a shared adapter class runs, picked by the registry.
+enum class Binary { Add, Mul };
+enum class Pool { Max, Average };
+enum class FixedActivation { Sigmoid, Tanh };
+
+// Conv with group 1 (conv) or group = input channels (depthwise, any depth multiplier).
+std::unique_ptr<kernels::Kernel> make_conv();
+// Gemm and MatMul with a constant int8 weight: TFLite's FullyConnected.
+std::unique_ptr<kernels::Kernel> make_gemm();
+std::unique_ptr<kernels::Kernel> make_matmul();
+std::unique_ptr<kernels::Kernel> make_binary(Binary op);
+std::unique_ptr<kernels::Kernel> make_pool(Pool op);
+// GlobalAveragePool (`global`: every spatial dim) and ReduceMean (axes from the node): TFLite's MEAN.
+std::unique_ptr<kernels::Kernel> make_mean(bool global);
+std::unique_ptr<kernels::Kernel> make_softmax();
+std::unique_ptr<kernels::Kernel> make_fixed_activation(FixedActivation op);
+// Relu and Clip: a clamp in the input's quantized range.
+std::unique_ptr<kernels::Kernel> make_clamp();
+std::unique_ptr<kernels::Kernel> make_concat();
+// Identity, Reshape, Flatten, Squeeze, Unsqueeze: the bytes stay, only the shape changes.
+std::unique_ptr<kernels::Kernel> make_reshape();
+std::unique_ptr<kernels::Kernel> make_transpose();
+std::unique_ptr<kernels::Kernel> make_pad();
+// QuantizeLinear (float32 -> int8) and DequantizeLinear (int8 -> float32), per tensor.
+std::unique_ptr<kernels::Kernel> make_quantize();
+std::unique_ptr<kernels::Kernel> make_dequantize();
+
+}  // namespace tinyc::exec::int8_adapters

@@ -1,0 +1,77 @@
+// int8 MaxPool and AveragePool adapters: TFLite's MAX_POOL_2D and AVERAGE_POOL_2D
+// (int8_reference::max_pool_int8, int8_reference::average_pool_int8) on 2-D windows. ONNX's pads, auto_pad and
+// ceil_mode are resolved by the shared window geometry; the int8 functions clip windows to the input
+// (padding is never read), so the extra end room that ceil_mode adds becomes end padding.
+#include <algorithm>
+
+#include "exec/int8_adapters/factories.h"
+#include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_reference/int8_pool.h"
+#include "exec/shape/window.h"
+
+namespace tinyc::exec::int8_adapters {
+
+namespace {
+
+// The end padding that makes floor((in + begin + end - kernel) / stride) + 1 equal `output`.
+int64_t end_padding(int64_t in, int64_t begin, int64_t kernel, int64_t stride, int64_t output) {
+  return std::max<int64_t>(0, (output - 1) * stride + kernel - in - begin);
+}
+
+// Window attributes TFLite's pools have no equivalent for are errors; returns the 2-D pool shape.
+int8_reference::PoolShape pool_shape(const PrepareContext& ctx) {
+  const Slot& x = ctx.input(0);
+  if (x.rank() != 4) ctx.fail("the int8 pools are 2-D (N x C x H x W input), got " + ir::shape_to_string(x.shape));
+  if (ctx.output(1).present) ctx.fail("the Indices output has no int8 kernel");
+  for (int64_t d : ctx.node.attr_ints("dilations", {}))
+    if (d != 1) ctx.fail("dilations other than 1 have no int8 kernel");
+  const std::vector<int64_t> kernel = ctx.node.attr_ints("kernel_shape", {});
+  if (kernel.size() != 2) ctx.fail("kernel_shape must have 2 entries");
+  const shape::WindowGeometry w = shape::resolve_window(ctx.node, {x.shape[2], x.shape[3]}, kernel,
+                                                        ctx.node.attr_int("ceil_mode", 0) != 0);
+  const bool padded = std::any_of(w.pads_begin.begin(), w.pads_begin.end(), [](int64_t p) { return p != 0; }) ||
+                      std::any_of(w.pads_end.begin(), w.pads_end.end(), [](int64_t p) { return p != 0; });
+  if (padded && ctx.node.attr_int("count_include_pad", 0) != 0)
+    ctx.fail("count_include_pad = 1 has no int8 kernel (TFLite averages the elements inside the input only)");
+  int8_reference::PoolShape s;
+  s.input = x.shape;
+  s.kernel = {kernel[0], kernel[1]};
+  s.strides = {w.strides[0], w.strides[1]};
+  s.pads = {w.pads_begin[0], w.pads_begin[1],
+            end_padding(x.shape[2], w.pads_begin[0], kernel[0], w.strides[0], w.output[0]),
+            end_padding(x.shape[3], w.pads_begin[1], kernel[1], w.strides[1], w.output[1])};
+  return s;
+}
+
+// One adapter for both pools: their prepare and eval functions have the same signatures.
+template <auto prepare_op, auto run_op>
+class PoolInt8 final : public ClampingKernel {
+ public:
+  void prepare(const PrepareContext& ctx) override {
+    const ir::QuantParams& input_q = int8_input(ctx, 0, "input");
+    const ir::QuantParams& output_q = int8_output(ctx, 0);
+    const int8_reference::PoolShape shape = pool_shape(ctx);
+    p_ = named(ctx, [&] { return prepare_op(shape, input_q, output_q, fused_activation(ctx.node)); });
+    const ir::Shape computed{shape.input[0], shape.input[1], p_.out_h, p_.out_w};
+    if (computed != ctx.output(0).shape)
+      throw InternalError(ctx.node.op_type + " '" + ctx.node.name + "': output shape " +
+                          ir::shape_to_string(ctx.output(0).shape) + " disagrees with the int8 geometry " +
+                          ir::shape_to_string(computed));
+  }
+
+  void eval(const EvalArgs& args) const override {
+    run_op(p_, args.in<int8_t>(0, p_.input_count()), args.out<int8_t>(0, p_.output_count()));
+  }
+
+ private:
+  int8_reference::PoolParams p_;
+};
+
+}  // namespace
+
+std::unique_ptr<kernels::Kernel> make_pool(Pool op) {
+  if (op == Pool::Max) return std::make_unique<PoolInt8<int8_reference::prepare_max_pool, int8_reference::max_pool_int8>>();
+  return std::make_unique<PoolInt8<int8_reference::prepare_average_pool, int8_reference::average_pool_int8>>();
+}
+
+}  // namespace tinyc::exec::int8_adapters

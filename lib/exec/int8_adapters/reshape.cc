@@ -1,0 +1,50 @@
+// int8 data movement without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's
+// RESHAPE, int8_reference::reshape_int8: a byte copy) and Transpose (TFLite's TRANSPOSE: a byte permutation,
+// run by the float Transpose kernel, which moves elements of any type). TFLite requires the output
+// to keep the input's parameters; both adapters check that.
+#include "exec/kernels/factories.h"
+#include "exec/int8_adapters/factories.h"
+#include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_reference/int8_reshape.h"
+
+namespace tinyc::exec::int8_adapters {
+
+namespace {
+
+class ReshapeInt8 final : public kernels::Kernel {
+ public:
+  void prepare(const PrepareContext& ctx) override {
+    const ir::QuantParams& input_q = int8_input(ctx, 0, "data");
+    const ir::QuantParams& output_q = int8_output(ctx, 0);
+    require_same_params(ctx, input_q, output_q);
+    p_ = named(ctx,
+               [&] { return int8_reference::prepare_reshape(ctx.input(0).shape, input_q, ctx.output(0).shape, output_q); });
+  }
+
+  void eval(const EvalArgs& args) const override {
+    int8_reference::reshape_int8(p_, args.in<int8_t>(0, p_.count), args.out<int8_t>(0, p_.count));
+  }
+
+ private:
+  int8_reference::ReshapeParams p_;
+};
+
+class TransposeInt8 final : public kernels::Kernel {
+ public:
+  void prepare(const PrepareContext& ctx) override {
+    require_same_params(ctx, int8_input(ctx, 0, "data"), int8_output(ctx, 0));
+    permute_->prepare(ctx);
+  }
+
+  void eval(const EvalArgs& args) const override { permute_->eval(args); }
+
+ private:
+  std::unique_ptr<kernels::Kernel> permute_ = kernels::make_transpose();
+};
+
+}  // namespace
+
+std::unique_ptr<kernels::Kernel> make_reshape() { return std::make_unique<ReshapeInt8>(); }
+std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<TransposeInt8>(); }
+
+}  // namespace tinyc::exec::int8_adapters

@@ -1,0 +1,136 @@
+// gemmlowp-style fixed-point exp, reciprocal, logistic and tanh on raw int32 values (see
+// quant_math.h). Each function follows gemmlowp's operation sequence step by step, because the int8
+// Softmax/Logistic/Tanh outputs are only bit-exact with TFLite when every intermediate rounding is.
+// Notation: Qi = a raw int32 with i integer bits; a * b of Qi and Qj is a rounding doubling high
+// multiply giving Q(i + j); "+" and "-" are plain (wrapping) int32 arithmetic.
+#include <bit>
+#include <cmath>
+
+#include "exec/int8_reference/quant_math.h"
+#include "ir/error.h"
+
+namespace tinyc::exec::int8_reference {
+
+namespace {
+
+constexpr int32_t kInt32Max = std::numeric_limits<int32_t>::max();
+constexpr int32_t kInt32Min = std::numeric_limits<int32_t>::min();
+
+// Two's-complement wrapping add/sub/negate (gemmlowp's raw arithmetic never overflows on the paths
+// used here; wrapping keeps any surprise defined).
+int32_t add(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
+int32_t sub(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b)); }
+int32_t neg(int32_t a) { return sub(0, a); }
+int32_t mul(int32_t a, int32_t b) { return saturating_rounding_doubling_high_mul(a, b); }
+
+// The value 1 in Qi: 2^(31 - i), or the largest Q0 value.
+int32_t one(int integer_bits) { return integer_bits == 0 ? kInt32Max : int32_t{1} << (31 - integer_bits); }
+
+// (a + b) / 2 rounded half away from zero, computed in 64 bits.
+int32_t rounding_half_sum(int32_t a, int32_t b) {
+  const int64_t sum = static_cast<int64_t>(a) + b;
+  return static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+// exp(a) for a in [-1/4, 0), Q0 -> Q0: Taylor expansion around -1/8.
+int32_t exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
+  constexpr int32_t kExpMinusOneEighth = 1895147668;  // exp(-1/8)
+  constexpr int32_t kOneThird = 715827883;
+  const int32_t x = add(a, int32_t{1} << 28);  // x = a + 1/8
+  const int32_t x2 = mul(x, x);
+  const int32_t x3 = mul(x2, x);
+  const int32_t x4 = mul(x2, x2);
+  const int32_t x4_over_4 = rounding_divide_by_pot(x4, 2);
+  const int32_t poly = rounding_divide_by_pot(add(mul(add(x4_over_4, x3), kOneThird), x2), 1);
+  return add(kExpMinusOneEighth, mul(kExpMinusOneEighth, add(x, poly)));
+}
+
+// Newton-Raphson for 1 / (1 + a) with a in [0, 1), Q0 in, Q2 out: x approximates 1 / half_denominator.
+int32_t reciprocal_of_half_denominator(int32_t half_denominator) {
+  constexpr int32_t k48Over17 = 1515870810;        // Q2
+  constexpr int32_t kMinus32Over17 = -1010580540;  // Q2
+  int32_t x = add(k48Over17, mul(half_denominator, kMinus32Over17));
+  for (int i = 0; i < 3; ++i) {
+    const int32_t one_minus_dx = sub(one(2), mul(half_denominator, x));
+    x = add(x, saturating_rounding_multiply_by_pot(mul(x, one_minus_dx), 2));  // Q4 -> Q2
+  }
+  return x;
+}
+
+// (1 - a) / (1 + a) for a in (0, 1), Q0 -> Q0.
+int32_t one_minus_x_over_one_plus_x_for_x_in_0_1(int32_t a) {
+  const int32_t x = reciprocal_of_half_denominator(rounding_half_sum(a, one(0)));
+  return saturating_rounding_multiply_by_pot(sub(x, one(2)), 2);
+}
+
+}  // namespace
+
+int32_t saturating_rounding_multiply_by_pot(int32_t x, int exponent) {
+  if (exponent < 0) return rounding_divide_by_pot(x, -exponent);
+  if (exponent == 0) return x;
+  const int32_t threshold = (int32_t{1} << (31 - exponent)) - 1;
+  if (x > threshold) return kInt32Max;
+  if (x < -threshold) return kInt32Min;
+  return static_cast<int32_t>(static_cast<int64_t>(x) * (int64_t{1} << exponent));
+}
+
+int32_t exp_on_negative_values(int32_t a, int integer_bits) {
+  const int fractional_bits = 31 - integer_bits;
+  const int32_t one_quarter = int32_t{1} << (fractional_bits - 2);
+  const int32_t a_mod_quarter_minus_one_quarter = sub(a & (one_quarter - 1), one_quarter);
+  int32_t result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+      saturating_rounding_multiply_by_pot(a_mod_quarter_minus_one_quarter, integer_bits));
+  const int32_t remainder = sub(a_mod_quarter_minus_one_quarter, a);
+  // exp(-2^k) for k = -2..4: one factor per set bit of the whole quarters in -a.
+  constexpr struct {
+    int exponent;
+    int32_t factor;
+  } kBarrel[] = {{-2, 1672461947}, {-1, 1302514674}, {0, 790015084}, {1, 290630308},
+                 {2, 39332535},    {3, 720401},      {4, 242}};
+  for (const auto& step : kBarrel) {
+    if (integer_bits <= step.exponent) continue;
+    if (remainder & (int32_t{1} << (fractional_bits + step.exponent))) result = mul(result, step.factor);
+  }
+  if (integer_bits > 5) {
+    const int32_t minus_32 = -(int32_t{1} << (36 - integer_bits));
+    if (a < minus_32) result = 0;
+  }
+  return a == 0 ? one(0) : result;
+}
+
+int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
+  const int32_t x = reciprocal_of_half_denominator(rounding_half_sum(a, one(0)));
+  return saturating_rounding_multiply_by_pot(x, 1);  // x / 2 in Q1 is x in Q2; Q1 -> Q0
+}
+
+int32_t logistic_fixed(int32_t a, int integer_bits) {
+  if (a == 0) return int32_t{1} << 30;  // 1/2
+  const int32_t magnitude = a > 0 ? a : neg(a);
+  const int32_t positive = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(neg(magnitude), integer_bits));
+  return a > 0 ? positive : sub(one(0), positive);
+}
+
+int32_t tanh_fixed(int32_t a, int integer_bits) {
+  if (a == 0) return 0;
+  const int32_t non_positive = a < 0 ? a : neg(a);
+  // -tanh(n) for n < 0 is (1 - exp(2n)) / (1 + exp(2n)); 2n is n read with one more integer bit.
+  const int32_t t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(non_positive, integer_bits + 1));
+  return a < 0 ? neg(t) : t;
+}
+
+int32_t reciprocal_fixed(int32_t x, int integer_bits, int& bits_over_unit) {
+  if (x <= 0) throw InternalError("reciprocal_fixed: x must be > 0, got " + std::to_string(x));
+  const int headroom_plus_one = std::countl_zero(static_cast<uint32_t>(x));
+  bits_over_unit = integer_bits - headroom_plus_one;
+  const auto shifted_minus_one =
+      static_cast<int32_t>((static_cast<uint32_t>(x) << headroom_plus_one) - (uint32_t{1} << 31));
+  return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one);
+}
+
+int32_t input_radius(int integer_bits, int left_shift, int total_signed_bits) {
+  const double max_rescaled =
+      std::ldexp(static_cast<double>((1 << integer_bits) - 1), total_signed_bits - integer_bits - left_shift);
+  return static_cast<int32_t>(std::floor(max_rescaled));
+}
+
+}  // namespace tinyc::exec::int8_reference

@@ -1,0 +1,37 @@
+// int8 Add with numpy broadcasting (up to 6 dims), as TFLite Micro's AddFunc: both inputs are moved
+// to a common scale with 20 bits of headroom, summed, then rescaled to the output.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "exec/int8_reference/int8_broadcast.h"
+#include "exec/int8_reference/quant_math.h"
+
+namespace tinyc::exec::int8_reference {
+
+// TFLite's int8 Add headroom: inputs are shifted left by this many bits before rescaling.
+inline constexpr int kAddLeftShift = 20;
+
+// Everything add_int8 needs, computed once by prepare_add.
+struct AddParams {
+  BroadcastPlan broadcast;
+  int32_t input1_zero_point = 0;
+  int32_t input2_zero_point = 0;
+  int32_t output_zero_point = 0;
+  QuantizedMultiplier input1_multiplier;  // s1 / (2 max(s1, s2))
+  QuantizedMultiplier input2_multiplier;  // s2 / (2 max(s1, s2))
+  QuantizedMultiplier output_multiplier;  // 2 max(s1, s2) / (2^20 s_out)
+  ActivationRange activation;
+};
+
+// InputError when the shapes do not broadcast or a rescale factor falls outside (0, 1) (TFLite
+// aborts there: the output scale is below max(s1, s2) / 2^19).
+AddParams prepare_add(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
+                      const ir::QuantParams& output_q, ActivationBounds activation);
+
+// Accumulator bounds: |q - z| <= 255 shifted by 20 bits stays below 2^28; each rescaled input is at
+// most half of that, so the int32 sum never wraps.
+void add_int8(const AddParams& p, std::span<const int8_t> a, std::span<const int8_t> b, std::span<int8_t> output);
+
+}  // namespace tinyc::exec::int8_reference

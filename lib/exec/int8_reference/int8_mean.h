@@ -1,0 +1,35 @@
+// int8 Mean over a set of axes (GlobalAveragePool / ReduceMean over H, W in NCHW), as TFLite Micro's
+// reduce kernel: with identical input and output parameters it truncates the raw int32 sum divided
+// by the element count (reference_ops::Mean); otherwise it folds 1/count into the requantization
+// multiplier (reference_ops::QuantizedMeanOrSum).
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "exec/int8_reference/int8_common.h"
+#include "exec/int8_reference/quant_math.h"
+#include "ir/shape.h"
+
+namespace tinyc::exec::int8_reference {
+
+// The reduction as two strided walks plus TFLite's choice of arithmetic, computed once by prepare_mean.
+struct MeanParams {
+  StridedWalk kept;     // output dims with their input strides, in output order
+  StridedWalk reduced;  // reduced dims with their input strides
+  int64_t input_count = 0;
+  bool same_params = false;  // scale and zero point equal: plain truncating mean
+  int32_t input_zero_point = 0;
+  int32_t output_zero_point = 0;
+  QuantizedMultiplier multiplier;  // s_in / s_out with 1/count folded in
+};
+
+// `axes` in [-rank, rank), duplicates ignored (TFLite's ResolveAxis). InputError for an axis out of
+// range, an empty reduction, or a rank above kMaxDims.
+MeanParams prepare_mean(const ir::Shape& input, std::span<const int64_t> axes, const ir::QuantParams& input_q,
+                        const ir::QuantParams& output_q);
+
+// Accumulator: the int32 sum of the reduced int8 values (TFLite's temp_sum), exact below 2^24 of them.
+void mean_int8(const MeanParams& p, std::span<const int8_t> input, std::span<int8_t> output);
+
+}  // namespace tinyc::exec::int8_reference

@@ -1,0 +1,47 @@
+// int8 MaxPool and AveragePool over 2-D windows in NCHW, as TFLite Micro's reference pooling: the
+// input and output share their quantization parameters, windows are clipped to the input (padding
+// is never read), and the average divides the raw int8 sum by the number of in-bounds elements,
+// rounding half away from zero.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "exec/int8_reference/quant_math.h"
+#include "ir/shape.h"
+
+namespace tinyc::exec::int8_reference {
+
+// Input N x C x H x W; output H/W are floor((in + pads - kernel) / stride) + 1. ONNX's ceil_mode is
+// the same as extra end padding here because padding never counts.
+struct PoolShape {
+  ir::Shape input;
+  std::array<int64_t, 2> kernel{1, 1};
+  std::array<int64_t, 2> strides{1, 1};
+  std::array<int64_t, 4> pads{0, 0, 0, 0};  // top, left, bottom, right
+};
+
+// The clipped-window geometry and clamp both pools run on, computed once by prepare_*_pool.
+struct PoolParams {
+  int64_t planes = 0;  // N * C
+  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+  int64_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
+  ActivationRange activation;
+
+  int64_t input_count() const { return planes * in_h * in_w; }
+  int64_t output_count() const { return planes * out_h * out_w; }
+};
+
+// InputError unless the output's scale is within 1e-6 of the input's and the zero points match
+// (TFLite's requirement), or when a window holds no input element.
+PoolParams prepare_max_pool(const PoolShape& shape, const ir::QuantParams& input, const ir::QuantParams& output,
+                            ActivationBounds activation);
+PoolParams prepare_average_pool(const PoolShape& shape, const ir::QuantParams& input, const ir::QuantParams& output,
+                                ActivationBounds activation);
+
+void max_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output);
+// Accumulator: the int32 sum of at most kH * kW int8 values.
+void average_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output);
+
+}  // namespace tinyc::exec::int8_reference
