@@ -5,7 +5,8 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "passes/prune/capture.h"
+#include "exec/capture.h"
+#include "passes/prune/output_error.h"
 
 namespace tinyc::passes {
 
@@ -69,7 +70,7 @@ std::vector<double> channel_scores(const ir::Graph& g, const ChannelGraph& chann
     if (by_activation && s.kind == ChannelSlice::Kind::ConsumerInputs)
       names.push_back(g.find_node(s.node)->input(0)->name);
   const std::vector<ir::Tensor> captured =
-      names.empty() ? std::vector<ir::Tensor>{} : capture_values(g, calibration_inputs, names, options);
+      names.empty() ? std::vector<ir::Tensor>{} : exec::capture_values(g, calibration_inputs, names, options);
   size_t next = 0;
   for (const ChannelSlice& s : channels.slices()) {
     const ir::Node& n = *g.find_node(s.node);

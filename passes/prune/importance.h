@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "passes/prune/prune.h"
 #include "passes/prune/channels.h"
+#include "passes/prune/prune.h"
 
 namespace tinyc::passes {
 

@@ -17,12 +17,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "exec/capture.h"
 #include "exec/input_data.h"
 #include "ir/verify.h"
 #include "passes/pass_context.h"
-#include "passes/prune/capture.h"
 #include "passes/prune/channels.h"
 #include "passes/prune/method.h"
+#include "passes/prune/output_error.h"
 #include "passes/prune/reconstruct.h"
 #include "passes/prune/sensitivity.h"
 #include "passes/registry.h"
@@ -79,12 +80,12 @@ void refit_layers(ir::Graph& g, const ir::Graph& original, const PruneMethod& me
                   const std::vector<ir::Tensor>& rows, const PruneOptions& options, PruneReport& report) {
   std::vector<std::string> inputs;
   for (const std::string& name : layers) inputs.push_back(original.find_node(name)->input(0)->name);
-  const std::vector<ir::Tensor> original_inputs = capture_values(original, rows, inputs, options.executor);
+  const std::vector<ir::Tensor> original_inputs = exec::capture_values(original, rows, inputs, options.executor);
   for (size_t i = 0; i < layers.size(); ++i) {
     RefitData data;
     data.original = original.find_node(layers[i]);
     data.original_input = original_inputs[i];
-    data.pruned_input = capture_values(g, rows, {inputs[i]}, options.executor).front();
+    data.pruned_input = exec::capture_values(g, rows, {inputs[i]}, options.executor).front();
     data.kept_outputs = method.kept_outputs(original, layers[i], counts);
     data.masked = method.masked();
     report.refits.push_back(refit_layer(g, layers[i], data));

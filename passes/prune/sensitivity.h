@@ -6,7 +6,8 @@
 #include <functional>
 #include <vector>
 
-#include "passes/prune/capture.h"
+#include "exec/executor.h"
+#include "passes/prune/output_error.h"
 
 namespace tinyc::passes {
 

@@ -4,10 +4,11 @@
 // weights absorb their loss. Shapes never change, so nothing downstream needs rewriting.
 #include <numeric>
 
-#include "passes/prune/capture.h"
+#include "exec/capture.h"
 #include "passes/prune/channels.h"
 #include "passes/prune/method.h"
 #include "passes/prune/obs.h"
+#include "passes/prune/output_error.h"
 #include "passes/prune/patches.h"
 
 namespace tinyc::passes {
@@ -48,7 +49,7 @@ class UnstructuredMethod : public PruneMethod {
       for (size_t d = 2; n->op_type == "Conv" && d < out.size(); ++d) positions *= out[d];
       all_.macs += sizes_.back() * positions;
     }
-    const std::vector<ir::Tensor> captured = capture_values(g, rows, inputs, options.executor);
+    const std::vector<ir::Tensor> captured = exec::capture_values(g, rows, inputs, options.executor);
     for (size_t i = 0; i < nodes.size(); ++i) factors_.push_back(layer_factors(*nodes[i], captured[i]));
   }
 

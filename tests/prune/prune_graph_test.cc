@@ -8,7 +8,7 @@
 #include "passes/pass_test_util.h"
 #include "passes/pipeline.h"
 #include "passes/prune/prune.h"
-#include "passes/prune/capture.h"
+#include "passes/prune/output_error.h"
 #include "prune_test_graphs.h"
 #include "support/test_support.h"
 

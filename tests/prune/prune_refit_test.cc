@@ -10,7 +10,7 @@
 
 #include "exec/shape_inference.h"
 #include "passes/pass_test_util.h"
-#include "passes/prune/capture.h"
+#include "passes/prune/output_error.h"
 #include "passes/prune/reconstruct.h"
 #include "passes/rewrite_util.h"
 #include "prune_test_graphs.h"

@@ -1,36 +1,12 @@
-// Capturing intermediate values with the float executor's observer and measuring output error.
-#include "passes/prune/capture.h"
+// Cutting calibration rows and measuring how far a model's outputs moved.
+#include "passes/prune/output_error.h"
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <unordered_map>
 
 #include "ir/tensor_rows.h"
 
 namespace tinyc::passes {
-
-std::vector<ir::Tensor> capture_values(const ir::Graph& g, const std::vector<ir::Tensor>& inputs,
-                                       const std::vector<std::string>& names, const exec::ExecutorOptions& options) {
-  std::unordered_map<std::string, std::map<int64_t, ir::Tensor>> chunks;
-  for (const std::string& name : names) chunks[name];
-  exec::Executor(g, options).run(inputs, [&](const exec::ObservedValue& v) {
-    if (auto it = chunks.find(v.name); it != chunks.end()) it->second.emplace(v.first_row, v.value);
-  });
-  std::vector<ir::Tensor> values;
-  for (const std::string& name : names) {
-    const auto input = std::find_if(g.inputs().begin(), g.inputs().end(), [&](const ir::Value* v) { return v->name == name; });
-    if (input != g.inputs().end()) {
-      values.push_back(inputs[static_cast<size_t>(input - g.inputs().begin())]);
-      continue;
-    }
-    std::vector<ir::Tensor> parts;
-    for (const auto& [row, t] : chunks.at(name)) parts.push_back(t);  // a name may be asked for twice
-    if (parts.empty()) throw InternalError("prune: value '" + name + "' is not computed at run time");
-    values.push_back(ir::concat_rows(parts));
-  }
-  return values;
-}
 
 std::vector<ir::Tensor> first_rows(const std::vector<ir::Tensor>& inputs, int64_t rows) {
   std::vector<ir::Tensor> cut;
