@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Builds tinyc with AddressSanitizer + UndefinedBehaviorSanitizer (scripts/build_sanitized.sh, build-san/)
 # and runs the tests under them. Default: every test case not tagged [slow], shared
-# over the cores, plus the fuzz targets over their seeds and saved inputs (what CI runs). `--all`:
-# every test case. Any sanitizer report fails the run. Assumes scripts/setup.sh has run.
+# over the cores, plus the fuzz targets over their seeds and saved inputs (what CI runs). `--slow`:
+# only the [slow] ones (the rest of the suite); `--all`: every test case. Any sanitizer report
+# fails the run. Assumes scripts/setup.sh has run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-san"
-spec=("~[slow]")
-[[ "${1:-}" == "--all" ]] && spec=()
+case "${1:-}" in
+  "") spec=("~[slow]") ;;
+  --slow) spec=("[slow]") ;;
+  --all) spec=() ;;
+  *) echo "usage: scripts/test_sanitized.sh [--slow | --all]" >&2; exit 2 ;;
+esac
 
 "$root/scripts/build_sanitized.sh"
 

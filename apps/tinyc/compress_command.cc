@@ -115,12 +115,14 @@ void run_compress(CompressOptions opt) {
   auto graph = tflite ? import_tflite_model(opt.model, opt.load) : import_onnx_model(opt.model, opt.load);
   prepare_for_execution(*graph);
   const std::optional<EvalInputs> eval = prepare_report(opt.report, *graph);
-  passes::PassContext context = prepare_quantization(opt.quantize, *graph, pipeline.prunes);
-  context.executor.threads = opt.report.threads = opt.threads;
+  opt.report.threads = opt.threads;
+  PreparedCalibration prepared = prepare_quantization(opt.quantize, *graph, pipeline.prunes, {.threads = opt.threads});
+  passes::PassContext& context = prepared.context;
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
   report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));
   report.pipeline = pipeline.text;
+  if (prepared.selection) report.calibration_selection = report::CalibrationSelection{opt.quantize.calib, *prepared.selection};
 
   const auto start = std::chrono::steady_clock::now();
   passes::PassManagerOptions manager = dump_options(opt, output.path);

@@ -24,6 +24,7 @@ void require_int8(const QuantizeOptions& opt) {
   const char* stray = !opt.calib.empty()         ? "--calib"
                       : opt.data_free            ? "--data-free"
                       : opt.calib_samples != 0   ? "--calib-samples"
+                      : opt.calib_select != 0    ? "--calib-select"
                       : opt.calib_method != "auto" ? "--calib-method"
                       : opt.weight_scales != "per_channel" ? "--weight-scales"
                                                  : nullptr;
@@ -44,7 +45,10 @@ void warn_if_unrepresentative(const ir::Tensor& rows, const std::string& source)
                  source, v.front());
 }
 
-ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g) {
+// The calibration rows: the whole --calib pool, its first --calib-samples rows, or the
+// --calib-select rows chosen on `g` (then recorded in `selection`).
+ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g, const exec::ExecutorOptions& executor,
+                                 std::optional<calib::RowSelection>& selection) {
   if (g.inputs().size() != 1)
     throw InputError("--calib: the model has " + std::to_string(g.inputs().size()) +
                      " inputs; calibration data can feed only a model with one input");
@@ -54,6 +58,12 @@ ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g)
     spdlog::warn("--calib-samples {}: {} holds only {} rows; using all of them", opt.calib_samples, opt.calib,
                  available);
   if (opt.calib_samples > 0 && opt.calib_samples < available) rows = ir::slice_rows(rows, 0, opt.calib_samples);
+  if (opt.calib_select > 0) {
+    selection = calib::select_rows(g, rows, opt.calib_select, executor);
+    rows = calib::take_rows(rows, selection->rows);
+    spdlog::info("--calib-select: calibrating on {} of the {} rows of {}, chosen to cover the activations at '{}'",
+                 selection->rows.size(), available, opt.calib, selection->feature);
+  }
   warn_if_unrepresentative(rows, opt.calib);
   return rows;
 }
@@ -66,6 +76,10 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
   cmd.add_option("--calib", opt.calib,
                  "Calibration rows for --int8 and --prune: one .npy (rows along dim 0) or a folder of .npy files");
   cmd.add_option("--calib-samples", opt.calib_samples, "Use only the first N calibration rows (default: all)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--calib-select", opt.calib_select,
+                 "Calibrate on N rows chosen from the --calib pool to cover the float model's activations, balanced "
+                 "over its predicted classes (the report lists them)")
       ->check(CLI::PositiveNumber);
   cmd.add_option("--calib-method", opt.calib_method,
                  "How activation ranges are chosen: auto picks per tensor the method with the least measured error")
@@ -80,31 +94,37 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
                "Quantize without calibration data: ranges estimated from BatchNorm statistics (less accurate)");
 }
 
-passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning) {
-  passes::PassContext context;
+PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning,
+                                         const exec::ExecutorOptions& executor) {
+  PreparedCalibration prepared;
+  passes::PassContext& context = prepared.context;
+  context.executor = executor;
   if (pruning && opt.calib.empty())
     throw InputError("--prune chooses layer ratios and refits on calibration data: give --calib FILE.npy");
+  if (opt.calib_samples != 0 && opt.calib_select != 0)
+    throw InputError("--calib-samples and --calib-select both choose calibration rows: give one of them");
   if (!opt.int8) {
     if (!pruning) require_int8(opt);
     if (opt.data_free || opt.calib_method != "auto")
       throw InputError("--data-free and --calib-method only apply to int8 quantization: add --int8");
-    if (pruning) context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph));
-    return context;
+    if (pruning)
+      context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph, executor, prepared.selection));
+    return prepared;
   }
   if (opt.data_free && !opt.calib.empty())
     throw InputError("--data-free and --calib exclude each other: give calibration data, or none with --data-free");
   if (opt.data_free) {
-    if (opt.calib_samples != 0 || opt.calib_method != "auto")
-      throw InputError("--calib-samples and --calib-method need --calib; --data-free calibrates nothing");
+    if (opt.calib_samples != 0 || opt.calib_select != 0 || opt.calib_method != "auto")
+      throw InputError("--calib-samples, --calib-select and --calib-method need --calib; --data-free calibrates nothing");
     context.activation_ranges = calib::data_free_ranges(float_graph);
-    return context;
+    return prepared;
   }
   if (opt.calib.empty())
     throw InputError(
         "--int8 needs calibration data: give --calib FILE.npy (a few hundred typical input rows), or --data-free "
         "to estimate ranges from BatchNorm statistics");
-  context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph));
-  return context;
+  context.calibration_inputs.push_back(read_calibration_rows(opt, float_graph, executor, prepared.selection));
+  return prepared;
 }
 
 std::string quantization_steps(const QuantizeOptions& opt) {

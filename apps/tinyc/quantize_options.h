@@ -1,11 +1,13 @@
-// The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-method, --weight-scales,
-// --data-free. Kept apart so compress_command.cc only sequences the steps.
+// The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-select, --calib-method,
+// --weight-scales, --data-free. Kept apart so compress_command.cc only sequences the steps.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 
+#include "calib/select_rows.h"
 #include "ir/graph.h"
 #include "passes/pass_context.h"
 
@@ -16,6 +18,7 @@ struct QuantizeOptions {
   bool int8 = false;
   std::string calib;           // calibration rows: one .npy or a folder of .npy
   int64_t calib_samples = 0;   // only the first N rows; 0 = all
+  int64_t calib_select = 0;    // N rows chosen by calib::select_rows; 0 = all
   std::string calib_method = "auto";
   std::string weight_scales = "per_channel";  // passes::parse_weight_scales words
   bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
@@ -24,11 +27,19 @@ struct QuantizeOptions {
 
 void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
 
+// What the passes get before they run, and which calibration rows --calib-select chose.
+struct PreparedCalibration {
+  passes::PassContext context;
+  std::optional<calib::RowSelection> selection;
+};
+
 // Checks the option combination and reads what the passes need, before any pass runs: the
-// calibration rows (checked against the model's input, cut to --calib-samples) for --int8 or for
-// pruning (`pruning`), or, with --data-free, the ranges estimated on `float_graph` (the unfolded
-// model). InputError otherwise, e.g. --int8 with neither --calib nor --data-free.
-passes::PassContext prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning);
+// calibration rows (checked against the model's input, cut to --calib-samples or chosen by
+// --calib-select on `float_graph`) for --int8 or for pruning (`pruning`), or, with --data-free, the
+// ranges estimated on `float_graph` (the unfolded model). The context runs graphs with `executor`.
+// InputError otherwise, e.g. --int8 with neither --calib nor --data-free.
+PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning,
+                                         const exec::ExecutorOptions& executor);
 
 // The steps after folding (and pruning): with --int8 those of the default int8 pipeline for the
 // chosen calibration method (bias correction unless --data-free, then quantize_int8); else none.

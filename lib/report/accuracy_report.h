@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "calib/select_rows.h"
 #include "ir/graph.h"
 #include "report/evaluate_models.h"
 #include "report/gates.h"
@@ -45,6 +46,12 @@ struct QuantizationFacts {
   int64_t calibration_rows = 0;       // 0 with data-free ranges
   double calibration_seconds = 0;
   std::map<std::string, int64_t> ranges_by_method;  // how many activation ranges each method chose
+};
+
+// The calibration rows --calib-select chose from the --calib pool.
+struct CalibrationSelection {
+  std::string pool;  // the --calib file or folder
+  calib::RowSelection selection;
 };
 
 // One pruned layer (a channel group tied by residual Adds counts once).
@@ -88,6 +95,7 @@ struct AccuracyReport {
   ModelFacts original;
   ModelFacts compressed;
   double compress_seconds = 0;  // the pass pipeline
+  std::optional<CalibrationSelection> calibration_selection;
   std::optional<PruningFacts> pruning;
   std::optional<QuantizationFacts> quantization;
   std::string pipeline;             // the pipeline that ran, every option's value included (--passes text)

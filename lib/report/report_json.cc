@@ -71,6 +71,15 @@ json pruning_json(const std::optional<PruningFacts>& p) {
            p->pruned_float_metrics ? metrics_summary_json(*p->pruned_float_metrics) : json(nullptr)}};
 }
 
+json calibration_selection_json(const std::optional<CalibrationSelection>& c) {
+  if (!c) return nullptr;
+  return {{"pool", c->pool},
+          {"pool_rows", c->selection.pool_rows},
+          {"rows", c->selection.rows},
+          {"feature", c->selection.feature},
+          {"balanced_classes", c->selection.classes}};
+}
+
 json quantization_json(const std::optional<QuantizationFacts>& q) {
   if (!q) return nullptr;
   return {{"calibration_method", q->calibration_method},
@@ -170,6 +179,7 @@ nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
           {"passed", report.gates_passed()},
           {"models", {{"original", model_json(report.original)}, {"compressed", model_json(report.compressed)}}},
           {"compress_seconds", report.compress_seconds},
+          {"calibration_selection", calibration_selection_json(report.calibration_selection)},
           {"pruning", pruning_json(report.pruning)},
           {"quantization", quantization_json(report.quantization)},
           {"pipeline", report.pipeline},

@@ -202,6 +202,15 @@ void passes_and_notes(std::ostringstream& os, const AccuracyReport& r) {
       chosen += (chosen.empty() ? "" : ", ") + method + " " + grouped(count);
     os << " (ranges by method: " << chosen << ").\n\n";
   }
+  if (const auto& c = r.calibration_selection) {
+    const calib::RowSelection& s = c->selection;
+    os << "Calibration rows: " << grouped(static_cast<int64_t>(s.rows.size())) << " of the " << grouped(s.pool_rows)
+       << " in `" << c->pool << "`, chosen to cover the float model's activations at `" << s.feature << "`";
+    if (s.classes > 0) os << ", balanced over " << s.classes << " predicted classes";
+    os << " (rows";
+    for (size_t i = 0; i < s.rows.size(); ++i) os << (i == 0 ? " " : ", ") << s.rows[i];
+    os << ").\n\n";
+  }
   if (!r.pipeline.empty()) os << "Pipeline (replay it with `--passes`): `" << r.pipeline << "`\n\n";
   for (const std::string& p : r.passes) os << "- " << p << "\n";
   os << "\n";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
@@ -143,6 +144,11 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
       {{"--int8", "--calib", calib, "--weight-scales", "per_row"}, "--weight-scales"},
       {{"--int8", "--calib", calib, "--weight-scales", "per_tensor", "--passes", "fold_constants,quantize_int8"},
        "give them as its options"},
+      {{"--calib-select", "4"}, "--calib-select only applies to int8 quantization"},
+      {{"--int8", "--calib", calib, "--calib-select", "301"}, "the calibration pool holds 300 rows"},
+      {{"--int8", "--calib", calib, "--calib-select", "0"}, "--calib-select"},
+      {{"--int8", "--calib", calib, "--calib-select", "8", "--calib-samples", "100"}, "give one of them"},
+      {{"--int8", "--data-free", "--calib-select", "8"}, "need --calib"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args{"compress", digits_cnn()};
@@ -155,6 +161,43 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(files_in(dir.path()) == 0);
   }
+}
+
+TEST_CASE("compress --calib-select calibrates on chosen pool rows that the report lists, the same on every run") {
+  TempDir dir;
+  const auto compress = [&](const std::string& name, const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"),
+                                  "--eval", corpus_data("digits_test.npy"), "--labels",
+                                  corpus_data("digits_test_labels.npy"), "-o", (dir.path() / (name + ".tflite")).string(),
+                                  "--report", (dir.path() / (name + ".json")).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_tinyc(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_bytes(dir.path() / (name + ".json")));
+  };
+  const auto chosen = compress("chosen", {"--calib-select", "32"});
+  const auto& selection = chosen["calibration_selection"];
+  CHECK(selection["pool_rows"] == 300);
+  CHECK(selection["balanced_classes"] == 10);
+  CHECK(selection["feature"] != "");
+  const auto rows = selection["rows"].get<std::vector<int64_t>>();
+  REQUIRE(rows.size() == 32);
+  CHECK(std::adjacent_find(rows.begin(), rows.end(), std::greater_equal<>()) == rows.end());  // ascending, distinct
+  CHECK(rows.front() >= 0);
+  CHECK(rows.back() < 300);
+  CHECK(chosen["quantization"]["calibration_rows"] == 32);
+  const std::string markdown = read_bytes(dir.path() / "chosen.md");
+  CHECK(markdown.find("Calibration rows: 32 of the 300 in `") != std::string::npos);
+  CHECK(markdown.find("balanced over 10 predicted classes (rows " + std::to_string(rows.front()) + ", ") !=
+        std::string::npos);
+  // The int8 model calibrated on the chosen rows agrees with the float model as one calibrated on all.
+  CHECK(chosen["evaluation"]["classification"]["agreement_pct"].get<double>() >= 99.0);
+  CHECK(compress("all", {})["calibration_selection"].is_null());
+
+  const auto again = compress("again", {"--calib-select", "32", "--threads", "1"});
+  CHECK(again["calibration_selection"] == selection);
+  CHECK(read_bytes(dir.path() / "again.tflite") == read_bytes(dir.path() / "chosen.tflite"));
 }
 
 TEST_CASE("compress --int8 --format onnx-qdq writes <model stem>.qdq.onnx with Q/DQ nodes") {

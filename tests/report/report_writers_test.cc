@@ -21,6 +21,7 @@ report::AccuracyReport sample_report() {
   r.compressed = {"model.tinyc.onnx", 12000, 7, 9802, 9962, 86848, 0, 12000, 1024, 3000};
   r.compress_seconds = 0.012;
   r.pipeline = "fold_batchnorm,fuse_activation";
+  r.calibration_selection = report::CalibrationSelection{"calib.npy", {{4, 17, 250}, 300, "flat", 3}};
   r.passes = {"fold_batchnorm: 2 rewrites", "fuse_activation: 3 rewrites"};
   r.warnings = {"ranges from BatchNorm statistics (--data-free): accuracy may be lower"};
 
@@ -64,7 +65,7 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   std::vector<std::string> keys;
   for (const auto& [key, value] : ordered.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"schema_version", "tinyc_version", "passed", "models", "compress_seconds",
-                                         "pruning", "quantization", "pipeline", "passes", "evaluation", "warnings",
+                                         "calibration_selection", "pruning", "quantization", "pipeline", "passes", "evaluation", "warnings",
                                          "gates"});
   const nlohmann::json j = nlohmann::json::parse(report::report_to_json(sample_report()).dump());
   CHECK(j["schema_version"] == report::kReportSchemaVersion);
@@ -78,6 +79,11 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   CHECK(j["compress_seconds"] == 0.012);
   CHECK(j["pipeline"] == "fold_batchnorm,fuse_activation");
   CHECK(j["passes"].size() == 2);
+  CHECK(j["calibration_selection"] == nlohmann::json({{"pool", "calib.npy"},
+                                                      {"pool_rows", 300},
+                                                      {"rows", {4, 17, 250}},
+                                                      {"feature", "flat"},
+                                                      {"balanced_classes", 3}}));
   const auto& ev = j["evaluation"];
   CHECK(ev["data"] == "digits_test.npy");
   CHECK(ev["labels"] == "digits_test_labels.npy");
@@ -112,8 +118,10 @@ TEST_CASE("JSON report without an evaluation") {
   r.evaluation.reset();
   r.gates.clear();
   r.compressed.file_bytes.reset();
+  r.calibration_selection.reset();
   const nlohmann::json j = nlohmann::json::parse(report::report_to_json(r).dump());
   CHECK(j["evaluation"].is_null());
+  CHECK(j["calibration_selection"].is_null());
   CHECK(j["passed"] == true);
   CHECK(j["models"]["compressed"]["file_bytes"].is_null());
   CHECK(report::report_summary(r).empty());
@@ -130,6 +138,8 @@ TEST_CASE("Markdown report: sections, layers by SNR with the worst marked") {
   CHECK(md.find("**Gates: FAILED**") != std::string::npos);
   CHECK(md.find("| 3 | 5 | 3 |") != std::string::npos);
   CHECK(md.find("Pipeline (replay it with `--passes`): `fold_batchnorm,fuse_activation`") != std::string::npos);
+  CHECK(md.find("Calibration rows: 3 of the 300 in `calib.npy`, chosen to cover the float model's activations at "
+                "`flat`, balanced over 3 predicted classes (rows 4, 17, 250).") != std::string::npos);
   // Lowest SNR first: conv2 (30), output (31.26), conv1 (40), flat (inf); only conv2 is marked.
   const size_t conv2 = md.find("| `conv2_out`"), out = md.find("| `output`"), conv1 = md.find("| `conv1_out`"),
                flat = md.find("| `flat`");
