@@ -100,7 +100,8 @@ void run_compress(CompressOptions opt) {
   const bool repack = tflite && tflite_facts.int8;
   if (repack) check_repack_options(opt);
   opt.quantize.file_layout_rows = opt.report.file_layout_rows = tflite;
-  const CompressPipeline pipeline = compose_pipeline(opt.pipeline, opt.prune, opt.quantize, repack);
+  CompressPipeline pipeline = compose_pipeline(opt.pipeline, opt.prune, opt.quantize, repack);
+  if (imply_data_free(opt.quantize, pipeline.prunes)) pipeline = compose_pipeline(opt.pipeline, opt.prune, opt.quantize, repack);
   opt.quantize.int8 = opt.quantize.int8 || pipeline.quantizes;  // a quantize_int8 step in --passes implies --int8
   const OutputPlan output =
       plan_output(opt.output, opt.model, opt.quantize.int8 || repack, tflite ? tflite_facts.io_type : "int8");
@@ -139,10 +140,7 @@ void run_compress(CompressOptions opt) {
   run_steps(*graph, pipeline.steps, manager, context, report);
   report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, pipeline, context);
-  if (opt.quantize.data_free)
-    report.warnings.push_back(
-        "activation ranges were estimated from BatchNorm statistics (--data-free), not measured on data: expect a "
-        "larger accuracy loss than with --calib");
+  if (opt.quantize.data_free) report.warnings.push_back(kDataFreeCaveat);
   if (eval) {
     if (pruned_float)
       report.pruning->pruned_float_metrics = evaluate(opt.report, *eval, *original, *pruned_float).evaluation.metrics;

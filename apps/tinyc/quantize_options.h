@@ -27,6 +27,13 @@ struct QuantizeOptions {
 
 void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
 
+// `--int8` with no calibration option at all (and no pruning, which needs data) means --data-free:
+// sets it and says so on stderr. Returns whether it did.
+bool imply_data_free(QuantizeOptions& opt, bool pruning);
+
+// The caveat every data-free result carries, in the report and on stderr.
+extern const char* const kDataFreeCaveat;
+
 // What the passes get before they run, and which calibration rows --calib-select chose.
 struct PreparedCalibration {
   passes::PassContext context;

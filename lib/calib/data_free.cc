@@ -10,22 +10,16 @@
 
 #include "calib/normal_stats.h"
 #include "exec/evaluate.h"
+#include "ir/constant_data.h"
 #include "ir/error.h"
 
 namespace tinyc::calib {
 
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+using ir::constant_data;
 
-// Constant data of v: an initializer or the value of a Constant node.
-const ir::Tensor* constant_data(const ir::Value* v) {
-  if (!v) return nullptr;
-  if (v->is_constant()) return &v->constant();
-  const ir::Node* p = v->producer();
-  if (p && p->op_type == "Constant" && p->has_attr("value")) return &p->attr_tensor("value");
-  return nullptr;
-}
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 int64_t channel_count(const ir::Value& v) { return v.shape && v.shape->size() >= 2 ? (*v.shape)[1] : 1; }
 
@@ -313,7 +307,11 @@ class Propagation {
 RangeMap data_free_ranges(const ir::Graph& unfolded, const DataFreeOptions& options) {
   Propagation propagation(unfolded, options);
   propagation.run();
-  return propagation.ranges();
+  RangeMap ranges = propagation.ranges();
+  if (!options.synthesize_head) return ranges;
+  for (auto& [name, range] : synthesize_head_ranges(unfolded, options.head))
+    ranges[name] = {std::min(range.min, 0.0f), std::max(range.max, 0.0f), Method::DataFree, 0.0};
+  return ranges;
 }
 
 }  // namespace tinyc::calib

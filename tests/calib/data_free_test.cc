@@ -1,6 +1,6 @@
 // Data-free ranges: BN statistics give beta +- 6|gamma| clipped by the activation, linear layers
-// propagate means and variances, the names folding keeps find their ranges, and ops without a rule
-// are input errors.
+// propagate means and variances, the names folding keeps find their ranges, ops without a rule are
+// input errors, and a classifier head takes the synthesized ranges.
 #include "calib/data_free.h"
 
 #include <algorithm>
@@ -18,6 +18,13 @@ using namespace tinyc;
 using namespace tinyc::calib;
 
 namespace {
+
+// The propagation alone: these tests check its rules, head_synthesis_test.cc the synthesized head.
+DataFreeOptions propagation_only() {
+  DataFreeOptions options;
+  options.synthesize_head = false;
+  return options;
+}
 
 ir::Value* constant(ir::Graph& g, const std::string& name, ir::Shape shape, std::vector<float> values) {
   return g.add_constant(name, ir::Tensor::from_vector<float>(std::move(shape), values));
@@ -78,7 +85,7 @@ TEST_CASE("data-free ranges: a BN channel covers beta +- 6|gamma|") {
                             {"b"}, "bn")
                     ->output(0));
   exec::infer_shapes(*g);
-  const RangeMap r = data_free_ranges(*g);
+  const RangeMap r = data_free_ranges(*g, propagation_only());
   // Channel 0: 1 +- 3 -> [-2, 4]; channel 1: -3 +- 12 -> [-15, 9].
   CHECK(r.at("b").min == Approx(-15.0f));
   CHECK(r.at("b").max == Approx(9.0f));
@@ -89,7 +96,7 @@ TEST_CASE("data-free ranges: a BN channel covers beta +- 6|gamma|") {
 
 TEST_CASE("data-free ranges: a ReLU after the BN cuts the range, and pooling keeps it") {
   const auto g = conv_bn_relu_gemm();
-  const RangeMap r = data_free_ranges(*g);
+  const RangeMap r = data_free_ranges(*g, propagation_only());
   CHECK(r.at("r").min == 0.0f);
   CHECK(r.at("r").max == Approx(9.0f));
   CHECK(r.at("f").max == Approx(9.0f));
@@ -97,7 +104,7 @@ TEST_CASE("data-free ranges: a ReLU after the BN cuts the range, and pooling kee
 
 TEST_CASE("data-free ranges propagate rectified moments through a Gemm") {
   const auto g = conv_bn_relu_gemm();
-  const RangeMap r = data_free_ranges(*g);
+  const RangeMap r = data_free_ranges(*g, propagation_only());
   // Unit 0 is 0.5 + relu(b0), unit 1 is 2 * relu(b1), unit 2 its bias -1.
   const auto [m0, s0] = rectified_moments(1.0, 0.5);
   const auto [m1, s1] = rectified_moments(-3.0, 2.0);
@@ -109,7 +116,7 @@ TEST_CASE("data-free ranges propagate rectified moments through a Gemm") {
 
 TEST_CASE("data-free ranges cover every activation of the folded graph under its surviving name") {
   auto g = conv_bn_relu_gemm();
-  const RangeMap r = data_free_ranges(*g);
+  const RangeMap r = data_free_ranges(*g, propagation_only());
   passes::run_pipeline(*g, passes::parse_pipeline(passes::default_folding_pipeline()));
   REQUIRE(g->node_count() == 3);  // Conv{Relu}, Flatten, Gemm
   for (const ir::Node* n : g->nodes()) {
@@ -130,4 +137,20 @@ TEST_CASE("data-free ranges reject ops without a statistics rule and bad input r
   bad.input_min = 2.0f;
   bad.input_max = 1.0f;
   CHECK(test::input_error_of([&] { data_free_ranges(*g, bad); }).find("input range") != std::string::npos);
+}
+
+TEST_CASE("data-free ranges take a classifier head's ranges from synthesis and keep the rest") {
+  const auto g = conv_bn_relu_gemm();
+  const RangeMap propagated = data_free_ranges(*g, propagation_only());
+  const RangeMap synthesized = synthesize_head_ranges(*g);
+  const RangeMap r = data_free_ranges(*g);
+  for (const char* name : {"x", "c", "b"}) {
+    CHECK(r.at(name).min == propagated.at(name).min);
+    CHECK(r.at(name).max == propagated.at(name).max);
+  }
+  for (const char* name : {"r", "f", "y"}) {
+    CHECK(r.at(name).min == std::min(synthesized.at(name).min, 0.0f));
+    CHECK(r.at(name).max == std::max(synthesized.at(name).max, 0.0f));
+    CHECK(r.at(name).method == Method::DataFree);
+  }
 }
