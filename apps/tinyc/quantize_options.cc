@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "calib/data_free.h"
 #include "io/dataset.h"
@@ -105,6 +106,10 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
                  "tensor for fully connected layers, as the TF converter: TFLM keeps 8 B per output channel less)")
       ->check(CLI::IsMember({"per_channel", "per_tensor", "fc_per_tensor"}))
       ->capture_default_str();
+  cmd.add_option("--input-range", opt.input_range,
+                 "With --data-free: the range MIN,MAX of the model's input values (default 0,1)")
+      ->expected(2)
+      ->delimiter(',');
   cmd.add_flag("--data-free", opt.data_free,
                "Quantize without calibration data: ranges estimated from the model's BatchNorm statistics and rows "
                "synthesized for its classifier head (less accurate than --calib)");
@@ -117,6 +122,13 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
   context.executor = executor;
   if (pruning && opt.calib.empty())
     throw InputError("--prune chooses layer ratios and refits on calibration data: give --calib FILE.npy");
+  if (!opt.input_range.empty() && !(std::isfinite(opt.input_range[0]) && std::isfinite(opt.input_range[1]) &&
+                                    opt.input_range[0] < opt.input_range[1]))
+    throw InputError("--input-range " + fmt::format("{},{}", opt.input_range[0], opt.input_range[1]) +
+                     ": give MIN,MAX with MIN < MAX, both finite");
+  if (!opt.input_range.empty() && !opt.data_free)
+    throw InputError("--input-range describes the inputs --data-free assumes: add --data-free, or leave it out with "
+                     "--calib");
   if (opt.calib_samples != 0 && opt.calib_select != 0)
     throw InputError("--calib-samples and --calib-select both choose calibration rows: give one of them");
   if (!opt.int8) {
@@ -132,7 +144,12 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
   if (opt.data_free) {
     if (opt.calib_samples != 0 || opt.calib_select != 0 || opt.calib_method != "auto")
       throw InputError("--calib-samples, --calib-select and --calib-method need --calib; --data-free calibrates nothing");
-    context.activation_ranges = calib::data_free_ranges(float_graph);
+    calib::DataFreeOptions options;
+    if (!opt.input_range.empty()) {
+      options.input_min = opt.input_range[0];
+      options.input_max = opt.input_range[1];
+    }
+    context.activation_ranges = calib::data_free_ranges(float_graph, options);
     return prepared;
   }
   if (opt.calib.empty())

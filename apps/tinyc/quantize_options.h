@@ -1,11 +1,12 @@
 // The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-select, --calib-method,
-// --weight-scales, --data-free. Kept apart so compress_command.cc only sequences the steps.
+// --weight-scales, --data-free, --input-range. Kept apart so compress_command.cc only sequences the steps.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "calib/select_rows.h"
 #include "ir/graph.h"
@@ -22,6 +23,7 @@ struct QuantizeOptions {
   std::string calib_method = "auto";
   std::string weight_scales = "per_channel";  // passes::parse_weight_scales words
   bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
+  std::vector<float> input_range;  // --input-range MIN,MAX for --data-free; empty = [0, 1]
   bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
 };
 

@@ -129,6 +129,14 @@ TEST_CASE("compress --int8 without --calib quantizes as --data-free, says so, an
   REQUIRE(explicit_run.exit_code == 0);
   CHECK(explicit_run.err.find("--int8 without --calib") == std::string::npos);
   CHECK(read_bytes(dir.path() / "implied.tflite") == read_bytes(dir.path() / "explicit.tflite"));
+  // The input range the estimate starts from is the model's: a wider one gives the input a coarser scale.
+  const auto wide = run_tinyc({"compress", digits_cnn(), "--int8", "--input-range", "-1,1", "-o",
+                               (dir.path() / "wide.tflite").string()});
+  REQUIRE(wide.exit_code == 0);
+  const auto narrow = tinyc::tflite_format::read_tflite_file(dir.path() / "explicit.tflite");
+  const auto wider = tinyc::tflite_format::read_tflite_file(dir.path() / "wide.tflite");
+  const float narrow_scale = narrow.tensors[narrow.inputs[0]].scale.at(0);
+  CHECK(wider.tensors[wider.inputs[0]].scale.at(0) == Approx(2 * narrow_scale));
 }
 
 TEST_CASE("compress --int8 without data keeps fmnist_cnn_bn's top-1 within 0.5 points of the float model", "[slow]") {
@@ -183,6 +191,9 @@ TEST_CASE("impossible quantization options are refused with one line, exit 2, an
       {{"--int8", "--calib", calib, "--calib-select", "0"}, "--calib-select"},
       {{"--int8", "--calib", calib, "--calib-select", "8", "--calib-samples", "100"}, "give one of them"},
       {{"--int8", "--data-free", "--calib-select", "8"}, "need --calib"},
+      {{"--int8", "--calib", calib, "--input-range", "0,1"}, "--input-range describes the inputs --data-free assumes"},
+      {{"--int8", "--data-free", "--input-range", "1,0"}, "--input-range 1,0: give MIN,MAX with MIN < MAX"},
+      {{"--int8", "--data-free", "--input-range", "0,inf"}, "both finite"},
   };
   for (const auto& [extra, message] : cases) {
     std::vector<std::string> args{"compress", digits_cnn()};
