@@ -1,11 +1,13 @@
-// int8 Conv adapter: group 1 runs int8_reference::conv_int8 (TFLite CONV_2D), group = input channels runs
-// int8_reference::depthwise_conv_int8 (TFLite DEPTHWISE_CONV_2D, depth multiplier = output / input
-// channels). Pads, strides, dilations and auto_pad are resolved by the shared window geometry, so
+// int8 Conv adapter: group 1 runs TFLite's CONV_2D arithmetic (int8_fast::fast_conv_int8 when the
+// weights are constant and the taps few enough, else int8_reference::conv_int8), group = input
+// channels runs int8_reference::depthwise_conv_int8 (TFLite DEPTHWISE_CONV_2D, depth multiplier =
+// output / input channels). Pads, strides, dilations and auto_pad are resolved by the shared window geometry, so
 // shape inference and the kernel agree; the int32 bias is optional.
 #include <array>
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/shape/window.h"
 
@@ -48,10 +50,16 @@ class ConvInt8 final : public ClampingKernel {
       return int8_reference::prepare_conv({x.shape, w.shape, 1, strides, dilations, pads}, input_q, weights_q, output_q,
                                  activation, bias.present);
     });
+    if (!depthwise_ && w.data && int8_fast::fast_conv_applies(p_)) {
+      packed_ = int8_fast::pack_conv_weights(p_, w.data->values<int8_t>());
+      scratch_ = int8_fast::fast_conv_scratch_bytes(p_);
+    }
     if (p_.output_shape() != ctx.output(0).shape)
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
                           " disagrees with the int8 geometry " + ir::shape_to_string(p_.output_shape()));
   }
+
+  size_t scratch_bytes() const override { return scratch_; }
 
   void eval(const EvalArgs& args) const override {
     const auto bias = p_.has_bias ? args.in<int32_t>(2, p_.out_channels()) : std::span<const int32_t>{};
@@ -59,12 +67,15 @@ class ConvInt8 final : public ClampingKernel {
     const auto w = args.in<int8_t>(1, p_.weights_count());
     const auto y = args.out<int8_t>(0, p_.output_count());
     if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
+    else if (!packed_.rows.empty()) int8_fast::fast_conv_int8(p_, packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
   }
 
  private:
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
+  int8_fast::PackedConvWeights packed_;  // empty: the reference loop runs
+  size_t scratch_ = 0;
 };
 
 }  // namespace

@@ -1,11 +1,13 @@
-// int8 Gemm and MatMul adapters: TFLite's FULLY_CONNECTED (int8_reference::fully_connected_int8) with a
-// constant int8 weight, per-tensor or per output channel, and an optional int32 bias (Gemm's C).
+// int8 Gemm and MatMul adapters: TFLite's FULLY_CONNECTED (int8_fast::fast_fully_connected_int8, or
+// int8_reference::fully_connected_int8 for rows too long for it) with a constant int8 weight,
+// per-tensor or per output channel, and an optional int32 bias (Gemm's C).
 // The reference function takes the weight as units x K; a Gemm with transB = 0 and a MatMul store
 // it K x units, so prepare transposes that constant once. MatMul's leading input dims are rows.
 #include <vector>
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/fully_connected.h"
 #include "exec/int8_reference/int8_fully_connected.h"
 
 namespace tinyc::exec::int8_adapters {
@@ -49,14 +51,25 @@ class FullyConnectedInt8 final : public ClampingKernel {
                                             fused_activation(ctx.node), has_bias);
     });
     require_output_count(ctx, p_.batch * p_.units);
+    if (int8_fast::fast_fully_connected_applies(p_)) {
+      packed_ = int8_fast::pack_fully_connected_weights(p_, weights(w));
+      scratch_ = int8_fast::fast_fully_connected_scratch_bytes(p_);
+      transposed_.clear();
+    }
   }
 
+  size_t scratch_bytes() const override { return scratch_; }
+
   void eval(const EvalArgs& args) const override {
-    const int64_t weight_count = p_.units * p_.depth;
-    const auto weights = transposed_.empty() ? args.in<int8_t>(1, weight_count) : std::span<const int8_t>(transposed_);
     const auto bias = p_.has_bias ? args.in<int32_t>(2, p_.units) : std::span<const int32_t>{};
-    int8_reference::fully_connected_int8(p_, args.in<int8_t>(0, p_.batch * p_.depth), weights, bias,
-                                args.out<int8_t>(0, p_.batch * p_.units));
+    const auto x = args.in<int8_t>(0, p_.batch * p_.depth);
+    const auto y = args.out<int8_t>(0, p_.batch * p_.units);
+    if (!packed_.rows.empty()) {
+      int8_fast::fast_fully_connected_int8(p_, packed_, x, bias, y, args.scratch);
+      return;
+    }
+    const auto w = transposed_.empty() ? args.in<int8_t>(1, p_.units * p_.depth) : std::span<const int8_t>(transposed_);
+    int8_reference::fully_connected_int8(p_, x, w, bias, y);
   }
 
  private:
@@ -74,6 +87,11 @@ class FullyConnectedInt8 final : public ClampingKernel {
                std::string(ir::dtype_name(c.dtype)) + " " + ir::shape_to_string(c.shape));
   }
 
+  // The weights as units x K.
+  std::span<const int8_t> weights(const Slot& w) const {
+    return transposed_.empty() ? w.data->values<int8_t>() : std::span<const int8_t>(transposed_);
+  }
+
   // K x units -> units x K.
   void transpose_weights(std::span<const int8_t> w, int64_t depth, int64_t units) {
     transposed_.resize(w.size());
@@ -84,7 +102,9 @@ class FullyConnectedInt8 final : public ClampingKernel {
 
   bool gemm_;
   int8_reference::FullyConnectedParams p_;
-  std::vector<int8_t> transposed_;  // empty when the weight is already units x K
+  std::vector<int8_t> transposed_;  // empty when the weight is already units x K or packed
+  int8_fast::PackedFullyConnectedWeights packed_;  // empty: the reference loop runs
+  size_t scratch_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,124 @@
+// The fast int8 kernels against the reference kernels, their oracle: byte-equal outputs on seeded
+// random geometry (paddings, strides, dilations, batches), zero points across the int8 range,
+// per-channel and per-tensor scales, biases, fused activations, and scales that saturate.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "exec/int8_fast/conv.h"
+#include "exec/int8_fast/fully_connected.h"
+
+using namespace tinyc;
+using namespace tinyc::exec;
+
+namespace {
+
+class Draw {
+ public:
+  explicit Draw(uint64_t seed) : engine_(seed) {}
+  int64_t between(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(engine_); }
+  float scale() { return std::ldexp(1.0f + static_cast<float>(between(0, 999)) / 1000.0f, static_cast<int>(between(-12, -2))); }
+  std::vector<int8_t> int8s(int64_t n) {
+    std::vector<int8_t> v(static_cast<size_t>(n));
+    for (int8_t& x : v) x = static_cast<int8_t>(between(-128, 127));
+    return v;
+  }
+  std::vector<int32_t> biases(int64_t n) {
+    std::vector<int32_t> v(static_cast<size_t>(n));
+    for (int32_t& b : v) b = static_cast<int32_t>(between(-200000, 200000));
+    return v;
+  }
+  int8_reference::ActivationBounds activation() {
+    return between(0, 1) ? int8_reference::ActivationBounds::relu() : int8_reference::ActivationBounds::none();
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+ir::QuantParams tensor_params(float scale, int64_t zero_point) { return {{scale}, {zero_point}, 0}; }
+
+ir::QuantParams channel_params(Draw& draw, int64_t channels) {
+  ir::QuantParams q;
+  for (int64_t c = 0; c < channels; ++c) {
+    q.scale.push_back(draw.scale());
+    q.zero_point.push_back(0);
+  }
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geometry and parameters") {
+  Draw draw(20261206);
+  int cases = 0;
+  while (cases < 80) {
+    int8_reference::ConvShape shape;
+    const int64_t batch = draw.between(1, 2), channels = draw.between(1, 6), out_channels = draw.between(1, 6);
+    const int64_t h = draw.between(1, 9), w = draw.between(1, 9), kh = draw.between(1, 4), kw = draw.between(1, 4);
+    shape.input = {batch, channels, h, w};
+    shape.weights = {out_channels, channels, kh, kw};
+    shape.strides = {draw.between(1, 3), draw.between(1, 3)};
+    shape.dilations = {draw.between(1, 2), draw.between(1, 2)};
+    shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
+    if (shape.dilations[0] * (kh - 1) + 1 > h + shape.pads[0] + shape.pads[2] ||
+        shape.dilations[1] * (kw - 1) + 1 > w + shape.pads[1] + shape.pads[3])
+      continue;  // no window fits
+    ++cases;
+    const bool has_bias = draw.between(0, 1) != 0;
+    // A tiny output scale makes most outputs saturate; a large one keeps them inside.
+    const float out_scale = draw.between(0, 3) == 0 ? draw.scale() * 1e-3f : draw.scale() * 64.0f;
+    const auto p = int8_reference::prepare_conv(shape, tensor_params(draw.scale(), draw.between(-128, 127)),
+                                                channel_params(draw, out_channels),
+                                                tensor_params(out_scale, draw.between(-128, 127)), draw.activation(),
+                                                has_bias);
+    REQUIRE(int8_fast::fast_conv_applies(p));
+    const auto x = draw.int8s(p.input_count());
+    const auto weights = draw.int8s(p.weights_count());
+    const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
+    std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
+    int8_reference::conv_int8(p, x, weights, bias, expected);
+    std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
+    int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
+    INFO("case " << cases << ": input " << ir::shape_to_string(shape.input) << ", weights "
+                 << ir::shape_to_string(shape.weights));
+    CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("fast int8 Conv leaves grouped convolutions and very deep windows to the reference") {
+  int8_reference::ConvParams p;
+  p.groups = 2;
+  p.group_in = 1;
+  p.kernel_h = p.kernel_w = 1;
+  CHECK(!int8_fast::fast_conv_applies(p));
+  p.groups = 1;
+  p.group_in = 4096;
+  p.kernel_h = p.kernel_w = 3;  // 36,864 taps: the int32 sum could wrap
+  CHECK(!int8_fast::fast_conv_applies(p));
+}
+
+TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tensor and per channel") {
+  Draw draw(7);
+  for (int c = 0; c < 60; ++c) {
+    const int64_t batch = draw.between(1, 3), depth = draw.between(1, 300), units = draw.between(1, 20);
+    const bool per_channel = c % 2 == 0, has_bias = draw.between(0, 1) != 0;
+    const ir::QuantParams weights_q =
+        per_channel ? channel_params(draw, units) : tensor_params(draw.scale(), draw.between(-128, 127));
+    const float out_scale = draw.between(0, 3) == 0 ? draw.scale() * 1e-3f : draw.scale() * 64.0f;
+    const auto p = int8_reference::prepare_fully_connected(
+        {batch, depth}, {units, depth}, tensor_params(draw.scale(), draw.between(-128, 127)), weights_q,
+        tensor_params(out_scale, draw.between(-128, 127)), draw.activation(), has_bias);
+    REQUIRE(int8_fast::fast_fully_connected_applies(p));
+    const auto x = draw.int8s(batch * depth);
+    const auto weights = draw.int8s(units * depth);
+    const auto bias = has_bias ? draw.biases(units) : std::vector<int32_t>{};
+    std::vector<int8_t> expected(static_cast<size_t>(batch * units)), actual(expected.size());
+    int8_reference::fully_connected_int8(p, x, weights, bias, expected);
+    std::vector<std::byte> scratch(int8_fast::fast_fully_connected_scratch_bytes(p));
+    int8_fast::fast_fully_connected_int8(p, int8_fast::pack_fully_connected_weights(p, weights), x, bias, actual,
+                                         scratch);
+    INFO("case " << c << ": " << batch << " x " << depth << " -> " << units << (per_channel ? ", per channel" : ""));
+    CHECK(actual == expected);
+  }
+}
