@@ -6,6 +6,8 @@
 #include <random>
 
 #include "exec/int8_fast/conv.h"
+#include "exec/int8_fast/depthwise_conv.h"
+#include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/int8_fast/fully_connected.h"
 
 using namespace tinyc;
@@ -80,6 +82,40 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     int8_reference::conv_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
     int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
+    INFO("case " << cases << ": input " << ir::shape_to_string(shape.input) << ", weights "
+                 << ir::shape_to_string(shape.weights));
+    CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random geometry and parameters") {
+  Draw draw(99);
+  int cases = 0;
+  while (cases < 80) {
+    const int64_t batch = draw.between(1, 2), channels = draw.between(1, 5), multiplier = draw.between(1, 2);
+    const int64_t h = draw.between(1, 10), w = draw.between(1, 10), kh = draw.between(1, 4), kw = draw.between(1, 4);
+    int8_reference::DepthwiseShape shape{{batch, channels, h, w},
+                                         {channels * multiplier, 1, kh, kw},
+                                         {draw.between(1, 3), draw.between(1, 3)},
+                                         {draw.between(1, 2), draw.between(1, 2)},
+                                         {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)}};
+    if (shape.dilations[0] * (kh - 1) + 1 > h + shape.pads[0] + shape.pads[2] ||
+        shape.dilations[1] * (kw - 1) + 1 > w + shape.pads[1] + shape.pads[3])
+      continue;
+    ++cases;
+    const bool has_bias = draw.between(0, 1) != 0;
+    const float out_scale = draw.between(0, 3) == 0 ? draw.scale() * 1e-3f : draw.scale() * 16.0f;
+    const auto p = int8_reference::prepare_depthwise_conv(
+        shape, tensor_params(draw.scale(), draw.between(-128, 127)), channel_params(draw, channels * multiplier),
+        tensor_params(out_scale, draw.between(-128, 127)), draw.activation(), has_bias);
+    REQUIRE(int8_fast::fast_depthwise_conv_applies(p));
+    const auto x = draw.int8s(p.input_count());
+    const auto weights = draw.int8s(p.weights_count());
+    const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
+    std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
+    int8_reference::depthwise_conv_int8(p, x, weights, bias, expected);
+    std::vector<std::byte> scratch(int8_fast::fast_depthwise_conv_scratch_bytes(p));
+    int8_fast::fast_depthwise_conv_int8(p, x, weights, bias, actual, scratch);
     INFO("case " << cases << ": input " << ir::shape_to_string(shape.input) << ", weights "
                  << ir::shape_to_string(shape.weights));
     CHECK(actual == expected);

@@ -1,13 +1,14 @@
 // int8 Conv adapter: group 1 runs TFLite's CONV_2D arithmetic (int8_fast::fast_conv_int8 when the
 // weights are constant and the taps few enough, else int8_reference::conv_int8), group = input
-// channels runs int8_reference::depthwise_conv_int8 (TFLite DEPTHWISE_CONV_2D, depth multiplier =
-// output / input channels). Pads, strides, dilations and auto_pad are resolved by the shared window geometry, so
+// channels TFLite's DEPTHWISE_CONV_2D (depth multiplier = output / input channels:
+// int8_fast::fast_depthwise_conv_int8, else int8_reference::depthwise_conv_int8). Pads, strides, dilations and auto_pad are resolved by the shared window geometry, so
 // shape inference and the kernel agree; the int32 bias is optional.
 #include <array>
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
 #include "exec/int8_fast/conv.h"
+#include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/shape/window.h"
 
@@ -54,6 +55,8 @@ class ConvInt8 final : public ClampingKernel {
       packed_ = int8_fast::pack_conv_weights(p_, w.data->values<int8_t>());
       scratch_ = int8_fast::fast_conv_scratch_bytes(p_);
     }
+    fast_depthwise_ = depthwise_ && int8_fast::fast_depthwise_conv_applies(p_);
+    if (fast_depthwise_) scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_);
     if (p_.output_shape() != ctx.output(0).shape)
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
                           " disagrees with the int8 geometry " + ir::shape_to_string(p_.output_shape()));
@@ -66,7 +69,8 @@ class ConvInt8 final : public ClampingKernel {
     const auto x = args.in<int8_t>(0, p_.input_count());
     const auto w = args.in<int8_t>(1, p_.weights_count());
     const auto y = args.out<int8_t>(0, p_.output_count());
-    if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
+    if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(p_, x, w, bias, y, args.scratch);
+    else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
     else if (!packed_.rows.empty()) int8_fast::fast_conv_int8(p_, packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
   }
@@ -74,6 +78,7 @@ class ConvInt8 final : public ClampingKernel {
  private:
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
+  bool fast_depthwise_ = false;
   int8_fast::PackedConvWeights packed_;  // empty: the reference loop runs
   size_t scratch_ = 0;
 };
