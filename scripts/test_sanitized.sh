@@ -31,7 +31,8 @@ awk -v n="$shards" -v dir="$work" '{ print > (dir "/shard" (NR % n)) }' "$work/a
 echo "running $(wc -l <"$work/all") test cases under ASan+UBSan on $shards cores"
 pids=()
 for shard in "$work"/shard*; do
-  (cd "$root" && "$tests" -f "$shard" >"$shard.log" 2>&1) &
+  # Line-buffered, with each case's duration: a long run shows where it is in the logs.
+  (cd "$root" && stdbuf -oL "$tests" -f "$shard" -d yes >"$shard.log" 2>&1) &
   pids+=($!)
 done
 failed=0

@@ -60,9 +60,11 @@ passes::PassManagerOptions dump_options(const CompressOptions& opt, const std::f
 }
 
 report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const CompressPipeline& pipeline,
-                                             const passes::PassContext& context) {
+                                             const PreparedCalibration& prepared) {
   report::QuantizationFacts facts;
   facts.calibration_method = opt.data_free ? "data_free" : pipeline.calib_method;
+  facts.calibration_seconds = prepared.data_free_seconds;
+  const passes::PassContext& context = prepared.context;
   if (!context.calibration) return facts;
   facts.calibration_rows = context.calibration->rows;
   facts.calibration_seconds = context.calibration->seconds;
@@ -139,7 +141,7 @@ void run_compress(CompressOptions opt) {
   if (pipeline.prunes) spdlog::info("pipeline: {} (pruning measures each layer's sensitivity first)", pipeline.text);
   run_steps(*graph, pipeline.steps, manager, context, report);
   report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, pipeline, context);
+  if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, pipeline, prepared);
   if (opt.quantize.data_free) report.warnings.push_back(kDataFreeCaveat);
   if (eval) {
     if (pruned_float)

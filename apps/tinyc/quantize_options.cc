@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "calib/data_free.h"
@@ -149,7 +150,10 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
       options.input_min = opt.input_range[0];
       options.input_max = opt.input_range[1];
     }
+    spdlog::info("estimating activation ranges without data (BatchNorm statistics, synthesized head rows)");
+    const auto start = std::chrono::steady_clock::now();
     context.activation_ranges = calib::data_free_ranges(float_graph, options);
+    prepared.data_free_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return prepared;
   }
   if (opt.calib.empty())

@@ -40,6 +40,7 @@ extern const char* const kDataFreeCaveat;
 struct PreparedCalibration {
   passes::PassContext context;
   std::optional<calib::RowSelection> selection;
+  double data_free_seconds = 0;  // --data-free: how long the range estimate took
 };
 
 // Checks the option combination and reads what the passes need, before any pass runs: the

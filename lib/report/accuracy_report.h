@@ -44,7 +44,7 @@ ModelFacts model_facts(const ir::Graph& g, std::string path, std::optional<int64
 struct QuantizationFacts {
   std::string calibration_method;     // what the user asked for: auto, minmax, ..., or data_free
   int64_t calibration_rows = 0;       // 0 with data-free ranges
-  double calibration_seconds = 0;
+  double calibration_seconds = 0;     // calibration, or the data-free estimate
   std::map<std::string, int64_t> ranges_by_method;  // how many activation ranges each method chose
 };
 

@@ -197,10 +197,13 @@ void passes_and_notes(std::ostringstream& os, const AccuracyReport& r) {
     os << "Quantized to int8; activation ranges: " << q->calibration_method;
     if (q->calibration_rows > 0)
       os << ", calibrated on " << grouped(q->calibration_rows) << " rows in " << duration(q->calibration_seconds);
+    else if (q->calibration_seconds > 0)
+      os << ", estimated without data in " << duration(q->calibration_seconds);
     std::string chosen;
     for (const auto& [method, count] : q->ranges_by_method)
       chosen += (chosen.empty() ? "" : ", ") + method + " " + grouped(count);
-    os << " (ranges by method: " << chosen << ").\n\n";
+    if (!chosen.empty()) os << " (ranges by method: " << chosen << ")";
+    os << ".\n\n";
   }
   if (const auto& c = r.calibration_selection) {
     const calib::RowSelection& s = c->selection;

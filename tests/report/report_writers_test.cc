@@ -167,3 +167,14 @@ TEST_CASE("stdout summary is a few lines with the headline numbers") {
         std::string::npos);
   CHECK(s.find("gates: 1 of 2 failed (--min-snr)") != std::string::npos);
 }
+
+TEST_CASE("Markdown report: how the int8 ranges were found, with data or without") {
+  report::AccuracyReport r = sample_report();
+  r.quantization = report::QuantizationFacts{"auto", 300, 0.25, {{"minmax", 2}, {"mse", 5}}};
+  CHECK(report::report_to_markdown(r).find(
+            "Quantized to int8; activation ranges: auto, calibrated on 300 rows in 250.0 ms (ranges by method: "
+            "minmax 2, mse 5).") != std::string::npos);
+  r.quantization = report::QuantizationFacts{"data_free", 0, 2.5, {}};
+  CHECK(report::report_to_markdown(r).find(
+            "Quantized to int8; activation ranges: data_free, estimated without data in 2.50 s.\n") != std::string::npos);
+}
