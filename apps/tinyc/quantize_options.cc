@@ -75,7 +75,8 @@ ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g,
 const char* const kDataFreeCaveat =
     "activation ranges were estimated from the model's BatchNorm statistics and synthesized rows (--data-free), "
     "not measured on data: on tinyc's seven test models this cost at most 0.3 points of top-1 against the float "
-    "model, but a model unlike them may lose more; give --calib FILE.npy to measure ranges on typical inputs";
+    "model, but a model unlike them may lose more; give --calib FILE.npy to measure ranges on typical inputs (or "
+    "--input-range MIN,MAX when the inputs are not in [0, 1])";
 
 bool imply_data_free(QuantizeOptions& opt, bool pruning) {
   if (!opt.int8 || opt.data_free || pruning || !opt.calib.empty() || opt.calib_samples != 0 || opt.calib_select != 0 ||
