@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Throughput of tinyc's float executor vs ONNX Runtime on every corpus model: same data, same
-# thread count, same run. Prints a table of samples/s and ratios (tinyc / ORT).
+# thread count, same run. Prints a table of samples/s and ratios (tinyc / ORT). The last columns are
+# tinyc's int8 model (`compress --int8` with the corpus calibration rows, float edges) run by
+# `tinyc run` over the same rows, timed from the outside (reading the file and the rows included).
 #   benchmarks/run_throughput.sh [build_dir] [threads]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,13 +17,31 @@ field() { node -e "process.stdout.write(String(JSON.parse(process.argv[1])['$2']
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 printf "threads: %s\n" "$threads"
-printf "%-20s %6s %14s %16s %16s %9s %9s\n" model rows "ORT samples/s" "tinyc batch 1" "tinyc stacked" "ratio b1" "ratio st"
+tinyc="$build/apps/tinyc/tinyc"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Samples/s of tinyc's int8 executor on the model's int8 blob.
+int8_rate() {
+  local onnx="$1" calib="$2" data="$3" rows="$4"
+  "$tinyc" compress "$onnx" --int8 --calib "$calib" --io-type float32 -o "$work/m.tflite" >/dev/null 2>&1
+  local start end
+  start=$(date +%s.%N)
+  "$tinyc" run "$work/m.tflite" --input "$data" -o "$work/y.npy" --threads "$threads" >/dev/null 2>&1
+  end=$(date +%s.%N)
+  awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }'
+}
+
+printf "%-20s %6s %14s %16s %16s %9s %9s %12s %10s\n" model rows "ORT samples/s" "tinyc batch 1" "tinyc stacked" \
+  "ratio b1" "ratio st" "tinyc int8" "int8/ORT"
 for model in digits_mlp digits_cnn fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 fmnist_autoencoder; do
   data="$corpus/$(node -e "const m=require('$corpus/manifest.json').models['$model'];process.stdout.write(m.eval_data)")"
+  calib="$corpus/$(node -e "const m=require('$corpus/manifest.json').models['$model'];process.stdout.write(m.calib_data)")"
   onnx="$corpus/models/$model.onnx"
   ort=$(node "$root/benchmarks/ort_throughput.js" "$onnx" "$data" "$threads")
   one=$("$bench" "$onnx" "$data" "$threads" 1)
   stacked=$("$bench" "$onnx" "$data" "$threads" 32)
   o=$(field "$ort" samples_per_s); a=$(field "$one" samples_per_s); s=$(field "$stacked" samples_per_s)
-  printf "%-20s %6s %14.0f %16.0f %16.0f %9s %9s\n" "$model" "$(field "$ort" rows)" "$o" "$a" "$s" "$(ratio "$a" "$o")" "$(ratio "$s" "$o")"
+  q=$(int8_rate "$onnx" "$calib" "$data" "$(field "$ort" rows)")
+  printf "%-20s %6s %14.0f %16.0f %16.0f %9s %9s %12s %10s\n" "$model" "$(field "$ort" rows)" "$o" "$a" "$s" \
+    "$(ratio "$a" "$o")" "$(ratio "$s" "$o")" "$q" "$(ratio "$q" "$o")"
 done
