@@ -2,8 +2,7 @@
 #include "calib/select_rows.h"
 
 #include <algorithm>
-#include <limits>
-#include <map>
+#include <span>
 
 #include "exec/capture.h"
 #include "ir/error.h"
@@ -26,9 +25,9 @@ const ir::Value* penultimate_value(const ir::Graph& g) {
   return v;
 }
 
-// Rows of a stacked tensor as float vectors of its per-row element count.
+// A stacked float tensor seen as rows of its per-row element count (a view: the tensor outlives it).
 struct RowMatrix {
-  std::vector<float> values;
+  std::span<const float> values;
   size_t width = 0;
   const float* row(int64_t r) const { return values.data() + static_cast<size_t>(r) * width; }
 };
@@ -36,7 +35,7 @@ struct RowMatrix {
 RowMatrix row_matrix(const ir::Tensor& t) {
   const auto v = t.values<float>();
   const auto rows = static_cast<size_t>(t.shape()[0]);
-  return {std::vector<float>(v.begin(), v.end()), rows == 0 ? 0 : v.size() / rows};
+  return {v, rows == 0 ? 0 : v.size() / rows};
 }
 
 double squared_distance(const float* a, const float* b, size_t n) {
