@@ -135,6 +135,8 @@ void run_compress(CompressOptions opt) {
     dump(pass, g);
     if (pass != "prune" || !context.pruning) return;
     report.pruning = pruning_facts(*context.pruning, g);
+    report.pruning->synthesized_rows = prepared.synthesized_rows;
+    report.pruning->synthesis_seconds = prepared.synthesized_rows > 0 ? prepared.data_free_seconds : 0.0;
     for (const std::string& note : context.pruning->notes) report.warnings.push_back(note);
     if (eval && pipeline.quantizes) pruned_float = g.clone();
   };
@@ -142,7 +144,7 @@ void run_compress(CompressOptions opt) {
   run_steps(*graph, pipeline.steps, manager, context, report);
   report.compress_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (opt.quantize.int8) report.quantization = quantization_facts(opt.quantize, pipeline, prepared);
-  if (opt.quantize.data_free) report.warnings.push_back(kDataFreeCaveat);
+  if (opt.quantize.data_free) report.warnings.push_back(pipeline.prunes ? kSynthesizedRowsCaveat : kDataFreeCaveat);
   if (eval) {
     if (pruned_float)
       report.pruning->pruned_float_metrics = evaluate(opt.report, *eval, *original, *pruned_float).evaluation.metrics;

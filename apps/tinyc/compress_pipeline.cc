@@ -41,7 +41,7 @@ std::vector<passes::PipelineStep> steps_with_passes(const std::string& passes_te
       throw InputError("--calib-method and --weight-scales shape the default quantization steps; --passes has its own "
                        "quantize_int8: give them as its options, e.g. quantize_int8(calib=minmax,weight_scales=fc_per_tensor)");
   } else if (quantize.int8) {
-    append(steps, quantization_steps(quantize));
+    append(steps, quantization_steps(quantize, !prune.empty() || passes::has_step(steps, "prune")));
   }
   return steps;
 }
@@ -56,12 +56,12 @@ CompressPipeline compose_pipeline(const std::string& passes_text, const PruneCli
   if (passes_text.empty()) {
     p.steps = steps_of(passes::default_folding_pipeline());
     append(p.steps, prune_text);
-    append(p.steps, quantization_steps(quantize));
+    append(p.steps, quantization_steps(quantize, !prune_text.empty()));
   } else {
     p.steps = steps_with_passes(passes_text, prune_text, quantize);
   }
   passes::check_pipeline(p.steps);
-  if (quantize.data_free && passes::has_step(p.steps, "bias_correction"))
+  if (quantize.data_free && !passes::has_step(p.steps, "prune") && passes::has_step(p.steps, "bias_correction"))
     throw InputError("--data-free: bias_correction measures layer inputs on calibration rows; leave it out of --passes");
   p.text = passes::pipeline_to_full_string(p.steps);
   p.prunes = passes::has_step(p.steps, "prune");

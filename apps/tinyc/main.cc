@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sstream>
 #include <string>
 
@@ -12,8 +15,22 @@
 #include "ir/version.h"
 #include "logging.h"
 
+namespace {
+
+// Freed memory stays in the process for the next allocation: graphs run over and over (row
+// synthesis, sensitivity curves) would otherwise map fresh pages, and fault on each, every run.
+void keep_freed_memory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using tinyc::ExitCode;
+  keep_freed_memory();
   tinyc::cli::exit_cleanly_on_interrupt();
   CLI::App app{
       "tinyc compresses ONNX models for microcontrollers: folding, pruning, int8 quantization,\n"

@@ -7,8 +7,8 @@
 
 namespace tinyc::cli {
 
-ProgressLine::ProgressLine(std::string label, int64_t total)
-    : label_(std::move(label)), total_(total), enabled_(::isatty(STDERR_FILENO) == 1) {}
+ProgressLine::ProgressLine(std::string label, int64_t total, std::string unit)
+    : label_(std::move(label)), total_(total), unit_(std::move(unit)), enabled_(::isatty(STDERR_FILENO) == 1) {}
 
 ProgressLine::~ProgressLine() {
   if (enabled_ && last_draw_ != std::chrono::steady_clock::time_point{}) std::fprintf(stderr, "\r\033[K");
@@ -19,8 +19,8 @@ void ProgressLine::update(int64_t done) {
   const auto now = std::chrono::steady_clock::now();
   if (done < total_ && now - last_draw_ < std::chrono::milliseconds(200)) return;
   last_draw_ = now;
-  std::fprintf(stderr, "\r%s: %lld/%lld rows", label_.c_str(), static_cast<long long>(done),
-               static_cast<long long>(total_));
+  std::fprintf(stderr, "\r%s: %lld/%lld %s", label_.c_str(), static_cast<long long>(done),
+               static_cast<long long>(total_), unit_.c_str());
   std::fflush(stderr);
 }
 

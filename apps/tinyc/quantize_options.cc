@@ -8,10 +8,12 @@
 #include <cmath>
 
 #include "calib/data_free.h"
+#include "calib/input_synthesis.h"
 #include "io/dataset.h"
 #include "ir/error.h"
 #include "ir/tensor_rows.h"
 #include "model_loading.h"
+#include "progress.h"
 #include "passes/default_pipelines.h"
 
 namespace tinyc::cli {
@@ -78,12 +80,20 @@ const char* const kDataFreeCaveat =
     "model, but a model unlike them may lose more; give --calib FILE.npy to measure ranges on typical inputs (or "
     "--input-range MIN,MAX when the inputs are not in [0, 1])";
 
+const char* const kSynthesizedRowsCaveat =
+    "pruning chose its layer ratios and refits on rows synthesized from the model's BatchNorm statistics "
+    "(--data-free), not on data, and --int8 calibrated on the same rows: expect a larger accuracy loss than with "
+    "data (docs/pruning.md lists what it cost on tinyc's test models); give --calib FILE.npy with a few hundred "
+    "typical input rows for the better model";
+
 bool imply_data_free(QuantizeOptions& opt, bool pruning) {
-  if (!opt.int8 || opt.data_free || pruning || !opt.calib.empty() || opt.calib_samples != 0 || opt.calib_select != 0 ||
-      opt.calib_method != "auto")
+  if (!(opt.int8 || pruning) || opt.data_free || !opt.calib.empty() || opt.calib_samples != 0 ||
+      opt.calib_select != 0 || opt.calib_method != "auto")
     return false;
   opt.data_free = true;
-  spdlog::warn("--int8 without --calib: quantizing without data, as --data-free");
+  spdlog::warn(pruning ? "--prune without --calib: pruning without data, on rows synthesized from the model (as "
+                         "--data-free)"
+                       : "--int8 without --calib: quantizing without data, as --data-free");
   return true;
 }
 
@@ -122,8 +132,9 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
   PreparedCalibration prepared;
   passes::PassContext& context = prepared.context;
   context.executor = executor;
-  if (pruning && opt.calib.empty())
-    throw InputError("--prune chooses layer ratios and refits on calibration data: give --calib FILE.npy");
+  if (pruning && opt.calib.empty() && !opt.data_free)
+    throw InputError("--prune chooses layer ratios and refits on calibration data: give --calib FILE.npy, or "
+                     "--data-free to synthesize rows from the model");
   if (!opt.input_range.empty() && !(std::isfinite(opt.input_range[0]) && std::isfinite(opt.input_range[1]) &&
                                     opt.input_range[0] < opt.input_range[1]))
     throw InputError("--input-range " + fmt::format("{},{}", opt.input_range[0], opt.input_range[1]) +
@@ -133,6 +144,26 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
                      "--calib");
   if (opt.calib_samples != 0 && opt.calib_select != 0)
     throw InputError("--calib-samples and --calib-select both choose calibration rows: give one of them");
+  if (opt.data_free && pruning) {
+    if (!opt.calib.empty() || opt.calib_samples != 0 || opt.calib_select != 0 || opt.calib_method != "auto")
+      throw InputError("--data-free synthesizes its calibration rows: leave out --calib, --calib-samples, "
+                       "--calib-select and --calib-method");
+    calib::InputSynthesisOptions options;
+    if (!opt.input_range.empty()) {
+      options.input_min = opt.input_range[0];
+      options.input_max = opt.input_range[1];
+    }
+    spdlog::info("synthesizing {} calibration rows from the model's BatchNorm statistics", options.rows);
+    const auto start = std::chrono::steady_clock::now();
+    ProgressLine progress("synthesizing rows", (options.rows + options.batch - 1) / options.batch * options.iterations,
+                          "steps");
+    options.on_step = [&](int64_t done, int64_t) { progress.update(done); };
+    context.calibration_inputs.push_back(calib::synthesize_input_rows(float_graph, options));
+    prepared.synthesized_rows = options.rows;
+    prepared.data_free_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    spdlog::info("synthesized {} rows in {:.1f} s", options.rows, prepared.data_free_seconds);
+    return prepared;
+  }
   if (!opt.int8) {
     if (!pruning) require_int8(opt);
     if (opt.data_free || opt.calib_method != "auto")
@@ -165,9 +196,9 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
   return prepared;
 }
 
-std::string quantization_steps(const QuantizeOptions& opt) {
+std::string quantization_steps(const QuantizeOptions& opt, bool pruning) {
   if (!opt.int8) return "";
-  return opt.data_free ? passes::data_free_quantization_steps(opt.weight_scales)
+  return opt.data_free && !pruning ? passes::data_free_quantization_steps(opt.weight_scales)
                        : passes::quantization_steps(opt.calib_method, opt.weight_scales);
 }
 

@@ -29,30 +29,36 @@ struct QuantizeOptions {
 
 void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt);
 
-// `--int8` with no calibration option at all (and no pruning, which needs data) means --data-free:
-// sets it and says so on stderr. Returns whether it did.
+// `--int8` or pruning with no calibration option at all means --data-free: sets it and says so on
+// stderr. Returns whether it did.
 bool imply_data_free(QuantizeOptions& opt, bool pruning);
 
-// The caveat every data-free result carries, in the report and on stderr.
+// The caveats every data-free result carries, in the report and on stderr: ranges estimated
+// without data, and pruning (and int8 calibration) on synthesized rows.
 extern const char* const kDataFreeCaveat;
+extern const char* const kSynthesizedRowsCaveat;
 
 // What the passes get before they run, and which calibration rows --calib-select chose.
 struct PreparedCalibration {
   passes::PassContext context;
   std::optional<calib::RowSelection> selection;
-  double data_free_seconds = 0;  // --data-free: how long the range estimate took
+  double data_free_seconds = 0;  // --data-free: how long the range estimate or the row synthesis took
+  int64_t synthesized_rows = 0;  // --data-free with pruning: the calibration rows synthesized
 };
 
 // Checks the option combination and reads what the passes need, before any pass runs: the
 // calibration rows (checked against the model's input, cut to --calib-samples or chosen by
 // --calib-select on `float_graph`) for --int8 or for pruning (`pruning`), or, with --data-free, the
-// ranges estimated on `float_graph` (the unfolded model). The context runs graphs with `executor`.
+// ranges estimated on `float_graph` (the unfolded model), or, with --data-free and pruning, rows
+// synthesized from `float_graph` that pruning and quantization calibrate on. The context runs
+// graphs with `executor`.
 // InputError otherwise, e.g. --int8 with neither --calib nor --data-free.
 PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning,
                                          const exec::ExecutorOptions& executor);
 
 // The steps after folding (and pruning): with --int8 those of the default int8 pipeline for the
-// chosen calibration method (bias correction unless --data-free, then quantize_int8); else none.
-std::string quantization_steps(const QuantizeOptions& opt);
+// chosen calibration method (bias correction, then quantize_int8), or with --data-free and no
+// pruning quantize_int8 on the estimated ranges alone; else none.
+std::string quantization_steps(const QuantizeOptions& opt, bool pruning);
 
 }  // namespace tinyc::cli

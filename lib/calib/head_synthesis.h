@@ -28,10 +28,9 @@ struct HeadSynthesisOptions {
 // The ranges of the head's values (not of its input, the BatchNorm's output), keyed by their names
 // in `unfolded` (shapes inferred), calibrated with the auto method on synthesized rows. The head is
 // the chain of single consumers from the last BatchNormalization's output to the first graph
-// output, every node of which calib::has_input_gradient() handles, holding at least one Gemm or
-// MatMul and ending in 2 <= K <= kMaxHeadClasses class scores per row (not a reconstruction: an
-// output as large as the model's input). Empty when the model has no such head.
-inline constexpr int64_t kMaxHeadClasses = 100;
+// output, every node of which calib::has_input_gradient() handles and has constant inputs but the
+// first, holding at least one Gemm or MatMul and ending in class scores (class_count() in
+// synthesis_terms.h). Empty when the model has no such head.
 RangeMap synthesize_head_ranges(const ir::Graph& unfolded, const HeadSynthesisOptions& options = {});
 
 }  // namespace tinyc::calib

@@ -82,6 +82,8 @@ struct PruningFacts {
   std::vector<PruneRefit> refits;
   ModelFacts pruned_float;
   std::optional<Metrics> pruned_float_metrics;  // pruned float vs original, with --eval and --int8
+  int64_t synthesized_rows = 0;    // without --calib: the rows synthesized from the model, pruned on; else 0
+  double synthesis_seconds = 0;
 };
 
 // The evaluation with the files it read.

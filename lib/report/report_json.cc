@@ -67,6 +67,8 @@ json pruning_json(const std::optional<PruningFacts>& p) {
           {"layers", layers},
           {"refits", refits},
           {"pruned_float", model_json(p->pruned_float)},
+          {"synthesized_rows", p->synthesized_rows},
+          {"synthesis_seconds", number(p->synthesis_seconds)},
           {"pruned_float_evaluation",
            p->pruned_float_metrics ? metrics_summary_json(*p->pruned_float_metrics) : json(nullptr)}};
 }

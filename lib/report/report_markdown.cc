@@ -119,7 +119,11 @@ void pruning(std::ostringstream& os, const AccuracyReport& r) {
   const PruningFacts& p = *r.pruning;
   os << "## Pruning\n\n" << p.granularity << ", " << fixed(100 * p.achieved_ratio, 1) << " % of the "
      << grouped(p.prunable_before) << " Conv/Gemm weights removed (asked " << fixed(100 * p.requested_ratio, 1)
-     << " %).\n\n| | original | pruned float | compressed |\n|---|---:|---:|---:|\n"
+     << " %)";
+  if (p.synthesized_rows > 0)
+    os << ", without data: on " << p.synthesized_rows << " rows synthesized from the model's BatchNorm statistics (in "
+       << fixed(p.synthesis_seconds, 1) << " s)";
+  os << ".\n\n| | original | pruned float | compressed |\n|---|---:|---:|---:|\n"
      << "| parameters | " << grouped(r.original.params) << " | " << grouped(p.pruned_float.params) << " | "
      << grouped(r.compressed.params) << " |\n"
      << "| MACs per inference | " << grouped(r.original.macs) << " | " << grouped(p.pruned_float.macs) << " | "

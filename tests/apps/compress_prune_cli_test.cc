@@ -1,5 +1,6 @@
 // `tinyc compress --prune` end to end: pruned + int8 blob with the report's pruning section (float,
-// pruned float, compressed), the unstructured caveat, and refused option combinations.
+// pruned float, compressed), the unstructured caveat, pruning without data on synthesized rows, and
+// refused option combinations.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -78,6 +79,43 @@ TEST_CASE("compress --prune unstructured says in the report that the blob does n
   CHECK(said);
 }
 
+TEST_CASE("compress --prune without --calib prunes on rows synthesized from the model, the same bytes every run") {
+  TempDir dir;
+  const auto args = [&](const std::string& out) {
+    return std::vector<std::string>{"compress", digits_cnn(), "--prune", "0.5", "--int8",
+                                    // Measured on the calibration split: the test split stays unseen.
+                                    "--eval", corpus_data("digits_calib.npy"), "--labels", corpus_data("digits_calib_labels.npy"),
+                                    "--report", (dir.path() / "r.json").string(), "-o", (dir.path() / out).string()};
+  };
+  const auto r = run_tinyc(args("a.tflite"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("--prune without --calib") != std::string::npos);
+  const auto j = nlohmann::json::parse(read_bytes(dir.path() / "r.json"));
+  CHECK(j["pruning"]["synthesized_rows"] == 64);
+  CHECK(j["pruning"]["synthesis_seconds"].get<double>() > 0);
+  CHECK(j["pruning"]["achieved_ratio"].get<double>() >= 0.5);
+  CHECK(j["quantization"]["calibration_method"] == "data_free");
+  CHECK(j["quantization"]["calibration_rows"] == 64);
+  bool caveat = false;
+  for (const auto& w : j["warnings"]) caveat = caveat || w.get<std::string>().find("synthesized") != std::string::npos;
+  CHECK(caveat);
+  CHECK(j["evaluation"]["classification"]["agreement_pct"].get<double>() >= 97.0);
+  CHECK(read_bytes(dir.path() / "r.md").find("rows synthesized from the model's BatchNorm statistics") != std::string::npos);
+  REQUIRE(run_tinyc(args("b.tflite")).exit_code == 0);
+  CHECK(read_bytes(dir.path() / "a.tflite") == read_bytes(dir.path() / "b.tflite"));
+}
+
+TEST_CASE("compress --prune without --calib on a model without BatchNorm asks for data") {
+  TempDir dir;
+  const auto r = run_tinyc({"compress", corpus_model_path("digits_mlp").string(), "--prune", "0.5", "-o",
+                            (dir.path() / "m.tflite").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("BatchNormalization statistics") != std::string::npos);
+  CHECK(r.err.find("give --calib") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path() / "m.tflite"));
+}
+
 TEST_CASE("impossible pruning options are refused with one line, exit 2, and no file") {
   TempDir dir;
   const std::string out = (dir.path() / "m.tflite").string();
@@ -85,7 +123,8 @@ TEST_CASE("impossible pruning options are refused with one line, exit 2, and no 
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"--int8", "--calib", calib, "--prune", "1.5"}, "between 0 and 1"},
       {{"--int8", "--calib", calib, "--prune", "0"}, "between 0 and 1"},
-      {{"--int8", "--data-free", "--prune", "0.5"}, "--prune chooses layer ratios"},
+      {{"--prune", "0.5", "--calib-samples", "10"}, "--prune chooses layer ratios"},
+      {{"--prune", "0.5", "--data-free", "--calib", calib}, "--data-free synthesizes its calibration rows"},
       {{"--prune-granularity", "unstructured"}, "--prune-granularity needs --prune"},
       {{"--prune", "0.5", "--calib", calib, "--passes", "fold_constants,prune(ratio=0.3)"}, "give the pruning once"},
       {{"--int8", "--calib", calib, "--passes", "fold_constants,quantize_int8,prune(ratio=0.3)"},
