@@ -149,6 +149,7 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
       throw InputError("--data-free synthesizes its calibration rows: leave out --calib, --calib-samples, "
                        "--calib-select and --calib-method");
     calib::InputSynthesisOptions options;
+    options.threads = executor.threads;
     if (!opt.input_range.empty()) {
       options.input_min = opt.input_range[0];
       options.input_max = opt.input_range[1];

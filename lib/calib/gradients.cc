@@ -68,14 +68,14 @@ ir::Tensor batch_norm(const ir::Node& node, const ir::Tensor& dy) {
   const std::vector<double> gamma = ir::constant_data(node.input(1))->to_double();
   const std::vector<double> var = ir::constant_data(node.input(4))->to_double();
   const double epsilon = node.attr_float("epsilon", 1e-5f);
+  std::vector<float> scale(gamma.size());
+  for (size_t c = 0; c < scale.size(); ++c) scale[c] = static_cast<float>(gamma[c] / std::sqrt(var[c] + epsilon));
   ir::Tensor dx(ir::DType::Float32, dy.shape());
   const auto g = dy.values<float>();
   auto out = dx.mutable_values<float>();
-  const size_t channels = gamma.size(), plane = g.size() / (static_cast<size_t>(dy.shape()[0]) * channels);
-  for (size_t e = 0; e < g.size(); ++e) {
-    const size_t c = (e / plane) % channels;
-    out[e] = static_cast<float>(g[e] * gamma[c] / std::sqrt(var[c] + epsilon));
-  }
+  const size_t channels = scale.size(), plane = g.size() / (static_cast<size_t>(dy.shape()[0]) * channels);
+  for (size_t p = 0; p < g.size() / plane; ++p)
+    for (size_t i = p * plane; i < (p + 1) * plane; ++i) out[i] = g[i] * scale[p % channels];
   return dx;
 }
 

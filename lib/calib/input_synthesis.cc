@@ -1,11 +1,16 @@
 // Input synthesis: one forward run per step keeps every activation, one backward sweep in reverse
 // topological order sums each value's gradient from its readers and from the statistics and class
-// terms, Adam moves the rows, and they are clamped to the input range.
+// terms, Adam moves the rows, and they are clamped to the input range. Batches are independent, so
+// they are optimized on every core at once.
 #include "calib/input_synthesis.h"
 
 #include <algorithm>
 #include <cmath>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "calib/gradients.h"
 #include "calib/synthesis_terms.h"
@@ -73,7 +78,7 @@ class Sweep {
         targets_(norm_targets(g)),
         names_(computed_values(g)),
         classes_(class_count(g)),
-        executor_(g) {
+        executor_(g, {.threads = 1}) {
     if (targets_.empty())
       throw InputError(
           "synthesizing calibration rows needs BatchNormalization statistics and this model has none: give --calib "
@@ -136,28 +141,56 @@ ir::Tensor synthesize_input_rows(const ir::Graph& unfolded, const InputSynthesis
   check(unfolded, options);
   const Sweep sweep(unfolded, options);
   ir::Shape shape = *unfolded.inputs()[0]->shape;
-  const int64_t per_row = ir::num_elements(shape) / std::max<int64_t>(shape[0], 1);
   shape[0] = options.rows;
   ir::Tensor result(ir::DType::Float32, shape);
   auto out = result.mutable_values<float>();
+  // Every row's start is drawn first, in order, so the rows do not depend on which thread takes a batch.
   RandomDraws draws(options.seed);
   const double range = options.input_max - options.input_min;
+  for (float& v : out) v = static_cast<float>(options.input_min + range * draws.uniform());
+
+  const int64_t per_row = static_cast<int64_t>(out.size()) / options.rows;
   const int64_t batches = (options.rows + options.batch - 1) / options.batch, steps = batches * options.iterations;
-  for (int64_t first = 0; first < options.rows; first += options.batch) {
+  std::atomic<int64_t> next_batch{0}, steps_done{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;  // guards `error` and on_step calls
+  std::exception_ptr error;
+  const auto optimize = [&](int64_t first) {
     ir::Shape batch_shape = shape;
     batch_shape[0] = std::min(options.batch, options.rows - first);
     ir::Tensor rows(ir::DType::Float32, batch_shape);
     auto x = rows.mutable_values<float>();
-    for (float& v : x) v = static_cast<float>(options.input_min + range * draws.uniform());
+    const auto start = out.begin() + static_cast<std::ptrdiff_t>(first * per_row);
+    std::copy(start, start + static_cast<std::ptrdiff_t>(x.size()), x.begin());
     Adam adam(x.size());
     for (int step = 0; step < options.iterations; ++step) {
       const ir::Tensor grad = sweep.input_gradient(rows);
       adam.step(x, grad.values<float>(), [&](size_t) { return options.step * range; });
       for (float& v : x) v = std::clamp(v, options.input_min, options.input_max);
-      if (options.on_step) options.on_step(first / options.batch * options.iterations + step + 1, steps);
+      const int64_t done = ++steps_done;
+      if (options.on_step) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        options.on_step(done, steps);
+      }
     }
-    std::copy(x.begin(), x.end(), out.begin() + static_cast<std::ptrdiff_t>(first * per_row));
-  }
+    std::copy(x.begin(), x.end(), start);
+  };
+  const auto worker = [&] {
+    try {
+      for (int64_t b = next_batch++; b < batches && !failed; b = next_batch++) optimize(b * options.batch);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (!error) error = std::current_exception();
+      failed = true;
+    }
+  };
+  const int64_t hardware = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  const int64_t threads = std::min<int64_t>(options.threads > 0 ? options.threads : hardware, batches);
+  std::vector<std::thread> pool;
+  for (int64_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
   return result;
 }
 

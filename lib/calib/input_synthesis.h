@@ -23,6 +23,7 @@ struct InputSynthesisOptions {
   float input_min = 0.0f;  // the range of the model's input values
   float input_max = 1.0f;
   uint64_t seed = 1;       // the initial draw; the same seed gives the same rows
+  int threads = 0;         // batches optimized at once; 0 = one per core (the rows are the same for any number)
   std::function<void(int64_t done, int64_t total)> on_step;  // called after each descent step, when set
 };
 

@@ -106,6 +106,20 @@ TEST_CASE("compress --prune without --calib prunes on rows synthesized from the 
   CHECK(read_bytes(dir.path() / "a.tflite") == read_bytes(dir.path() / "b.tflite"));
 }
 
+TEST_CASE("compress --prune 0.5 --int8 without data keeps fmnist_cnn_bn within 4.5 points on held-out rows", "[slow]") {
+  // Uniform noise as calibration rows costs 37 points here; the synthesized rows 2.7 (docs/pruning.md).
+  TempDir dir;
+  const auto r = run_tinyc({"compress", corpus_model_path("fmnist_cnn_bn").string(), "--prune", "0.5", "--int8", "-o",
+                            (dir.path() / "m.tflite").string(), "--eval", corpus_data("fmnist_calib.npy"), "--labels",
+                            corpus_data("fmnist_calib_labels.npy"), "--report", (dir.path() / "r.json").string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(read_bytes(dir.path() / "r.json"));
+  CHECK(j["pruning"]["synthesized_rows"] == 64);
+  CHECK(j["evaluation"]["classification"]["top1_delta_points"].get<double>() >= -4.5);
+  CHECK(j["evaluation"]["classification"]["agreement_pct"].get<double>() >= 92.0);
+}
+
 TEST_CASE("compress --prune without --calib on a model without BatchNorm asks for data") {
   TempDir dir;
   const auto r = run_tinyc({"compress", corpus_model_path("digits_mlp").string(), "--prune", "0.5", "-o",

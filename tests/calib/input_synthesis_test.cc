@@ -1,5 +1,5 @@
 // Input synthesis for pruning without data: rows stay in the input range, come out the same on
-// every run, bring each BatchNorm's input statistics to the ones the BatchNorm holds (far closer
+// every run and for any thread count, bring each BatchNorm's input statistics to the ones the BatchNorm holds (far closer
 // than the uniform rows they start from) and are predicted as the classes they aim at; models it
 // cannot serve are refused by name.
 #include "calib/input_synthesis.h"
@@ -107,8 +107,12 @@ TEST_CASE("synthesized rows match the BatchNorm statistics, stay in the input ra
   options.iterations = 300;
   const ir::Tensor rows = synthesize_input_rows(*g, options);
   REQUIRE(rows.shape() == ir::Shape{12, 1, 6, 6});
-  const ir::Tensor again = synthesize_input_rows(*g, options);
-  CHECK(std::equal(again.bytes().begin(), again.bytes().end(), rows.bytes().begin(), rows.bytes().end()));
+  // The same rows again, whether the two batches run on one thread or on two.
+  for (int threads : {1, 2}) {
+    options.threads = threads;
+    const ir::Tensor again = synthesize_input_rows(*g, options);
+    CHECK(std::equal(again.bytes().begin(), again.bytes().end(), rows.bytes().begin(), rows.bytes().end()));
+  }
   for (float v : rows.values<float>()) {
     CHECK(v >= -1.0f);
     CHECK(v <= 2.0f);
