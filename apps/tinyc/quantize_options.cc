@@ -91,7 +91,7 @@ bool imply_data_free(QuantizeOptions& opt, bool pruning) {
       opt.calib_select != 0 || opt.calib_method != "auto")
     return false;
   opt.data_free = true;
-  spdlog::warn(pruning ? "--prune without --calib: pruning without data, on rows synthesized from the model (as "
+  spdlog::warn(pruning ? "pruning without --calib: pruning without data, on rows synthesized from the model (as "
                          "--data-free)"
                        : "--int8 without --calib: quantizing without data, as --data-free");
   return true;
