@@ -9,8 +9,9 @@ namespace tinyc::cli {
 
 void add_prune_options(CLI::App& cmd, PruneCliOptions& opt) {
   cmd.add_option("--prune", opt.ratio,
-                 "Remove this fraction (0 < R < 1) of the Conv/Gemm weights before quantizing; needs --calib "
-                 "(layer ratios are chosen from sensitivity measured on it, then later layers are refit)")
+                 "Remove this fraction (0 < R < 1) of the Conv/Gemm weights before quantizing: layer ratios are "
+                 "chosen from sensitivity measured on --calib rows, then later layers are refit; without --calib, "
+                 "on rows synthesized from the model's BatchNorm statistics (less accurate)")
       ->each([&opt](const std::string&) { opt.given = true; });
   cmd.add_option("--prune-granularity", opt.granularity,
                  "structured: whole channels/neurons (shrinks flash, RAM and MACs); unstructured: single weights "

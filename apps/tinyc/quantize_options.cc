@@ -123,8 +123,9 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
       ->expected(2)
       ->delimiter(',');
   cmd.add_flag("--data-free", opt.data_free,
-               "Quantize without calibration data: ranges estimated from the model's BatchNorm statistics and rows "
-               "synthesized for its classifier head (less accurate than --calib)");
+               "No calibration data: int8 ranges estimated from the model's BatchNorm statistics and rows "
+               "synthesized for its classifier head; with --prune, pruning and calibration on rows synthesized "
+               "from those statistics (less accurate than --calib)");
 }
 
 PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::Graph& float_graph, bool pruning,
