@@ -28,6 +28,22 @@ bool is_bias_slot(const std::string& op, size_t slot) {
 // QuantParams are shapes, indices or axes, not learned weights).
 bool is_weight_dtype(const ir::Value& v) { return is_float(v.dtype) || (is_integer(v.dtype) && v.quant); }
 
+// The constant a weight operand holds, followed back through ops that only move its elements: an
+// exporter may reshape or transpose a weight at run time (mnist-8 reshapes its MatMul weights).
+// Null when the operand is computed from activations.
+const ir::Value* weight_constant(const ir::Value* v) {
+  static const std::unordered_set<std::string> kLayoutOps{"Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze",
+                                                          "Identity"};
+  while (v && !v->is_constant()) {
+    const ir::Node* p = v->producer();
+    if (!p || !kLayoutOps.count(p->op_type) || p->inputs().empty()) return nullptr;
+    for (size_t i = 1; i < p->inputs().size(); ++i)
+      if (p->input(i) && !p->input(i)->is_constant()) return nullptr;
+    v = p->input(0);
+  }
+  return v;
+}
+
 const ir::Shape& shape_of(const ir::Value* v, const ir::Node* n) {
   if (!v || !v->shape) throw InternalError("model stats need inferred shapes (node " + n->name + ")");
   return *v->shape;
@@ -72,8 +88,8 @@ ModelStats compute_model_stats(const ir::Graph& g) {
     LayerStats layer{n->name, n->op_type, n->output(0) && n->output(0)->shape ? *n->output(0)->shape : ir::Shape{}};
     const std::vector<int> slots = weight_slots(n->op_type);
     for (size_t i = 0; i < n->inputs().size(); ++i) {
-      const ir::Value* in = n->inputs()[i];
-      if (!in || !in->is_constant() || !is_weight_dtype(*in) || counted.count(in)) continue;
+      const ir::Value* in = weight_constant(n->inputs()[i]);
+      if (!in || !is_weight_dtype(*in) || counted.count(in)) continue;
       const bool weight = std::find_if(slots.begin(), slots.end(), [&](int s) {
                             return s == -1 || static_cast<size_t>(s) == i;
                           }) != slots.end();

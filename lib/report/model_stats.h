@@ -23,7 +23,8 @@ struct LayerStats {
 // constants (int8 weights, int32 biases carrying QuantParams), in weight slots (Conv and
 // ConvTranspose W/B, Gemm B/C, MatMul operands, BatchNormalization scale/bias, PRelu slope,
 // constant operands of Add/Sub/Mul/Div); BatchNormalization running mean/variance are statistics,
-// not parameters. Each constant counts once even when several nodes read it.
+// not parameters. A weight slot fed by Reshape/Transpose/Flatten/Squeeze/Unsqueeze/Identity of a
+// constant counts that constant. Each constant counts once even when several nodes read it.
 struct ModelStats {
   std::vector<LayerStats> layers;  // topological order
   int64_t params = 0;

@@ -48,6 +48,33 @@ TEST_CASE("a constant read by two nodes counts once") {
   CHECK(report::compute_model_stats(g).params == 4);
 }
 
+TEST_CASE("a weight reshaped or transposed at run time counts at the layer that reads it") {
+  // As mnist-8 holds its MatMul weights: a constant reshaped, then transposed, then multiplied.
+  ir::Graph g;
+  g.opset_imports[""] = 13;
+  ir::Value* x = g.add_input("x", ir::DType::Float32, {1, 6});
+  ir::Value* w = g.add_constant("w", ir::Tensor(ir::DType::Float32, {2, 12}));
+  ir::Node* reshape = g.add_node("Reshape", {w, g.add_constant("s", ir::Tensor::from_vector<int64_t>({2}, {4, 6}))},
+                                 {"wr"}, "reshape");
+  ir::Node* transpose = g.add_node("Transpose", {reshape->output(0)}, {"wt"}, "transpose");
+  transpose->attrs["perm"] = std::vector<int64_t>{1, 0};
+  ir::Node* mm = g.add_node("MatMul", {x, transpose->output(0)}, {"y"}, "mm");
+  // An activation reshaped is not a weight.
+  ir::Node* again = g.add_node("Reshape", {x, g.add_constant("s2", ir::Tensor::from_vector<int64_t>({2}, {6, 1}))},
+                               {"xr"}, "reshape_x");
+  ir::Node* outer = g.add_node("MatMul", {mm->output(0), g.add_constant("v", ir::Tensor(ir::DType::Float32, {4, 6}))},
+                               {"z"}, "outer");
+  ir::Node* mixed = g.add_node("MatMul", {outer->output(0), again->output(0)}, {"m"}, "mixed");
+  g.add_output(mixed->output(0));
+  exec::infer_shapes(g);
+  const report::ModelStats s = report::compute_model_stats(g);
+  CHECK(s.params == 24 + 24);
+  for (const report::LayerStats& l : s.layers) {
+    INFO(l.name);
+    CHECK(l.params == (l.name == "mm" || l.name == "outer" ? 24 : 0));
+  }
+}
+
 TEST_CASE("every corpus model has exactly the manifest's params and MACs") {
   const nlohmann::json& models = test::corpus_manifest().at("models");
   REQUIRE(models.size() == 7);
