@@ -44,7 +44,7 @@ EvaluationPlan plan_evaluation(const ir::Graph& reference, const ir::Tensor& row
   EvaluationPlan plan;
   plan.rows = rows.shape().empty() ? 0 : rows.shape()[0];
   const int64_t output_row = ir::num_elements(*output->shape);
-  plan.task = output_task(ir::num_elements(*input->shape), output_row);
+  plan.task = output_task(ir::num_elements(*input->shape), *output->shape);
   if (plan.task == OutputTask::Classification) plan.classes = output_row;
   if (labels) {
     plan.labels = checked_labels(*labels, labels_source, plan.rows);

@@ -52,6 +52,8 @@ void check_accuracy_drop_measurable(const EvaluationPlan& plan) {
                          "rows to measure an anomaly AUC");
       return;
     }
+    case OutputTask::Regression:
+    case OutputTask::Dense:
     case OutputTask::Other:
       break;
   }

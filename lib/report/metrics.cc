@@ -24,15 +24,24 @@ double percent(int64_t part, int64_t whole) { return whole ? 100.0 * static_cast
 
 }  // namespace
 
-OutputTask output_task(int64_t input_row_elements, int64_t output_row_elements) {
-  if (output_row_elements == input_row_elements) return OutputTask::Reconstruction;
-  return output_row_elements >= 2 ? OutputTask::Classification : OutputTask::Other;
+OutputTask output_task(int64_t input_row_elements, const ir::Shape& output_shape) {
+  int64_t elements = 1, wide_dims = 0;
+  for (size_t d = 1; d < output_shape.size(); ++d) {
+    elements *= output_shape[d];
+    wide_dims += output_shape[d] > 1;
+  }
+  if (elements == input_row_elements) return OutputTask::Reconstruction;
+  if (elements == 1) return OutputTask::Regression;
+  if (wide_dims > 1) return OutputTask::Dense;
+  return elements >= 2 ? OutputTask::Classification : OutputTask::Other;
 }
 
 const char* task_name(OutputTask task) {
   switch (task) {
     case OutputTask::Classification: return "classification";
     case OutputTask::Reconstruction: return "reconstruction";
+    case OutputTask::Regression: return "regression";
+    case OutputTask::Dense: return "dense";
     case OutputTask::Other: break;
   }
   return "other";

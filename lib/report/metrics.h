@@ -18,8 +18,8 @@ namespace tinyc::report {
 // How the report reads output 0. An output as large as the flattened input is a reconstruction
 // (autoencoder: the anomaly score is the per-row mean squared difference to the input); any other
 // output of two or more values per row holds class scores (argmax = predicted class).
-enum class OutputTask { Classification, Reconstruction, Other };
-OutputTask output_task(int64_t input_row_elements, int64_t output_row_elements);
+enum class OutputTask { Classification, Reconstruction, Regression, Dense, Other };
+OutputTask output_task(int64_t input_row_elements, const ir::Shape& output_shape);
 const char* task_name(OutputTask task);
 
 // How far one output of the compressed model is from the float output, over every row.

@@ -78,10 +78,18 @@ TEST_CASE("argmax takes the first maximum") {
   CHECK(report::argmax(std::vector<double>{-3, -1, -2}) == 1);
 }
 
-TEST_CASE("output task from input and output sizes") {
-  CHECK(report::output_task(784, 784) == OutputTask::Reconstruction);
-  CHECK(report::output_task(64, 10) == OutputTask::Classification);
-  CHECK(report::output_task(64, 1) == OutputTask::Other);
+TEST_CASE("output task from the input size and the output shape") {
+  CHECK(report::output_task(784, {1, 784}) == OutputTask::Reconstruction);
+  CHECK(report::output_task(784, {1, 1, 28, 28}) == OutputTask::Reconstruction);
+  CHECK(report::output_task(64, {1, 10}) == OutputTask::Classification);
+  CHECK(report::output_task(64, {1, 10, 1, 1}) == OutputTask::Classification);
+  CHECK(report::output_task(64, {1, 1}) == OutputTask::Regression);
+  CHECK(report::output_task(64, {1}) == OutputTask::Regression);
+  // A segmentation map: 21 classes per pixel is no 451,584-class classifier.
+  CHECK(report::output_task(3 * 224 * 224, {1, 21, 224, 96}) == OutputTask::Dense);
+  CHECK(report::output_task(64, {1, 0}) == OutputTask::Other);
+  CHECK(std::string(report::task_name(OutputTask::Dense)) == "dense");
+  CHECK(std::string(report::task_name(OutputTask::Regression)) == "regression");
 }
 
 TEST_CASE("top-1, agreement and the disagreement pairs of a small classifier") {
