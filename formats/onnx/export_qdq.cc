@@ -17,6 +17,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <map>
+#include <set>
 
 #include "formats/onnx/proto_writer.h"
 #include "formats/onnx/qdq_params.h"
@@ -50,10 +51,42 @@ bool has_float_reader(const ir::Value& v) {
   return false;
 }
 
-void check_writable(const ir::Graph& g, int64_t opset) {
-  if (opset < kMinOpset)
-    throw InputError("a QDQ ONNX model needs opset 13 or later (per-channel DequantizeLinear), this model has opset " +
-                     std::to_string(opset) + ": re-export it with opset 13+ or write --format tflite");
+// Why `n`, written as it is, would mean something else at opset 13 than at an older opset; empty
+// when it would not. The ops a compressed model holds kept their meaning, except in the forms
+// checked here (attributes that became inputs, Softmax's 2-D coercion); an op not listed is not
+// upgraded.
+std::string upgrade_blocker(const ir::Node& n) {
+  static const std::set<std::string> kUnchanged{
+      "Conv", "ConvTranspose", "MatMul", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Exp",
+      "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Concat", "Transpose",
+      "Identity", "QuantizeLinear", "DequantizeLinear"};
+  const std::string& op = n.op_type;
+  if (!n.domain.empty()) return "";
+  if (kUnchanged.count(op)) return "";
+  if (op == "Gemm" || op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
+    return n.has_attr("broadcast") ? "its 'broadcast' attribute is gone at opset 13" : "";
+  if (op == "Clip") return n.has_attr("min") || n.has_attr("max") ? "its bounds are inputs at opset 13" : "";
+  if (op == "Pad") return n.has_attr("pads") ? "its pads are an input at opset 13" : "";
+  if (op == "Softmax" || op == "LogSoftmax") {
+    const int64_t rank = n.input(0) && n.input(0)->shape ? static_cast<int64_t>(n.input(0)->shape->size()) : 0;
+    const int64_t axis = n.attr_int("axis", 1);
+    return rank > 0 && (axis == rank - 1 || axis == -1) ? "" : "it normalizes over one axis at opset 13, not all axes from 'axis' on";
+  }
+  return "tinyc does not know whether it changed";
+}
+
+// An older opset is raised to 13 when every node means the same there; else refused, naming the node.
+int64_t writable_opset(const ir::Graph& g, int64_t opset) {
+  if (opset >= kMinOpset) return opset;
+  for (const ir::Node* n : g.topological_order())
+    if (const std::string why = upgrade_blocker(*n); !why.empty())
+      throw InputError("a QDQ ONNX model needs opset 13 or later (per-channel DequantizeLinear), this model has opset " +
+                       std::to_string(opset) + " and " + n->op_type + " '" + n->name + "' cannot be raised to 13 (" +
+                       why + "): re-export it with opset 13+ or write --format tflite");
+  return kMinOpset;
+}
+
+void check_writable(const ir::Graph& g) {
   bool quantized = false;
   for (const ir::Value* v : g.values()) {
     if (!is_quantized(v)) continue;
@@ -182,7 +215,10 @@ class QdqWriter {
 std::string export_qdq_model_bytes(const ir::Graph& g) {
   ir::verify_or_throw(g, "before QDQ ONNX export");
   onnx::ModelProto model = model_header(g);
-  check_writable(g, default_domain_opset(model));
+  const int64_t opset = writable_opset(g, default_domain_opset(model));
+  check_writable(g);
+  for (onnx::OperatorSetIdProto& id : *model.mutable_opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx") id.set_version(opset);
   QdqWriter(g, model).write();
   return serialize_model(model);
 }

@@ -175,17 +175,32 @@ TEST_CASE("the QDQ file imports back into tinyc and its float executor agrees wi
   CHECK(max_steps <= 2.0);
 }
 
+TEST_CASE("QDQ export raises an older opset to 13 when every op means the same there") {
+  auto g = quantized_small_graph();
+  g->opset_imports[""] = 11;
+  const onnx::ModelProto m = parse(export_qdq_model_bytes(*g));
+  int64_t opset = 0;
+  for (const auto& id : m.opset_import())
+    if (id.domain().empty()) opset = id.version();
+  CHECK(opset == 13);
+  CHECK_NOTHROW(onnx::checker::check_model(m));
+  g->opset_imports[""] = 13;
+  CHECK(export_qdq_model_bytes(*g) == m.SerializeAsString());
+}
+
 TEST_CASE("QDQ export refuses graphs it cannot write") {
   SECTION("a float graph") {
     auto imported = onnx_format::import_model_file(test::corpus_model_path("digits_mlp"));
     CHECK_THAT(test::input_error_of([&] { export_qdq_model_bytes(*imported.graph); }),
                Contains("no quantization parameters") && Contains("--format onnx"));
   }
-  SECTION("opset 12") {
+  SECTION("opset 12 with an op whose meaning changed at opset 13") {
     auto g = quantized_small_graph();
     g->opset_imports[""] = 12;
+    g->find_node("fc1")->attrs["broadcast"] = int64_t{1};
     CHECK_THAT(test::input_error_of([&] { export_qdq_model_bytes(*g); }),
-               Contains("opset 13 or later") && Contains("opset 12"));
+               Contains("opset 13 or later") && Contains("opset 12") && Contains("Gemm 'fc1'") &&
+                   Contains("'broadcast'"));
   }
   SECTION("per-channel scales that do not match the weight's channels") {
     auto g = quantized_small_graph();
