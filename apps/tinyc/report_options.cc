@@ -19,6 +19,9 @@ namespace tinyc::cli {
 
 namespace {
 
+// A value whose float values fall outside its int8 range more often than this (percent) gets a warning.
+constexpr double kClippedWarningPct = 1.0;
+
 template <class T>
 void add_limit(CLI::App& cmd, const std::string& name, std::optional<T>& limit, const std::string& help) {
   cmd.add_option_function<T>(name, [&limit](const T& v) { limit = v; }, help);
@@ -94,6 +97,17 @@ std::vector<std::string> evaluation_warnings(const ReportOptions& opt, const rep
   }
   if (m.task != report::OutputTask::Reconstruction && !opt.normal_classes.empty())
     warnings.push_back("--normal-classes ignored: the model's output is not a reconstruction of its input");
+  if (section.evaluation.input_clipped_pct > kClippedWarningPct)
+    warnings.push_back(fmt::format("{:.1f} % of the evaluation input values fall outside the int8 model's input range: "
+                                   "the evaluation rows are not like the calibration rows (or, without --calib, "
+                                   "not in the --input-range)",
+                                   section.evaluation.input_clipped_pct));
+  for (const report::LayerError& l : section.evaluation.layers.layers)
+    if (l.clipped_pct > kClippedWarningPct)
+      warnings.push_back(fmt::format("{:.1f} % of the float values of '{}' fall outside its int8 range: the "
+                                     "evaluation rows reach where the calibration rows did not; calibrate on "
+                                     "rows more like them",
+                                     l.clipped_pct, l.name));
   return warnings;
 }
 

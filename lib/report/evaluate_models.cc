@@ -29,6 +29,20 @@ std::vector<int64_t> checked_labels(const ir::Tensor& labels, const std::string&
   return labels.to_int64();
 }
 
+// The share of `rows` outside the range of the int8 value the compressed graph's input edge makes.
+double input_clipped_pct(const ir::Graph& compressed, const ir::Tensor& rows) {
+  if (compressed.inputs().size() != 1 || rows.dtype() != ir::DType::Float32 || rows.num_elements() == 0) return 0;
+  for (const ir::Use& use : compressed.inputs()[0]->uses()) {
+    if (use.node->op_type != "QuantizeLinear" || !use.node->output(0)) continue;
+    const auto range = representable_range(*use.node->output(0));
+    if (!range) continue;
+    const auto v = rows.values<float>();
+    const auto outside = std::count_if(v.begin(), v.end(), [&](float x) { return x < range->first || x > range->second; });
+    return 100.0 * static_cast<double>(outside) / static_cast<double>(v.size());
+  }
+  return 0;
+}
+
 }  // namespace
 
 EvaluationPlan plan_evaluation(const ir::Graph& reference, const ir::Tensor& rows,
@@ -87,7 +101,7 @@ Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compress
     metrics.add(ref_out, comp_out, slice[0], plan.has_labels() ? &labels : nullptr);
     if (options.progress) options.progress(end, total);
   }
-  Evaluation result{metrics.finish(), layers.finish(), 0};
+  Evaluation result{metrics.finish(), layers.finish(), 0, input_clipped_pct(comp, rows)};
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

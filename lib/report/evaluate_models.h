@@ -49,6 +49,9 @@ struct Evaluation {
   Metrics metrics;
   LayerErrorTable layers;
   double seconds = 0;
+  // Percent of the eval rows' values beyond the int8 range of the compressed model's input (0 when
+  // its input is float or not quantized by one QuantizeLinear).
+  double input_clipped_pct = 0;
 };
 
 // Runs `rows` through both graphs (each needs inferred shapes; the compressed one may be float or

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <set>
 #include <span>
 
@@ -122,9 +123,12 @@ void LayerErrorCollector::compare(Match& m, const exec::ObservedValue& v) {
   } else {
     return;
   }
+  const std::optional<std::pair<double, double>> range = representable_range(*m.compressed);
   for (int64_t row = 0; row < rows; ++row) {
     if (!m.captured[v.first_row + row]) continue;
     const float* ref = m.chunk.data() + (v.first_row + row) * m.elements_per_row;
+    if (range)
+      m.clipped += std::count_if(ref, ref + m.elements_per_row, [&](float r) { return r < range->first || r > range->second; });
     const float* out = x.data() + row * m.elements_per_row;
     double& signal = m.row_signal[static_cast<size_t>(v.first_row + row)];
     double& error = m.row_error[static_cast<size_t>(v.first_row + row)];
@@ -184,7 +188,8 @@ LayerErrorTable LayerErrorCollector::finish() {
       const double own = nsr(m.signal, m.error);
       level[out] = own;
       LayerError row{out->name, node->name, node->op_type, m.elements_per_row, m.signal, m.error,
-                     snr_db(m.signal, m.error), snr_db(1.0, own > inputs ? own - inputs : 0.0), {}};
+                     snr_db(m.signal, m.error), snr_db(1.0, own > inputs ? own - inputs : 0.0), {},
+                     100.0 * static_cast<double>(m.clipped) / static_cast<double>(m.compared)};
       for (const ir::Node* n : upstream) row.uncompared_nodes.push_back(n->name);
       table.layers.push_back(std::move(row));
     }
@@ -196,5 +201,19 @@ LayerErrorTable LayerErrorCollector::finish() {
   }
   return table;
 }
+
+std::optional<std::pair<double, double>> representable_range(const ir::Value& v) {
+  if (!v.quant || v.quant->scale.size() != 1 || v.quant->zero_point.size() != 1) return std::nullopt;
+  double lo = 0, hi = 0;
+  switch (v.dtype) {
+    case ir::DType::Int8: lo = -128, hi = 127; break;
+    case ir::DType::UInt8: lo = 0, hi = 255; break;
+    case ir::DType::Int16: lo = -32768, hi = 32767; break;
+    default: return std::nullopt;
+  }
+  const double scale = v.quant->scale[0], zero = static_cast<double>(v.quant->zero_point[0]);
+  return std::make_pair(scale * (lo - zero - 0.5), scale * (hi - zero + 0.5));
+}
+
 
 }  // namespace tinyc::report

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "exec/program.h"
@@ -30,7 +32,14 @@ struct LayerError {
   // Quantize/DequantizeLinear), back to the nearest compared values, upstream first: the error
   // they add shows up in this row.
   std::vector<std::string> uncompared_nodes;
+  // Percent of the reference values beyond the compressed value's int8 range by more than half a
+  // step (the evaluation rows reach where the calibration rows did not); 0 for float values.
+  double clipped_pct = 0;
 };
+
+// The reals an integer value with one scale can hold, widened by half a step on each side (what
+// rounds into the range); nullopt for float values and per-channel parameters.
+std::optional<std::pair<double, double>> representable_range(const ir::Value& v);
 
 // Added error above this SNR is float rounding (float32 carries ~140 dB), not a layer that hurts.
 inline constexpr double kRoundingSnrDb = 100.0;
@@ -83,6 +92,7 @@ class LayerErrorCollector {
     std::vector<double> row_signal, row_error;
     double signal = 0, error = 0;
     int64_t compared = 0;
+    int64_t clipped = 0;  // reference values beyond the compressed value's int8 range
   };
 
   void capture(Match& m, const exec::ObservedValue& v);

@@ -139,6 +139,7 @@ json layers_json(const LayerErrorTable& table) {
                     {"elements_per_row", l.elements_per_row},
                     {"snr_db", number(l.snr_db)},
                     {"added_snr_db", number(l.added_snr_db)},
+                    {"clipped_pct", number(l.clipped_pct)},
                     {"worst", static_cast<int64_t>(i) == table.worst}});
   }
   return list;
@@ -152,6 +153,7 @@ json evaluation_json(const std::optional<EvaluationSection>& section) {
           {"labels", section->labels_path.empty() ? json(nullptr) : json(section->labels_path)},
           {"rows", e.metrics.rows},
           {"seconds", e.seconds},
+          {"input_clipped_pct", number(e.input_clipped_pct)},
           {"task", task_name(e.metrics.task)},
           {"outputs", outputs_json(e.metrics.outputs)},
           {"classification", classification_json(e.metrics.classification)},

@@ -11,6 +11,7 @@
 #include "cli_runner.h"
 #include "formats/onnx/import.h"
 #include "formats/tflite/read.h"
+#include "io/npy.h"
 #include "support/test_support.h"
 
 using namespace tinyc::test;
@@ -152,6 +153,38 @@ TEST_CASE("compress --int8 without data keeps fmnist_cnn_bn's top-1 within 0.5 p
   CHECK(j["quantization"]["calibration_method"] == "data_free");
   CHECK(j["evaluation"]["classification"]["top1_delta_points"].get<double>() >= -0.5);
   CHECK(j["evaluation"]["outputs"][0]["snr_db"].get<double>() >= 30.0);
+}
+
+TEST_CASE("evaluation rows beyond the calibrated ranges are reported and warned about, naming the value") {
+  TempDir dir;
+  tinyc::ir::Tensor rows = tinyc::io::read_npy(corpus_data("digits_test.npy"));
+  const auto report_for = [&](const std::string& eval) {
+    const auto r = run_tinyc({"compress", digits_cnn(), "--int8", "--calib", corpus_data("digits_calib.npy"), "--eval",
+                              eval, "--report", (dir.path() / "r.json").string(), "-o", (dir.path() / "m.tflite").string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(read_bytes(dir.path() / "r.json"));
+  };
+  const auto warned = [](const nlohmann::json& j, const std::string& text) {
+    return std::any_of(j["warnings"].begin(), j["warnings"].end(),
+                       [&](const nlohmann::json& w) { return w.get<std::string>().find(text) != std::string::npos; });
+  };
+  // Rows like the calibration rows: nothing to say.
+  const auto like = report_for(corpus_data("digits_test.npy"));
+  CHECK(like["evaluation"]["input_clipped_pct"].get<double>() < 1.0);
+  CHECK_FALSE(warned(like, "fall outside"));
+  // The same rows three times as bright: a third of the pixels leave the input's [0, 1] range.
+  for (float& v : rows.mutable_values<float>()) v *= 3;
+  tinyc::io::write_npy(dir.path() / "bright.npy", rows);
+  const auto bright = report_for((dir.path() / "bright.npy").string());
+  CHECK(bright["evaluation"]["input_clipped_pct"].get<double>() > 10.0);
+  CHECK(warned(bright, "evaluation input values fall outside"));
+  double most = 0;
+  std::string name;
+  for (const auto& l : bright["evaluation"]["layers"])
+    if (l["clipped_pct"].get<double>() > most) most = l["clipped_pct"].get<double>(), name = l["name"].get<std::string>();
+  CHECK(most > 1.0);
+  CHECK(warned(bright, "'" + name + "' fall outside its int8 range"));
 }
 
 TEST_CASE("compress --int8 writes <model stem>.tflite by default, byte-identical across runs") {
