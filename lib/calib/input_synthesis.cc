@@ -5,8 +5,8 @@
 #include "calib/input_synthesis.h"
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -15,6 +15,7 @@
 #include "calib/gradients.h"
 #include "calib/synthesis_terms.h"
 #include "exec/capture.h"
+#include "exec/workers.h"
 #include "ir/constant_data.h"
 #include "ir/error.h"
 
@@ -186,10 +187,7 @@ ir::Tensor synthesize_input_rows(const ir::Graph& unfolded, const InputSynthesis
   };
   const int64_t hardware = std::max<int64_t>(1, std::thread::hardware_concurrency());
   const int64_t threads = std::min<int64_t>(options.threads > 0 ? options.threads : hardware, batches);
-  std::vector<std::thread> pool;
-  for (int64_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+  exec::run_workers(threads, worker);
   if (error) std::rethrow_exception(error);
   return result;
 }

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "exec/shape_inference.h"
+#include "exec/workers.h"
 
 namespace tinyc::exec {
 
@@ -160,10 +161,7 @@ std::vector<ir::Tensor> Executor::run_rows(const std::vector<ir::Tensor>& inputs
       failed = true;
     }
   };
-  std::vector<std::thread> pool;
-  for (int64_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+  run_workers(threads, worker);
   if (error) std::rethrow_exception(error);
   return outputs;
 }
