@@ -136,7 +136,7 @@ void run_compress(CompressOptions opt) {
     if (pass != "prune" || !context.pruning) return;
     report.pruning = pruning_facts(*context.pruning, g);
     report.pruning->synthesized_rows = prepared.synthesized_rows;
-    report.pruning->synthesis_seconds = prepared.synthesized_rows > 0 ? prepared.data_free_seconds : 0.0;
+    report.pruning->synthesis_seconds = prepared.data_free_seconds;
     for (const std::string& note : context.pruning->notes) report.warnings.push_back(note);
     if (eval && pipeline.quantizes) pruned_float = g.clone();
   };

@@ -41,7 +41,7 @@ std::vector<passes::PipelineStep> steps_with_passes(const std::string& passes_te
       throw InputError("--calib-method and --weight-scales shape the default quantization steps; --passes has its own "
                        "quantize_int8: give them as its options, e.g. quantize_int8(calib=minmax,weight_scales=fc_per_tensor)");
   } else if (quantize.int8) {
-    append(steps, quantization_steps(quantize, !prune.empty() || passes::has_step(steps, "prune")));
+    append(steps, quantization_steps(quantize, passes::has_step(steps, "prune")));
   }
   return steps;
 }

@@ -72,6 +72,14 @@ ir::Tensor read_calibration_rows(const QuantizeOptions& opt, const ir::Graph& g,
   return rows;
 }
 
+// --input-range, when given, into the input range of a data-free estimate or a row synthesis.
+template <class Options>
+void apply_input_range(const QuantizeOptions& opt, Options& options) {
+  if (opt.input_range.empty()) return;
+  options.input_min = opt.input_range[0];
+  options.input_max = opt.input_range[1];
+}
+
 }  // namespace
 
 const char* const kDataFreeCaveat =
@@ -151,15 +159,11 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
                        "--calib-select and --calib-method");
     calib::InputSynthesisOptions options;
     options.threads = executor.threads;
-    if (!opt.input_range.empty()) {
-      options.input_min = opt.input_range[0];
-      options.input_max = opt.input_range[1];
-    }
+    apply_input_range(opt, options);
     spdlog::info("synthesizing {} calibration rows from the model's BatchNorm statistics", options.rows);
     const auto start = std::chrono::steady_clock::now();
-    ProgressLine progress("synthesizing rows", (options.rows + options.batch - 1) / options.batch * options.iterations,
-                          "steps");
-    options.on_step = [&](int64_t done, int64_t) { progress.update(done); };
+    ProgressLine progress("synthesizing rows", calib::synthesis_steps(options), "steps");
+    options.on_step = [&](int64_t done) { progress.update(done); };
     context.calibration_inputs.push_back(calib::synthesize_input_rows(float_graph, options));
     prepared.synthesized_rows = options.rows;
     prepared.data_free_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -180,10 +184,7 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
     if (opt.calib_samples != 0 || opt.calib_select != 0 || opt.calib_method != "auto")
       throw InputError("--calib-samples, --calib-select and --calib-method need --calib; --data-free calibrates nothing");
     calib::DataFreeOptions options;
-    if (!opt.input_range.empty()) {
-      options.input_min = opt.input_range[0];
-      options.input_max = opt.input_range[1];
-    }
+    apply_input_range(opt, options);
     spdlog::info("estimating activation ranges without data (BatchNorm statistics, synthesized head rows)");
     const auto start = std::chrono::steady_clock::now();
     context.activation_ranges = calib::data_free_ranges(float_graph, options);

@@ -16,13 +16,6 @@ size_t rank_of(const ir::Value* v) { return v && v->shape ? v->shape->size() : 0
 
 bool is_constant(const ir::Value* v) { return !v || ir::constant_data(v) != nullptr; }
 
-// Every input but the first is constant.
-bool constant_side_inputs(const ir::Node& node) {
-  for (size_t i = 1; i < node.inputs().size(); ++i)
-    if (!is_constant(node.input(i))) return false;
-  return true;
-}
-
 // Clamps pass the gradient where they passed the value.
 ir::Tensor masked(const ir::Tensor& x, const ir::Tensor& y, const ir::Tensor& dy) {
   ir::Tensor dx(ir::DType::Float32, x.shape());
@@ -160,6 +153,12 @@ ir::Tensor first_input_gradient(const ir::Node& node, const ir::Tensor& x, const
 }
 
 }  // namespace
+
+bool constant_side_inputs(const ir::Node& node) {
+  for (size_t i = 1; i < node.inputs().size(); ++i)
+    if (!is_constant(node.input(i))) return false;
+  return true;
+}
 
 bool has_input_gradient(const ir::Node& node) {
   const std::string& op = node.op_type;

@@ -17,6 +17,9 @@ namespace tinyc::calib {
 // transA and MatMul of a 2-D activation. Weights, biases, statistics, shapes and pads are constant.
 bool has_input_gradient(const ir::Node& node);
 
+// True when every input of `node` but the first is constant (or absent).
+bool constant_side_inputs(const ir::Node& node);
+
 // dL/d(input i) for each input i that is not constant, given the node's input values (nullptr for
 // the constants and absent inputs), the output y the forward run computed from them, and dL/dy
 // (rows along dim 0 in each); nullopt for the constant inputs. Precondition: has_input_gradient(node).

@@ -22,12 +22,6 @@ struct Head {
   std::vector<const ir::Node*> chain;
 };
 
-bool constant_side_inputs(const ir::Node& node) {
-  for (size_t i = 1; i < node.inputs().size(); ++i)
-    if (node.input(i) && !ir::constant_data(node.input(i))) return false;
-  return true;
-}
-
 std::optional<Head> find_head(const ir::Graph& g) {
   Head head;
   for (const ir::Node* n : g.topological_order())

@@ -7,10 +7,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <exception>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "calib/gradients.h"
 #include "calib/synthesis_terms.h"
@@ -138,6 +136,12 @@ class Sweep {
 
 }  // namespace
 
+int64_t batch_count(const InputSynthesisOptions& options) {
+  return (options.rows + options.batch - 1) / options.batch;
+}
+
+int64_t synthesis_steps(const InputSynthesisOptions& options) { return batch_count(options) * options.iterations; }
+
 ir::Tensor synthesize_input_rows(const ir::Graph& unfolded, const InputSynthesisOptions& options) {
   check(unfolded, options);
   const Sweep sweep(unfolded, options);
@@ -151,12 +155,10 @@ ir::Tensor synthesize_input_rows(const ir::Graph& unfolded, const InputSynthesis
   for (float& v : out) v = static_cast<float>(options.input_min + range * draws.uniform());
 
   const int64_t per_row = static_cast<int64_t>(out.size()) / options.rows;
-  const int64_t batches = (options.rows + options.batch - 1) / options.batch, steps = batches * options.iterations;
-  std::atomic<int64_t> next_batch{0}, steps_done{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;  // guards `error` and on_step calls
-  std::exception_ptr error;
-  const auto optimize = [&](int64_t first) {
+  std::atomic<int64_t> steps_done{0};
+  std::mutex mutex;  // serializes on_step calls
+  const auto optimize = [&](int64_t batch_index) {
+    const int64_t first = batch_index * options.batch;
     ir::Shape batch_shape = shape;
     batch_shape[0] = std::min(options.batch, options.rows - first);
     ir::Tensor rows(ir::DType::Float32, batch_shape);
@@ -171,24 +173,12 @@ ir::Tensor synthesize_input_rows(const ir::Graph& unfolded, const InputSynthesis
       const int64_t done = ++steps_done;
       if (options.on_step) {
         const std::lock_guard<std::mutex> lock(mutex);
-        options.on_step(done, steps);
+        options.on_step(done);
       }
     }
     std::copy(x.begin(), x.end(), start);
   };
-  const auto worker = [&] {
-    try {
-      for (int64_t b = next_batch++; b < batches && !failed; b = next_batch++) optimize(b * options.batch);
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(mutex);
-      if (!error) error = std::current_exception();
-      failed = true;
-    }
-  };
-  const int64_t hardware = std::max<int64_t>(1, std::thread::hardware_concurrency());
-  const int64_t threads = std::min<int64_t>(options.threads > 0 ? options.threads : hardware, batches);
-  exec::run_workers(threads, worker);
-  if (error) std::rethrow_exception(error);
+  exec::run_indexed(batch_count(options), options.threads, [&] { return optimize; });
   return result;
 }
 

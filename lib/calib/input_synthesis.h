@@ -24,8 +24,12 @@ struct InputSynthesisOptions {
   float input_max = 1.0f;
   uint64_t seed = 1;       // the initial draw; the same seed gives the same rows
   int threads = 0;         // batches optimized at once; 0 = one per core (the rows are the same for any number)
-  std::function<void(int64_t done, int64_t total)> on_step;  // called after each descent step, when set
+  std::function<void(int64_t steps_done)> on_step;  // called after each descent step, when set
 };
+
+// Batches of options.batch rows, and descent steps over all of them (what on_step counts to).
+int64_t batch_count(const InputSynthesisOptions& options);
+int64_t synthesis_steps(const InputSynthesisOptions& options);
 
 // Rows [options.rows, ...] for the single float input of `unfolded` (shapes inferred, batch 1,
 // BatchNorms not folded). Throws InputError when the model has another input count or type, no

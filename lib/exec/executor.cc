@@ -3,10 +3,7 @@
 #include "exec/executor.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <exception>
-#include <thread>
 #include <unordered_set>
 
 #include "exec/shape_inference.h"
@@ -129,40 +126,25 @@ std::vector<ir::Tensor> Executor::run_rows(const std::vector<ir::Tensor>& inputs
   for (const ir::Value* out : g.outputs()) outputs.emplace_back(out->dtype, with_rows(*out->shape, rows));
   const int64_t chunk = stack_rows_ ? std::max<int64_t>(1, options_.rows_per_chunk) : 1;
   const int64_t chunks = (rows + chunk - 1) / chunk;
-  const int64_t hardware = std::max<int64_t>(1, std::thread::hardware_concurrency());
-  const int64_t threads = std::min<int64_t>(options_.threads > 0 ? options_.threads : hardware, chunks);
-
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;  // guards `error` and serializes observer calls
-  std::exception_ptr error;
+  std::mutex mutex;  // serializes observer calls
   const Observer serialized = [&](const ObservedValue& v) {
     std::lock_guard<std::mutex> lock(mutex);
     observer(v);
   };
-  const auto worker = [&] {
-    std::vector<std::byte> arena;
-    std::vector<const void*> in_ptrs(inputs.size());
-    std::vector<void*> out_ptrs(outputs.size());
-    try {
-      for (int64_t c = next++; c < chunks && !failed; c = next++) {
-        const int64_t first = c * chunk;
-        const std::shared_ptr<const Program> program = program_for(std::min(chunk, rows - first));
-        arena.resize(std::max(arena.size(), program->memory_plan().arena_bytes));
-        for (size_t i = 0; i < inputs.size(); ++i)
-          in_ptrs[i] = inputs[i].bytes().data() + static_cast<size_t>(first) * row_bytes(*g.inputs()[i]);
-        for (size_t i = 0; i < outputs.size(); ++i)
-          out_ptrs[i] = outputs[i].mutable_bytes().data() + static_cast<size_t>(first) * row_bytes(*g.outputs()[i]);
-        program->run(in_ptrs, out_ptrs, arena, observer ? &serialized : nullptr, first);
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (!error) error = std::current_exception();
-      failed = true;
-    }
-  };
-  run_workers(threads, worker);
-  if (error) std::rethrow_exception(error);
+  // Each thread keeps its arena and pointer buffers from chunk to chunk.
+  run_indexed(chunks, options_.threads, [&] {
+    return [&, arena = std::vector<std::byte>(), in_ptrs = std::vector<const void*>(inputs.size()),
+            out_ptrs = std::vector<void*>(outputs.size())](int64_t c) mutable {
+      const int64_t first = c * chunk;
+      const std::shared_ptr<const Program> program = program_for(std::min(chunk, rows - first));
+      arena.resize(std::max(arena.size(), program->memory_plan().arena_bytes));
+      for (size_t i = 0; i < inputs.size(); ++i)
+        in_ptrs[i] = inputs[i].bytes().data() + static_cast<size_t>(first) * row_bytes(*g.inputs()[i]);
+      for (size_t i = 0; i < outputs.size(); ++i)
+        out_ptrs[i] = outputs[i].mutable_bytes().data() + static_cast<size_t>(first) * row_bytes(*g.outputs()[i]);
+      program->run(in_ptrs, out_ptrs, arena, observer ? &serialized : nullptr, first);
+    };
+  });
   return outputs;
 }
 
