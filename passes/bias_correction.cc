@@ -3,7 +3,8 @@
 //
 // Before: y = W * x + b
 // After:  y = W * x + b',  b'[c] = b[c] - mean over rows and output positions of ((Wq - W) * x)[c]
-// where Wq are the dequantized int8 weights quantize_int8 will produce (same weight_scales choice).
+// where Wq are the dequantized weights quantize_int8 will produce with rounding=nearest (same
+// weight_scales and weight_bits choice).
 // Then the int8 layer's mean output equals the float layer's on the calibration data; the float
 // graph's output moves by the same amount the other way, which is the point. (Wq - W) * x is linear
 // in x, so its mean is the layer applied to the mean input: one float-executor pass collects the
@@ -21,6 +22,7 @@
 #include "ir/dequantize.h"
 #include "passes/channel_affine.h"
 #include "passes/int8_forms.h"
+#include "passes/layer_weights.h"
 #include "passes/pass_context.h"
 #include "passes/quantize_constants.h"
 #include "passes/registry.h"
@@ -127,7 +129,8 @@ class BiasCorrection : public Pass {
  public:
   explicit BiasCorrection(const PassOptions& o)
       : weight_scales_(
-            parse_weight_scales(o.get_string("weight_scales", "per_channel"), "bias_correction weight_scales")) {}
+            parse_weight_scales(o.get_string("weight_scales", "per_channel"), "bias_correction weight_scales")),
+        weight_bits_(parse_weight_bits(o.get_string("weight_bits", "8"), "bias_correction weight_bits")) {}
 
   PassResult run(ir::Graph& g) override {
     PassContext none;
@@ -144,7 +147,8 @@ class BiasCorrection : public Pass {
     for (const Target& t : targets) {
       ir::Node* n = t.node;
       const ir::Tensor& w = n->input(1)->constant();
-      const QuantizedConstant wq = quantize_weights(w, t.weight_axis, per_channel_weights(weight_scales_, *n));
+      const int bits = int4_refusal(*n).empty() ? weight_bits_ : 8;
+      const QuantizedConstant wq = quantize_weights(w, t.weight_axis, per_channel_at(weight_scales_, *n, bits), bits);
       const std::vector<float> deq = ir::dequantize(wq.data, wq.quant);
       std::vector<double> dw(static_cast<size_t>(w.num_elements()));
       for (size_t i = 0; i < dw.size(); ++i) dw[i] = deq[i] - w.values<float>()[i];
@@ -174,6 +178,7 @@ class BiasCorrection : public Pass {
   }
 
   WeightScales weight_scales_;
+  int weight_bits_;
 };
 
 }  // namespace
@@ -181,7 +186,8 @@ class BiasCorrection : public Pass {
 PassInfo bias_correction_pass_info() {
   return {"bias_correction",
           "Subtract from each Conv/Gemm bias the mean output error int8 weight rounding causes on the calibration data",
-          {{"weight_scales", "per_channel", "weight quantization to correct for; must match quantize_int8"}},
+          {{"weight_scales", "per_channel", "weight quantization to correct for; must match quantize_int8"},
+           {"weight_bits", "8", "weight width to correct for (8 or 4, rounded to nearest); must match quantize_int8"}},
           false,
           [](const PassOptions& o) -> std::unique_ptr<Pass> { return std::make_unique<BiasCorrection>(o); }};
 }

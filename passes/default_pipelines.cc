@@ -21,13 +21,23 @@ std::string default_folding_pipeline() {
          "merge_transpose_reshape,fuse_activation,eliminate_dead";
 }
 
-std::string quantization_steps(std::string_view calib_method, std::string_view weight_scales) {
-  const std::string scales = "weight_scales=" + std::string(weight_scales);
-  return "bias_correction(" + scales + "),quantize_int8(calib=" + std::string(calib_method) + "," + scales + ")";
+namespace {
+
+// "weight_scales=S", then ",weight_bits=B" when B is not 8.
+std::string weight_options(const WeightChoice& w) {
+  return "weight_scales=" + w.scales + (w.bits == "8" ? "" : ",weight_bits=" + w.bits);
 }
 
-std::string data_free_quantization_steps(std::string_view weight_scales) {
-  return "quantize_int8(weight_scales=" + std::string(weight_scales) + ")";
+}  // namespace
+
+std::string quantization_steps(std::string_view calib_method, const WeightChoice& weights) {
+  const std::string quantize = "quantize_int8(calib=" + std::string(calib_method) + "," + weight_options(weights);
+  if (weights.rounding == "optimal") return quantize + ",rounding=optimal)";
+  return "bias_correction(" + weight_options(weights) + ")," + quantize + ")";
+}
+
+std::string data_free_quantization_steps(const WeightChoice& weights) {
+  return "quantize_int8(" + weight_options(weights) + ")";
 }
 
 std::string default_int8_pipeline(std::string_view calib_method) {

@@ -18,14 +18,23 @@ std::string default_folding_pipeline();
 // 100 %, fmnist_resnet8 99.35 -> 99.65 %). equalize_cross_layer is not in it: it lowered the
 // output SNR of the corpus models.
 std::string default_int8_pipeline(std::string_view calib_method = "auto");
-// Its steps after folding (pruning runs before them), both with `weight_scales` (a
-// parse_weight_scales word): "bias_correction(weight_scales=S),quantize_int8(calib=M,weight_scales=S)".
-std::string quantization_steps(std::string_view calib_method = "auto", std::string_view weight_scales = "per_channel");
+// How the quantization steps put weights on the grid, as their option words.
+struct WeightChoice {
+  std::string scales = "per_channel";  // parse_weight_scales words
+  std::string bits = "8";              // 8, 4 or auto
+  std::string rounding = "nearest";    // nearest or optimal
+};
+
+// Its steps after folding (pruning runs before them). Rounded to nearest:
+// "bias_correction(weight_scales=S),quantize_int8(calib=M,weight_scales=S)", with weight_bits on both
+// when not 8. Rounded optimally, quantize_int8 alone (its rounding compensates the biases itself):
+// "quantize_int8(calib=M,weight_scales=S,weight_bits=B,rounding=optimal)".
+std::string quantization_steps(std::string_view calib_method = "auto", const WeightChoice& weights = {});
 
 // Without calibration rows (--data-free): the folding pipeline, then quantize_int8 on the ranges the
 // PassContext holds.
 std::string default_data_free_int8_pipeline();
-// Its steps after folding, with `weight_scales` as for quantization_steps.
-std::string data_free_quantization_steps(std::string_view weight_scales = "per_channel");
+// Its steps after folding, with `weights` as for quantization_steps (rounded to nearest).
+std::string data_free_quantization_steps(const WeightChoice& weights = {});
 
 }  // namespace tinyc::passes

@@ -28,7 +28,7 @@ class EliminateDead : public Pass {
     }
     for (ir::Value* v : g.constants()) {
       if (!v->uses().empty() || v->is_graph_output()) continue;
-      result.bytes_saved += static_cast<int64_t>(v->constant().byte_size());
+      result.bytes_saved += static_cast<int64_t>(v->stored_bytes());
       g.erase_value(v);
       result.record_rewrite();
     }

@@ -10,6 +10,7 @@
 #include "calib/range.h"
 #include "ir/tensor.h"
 #include "passes/prune/prune.h"
+#include "passes/weight_width_search.h"
 
 namespace tinyc::passes {
 
@@ -28,6 +29,8 @@ struct PassContext {
   // Filled by quantize_int8: the ranges it used, with the method that chose each, the rows and the
   // calibration time (0 rows when the ranges came from activation_ranges).
   std::optional<calib::Calibration> calibration;
+  // Filled by quantize_int8: each weighted layer's width and why.
+  std::optional<WeightWidths> weights;
   // Filled by prune: the ratio asked for, the layers it shrank, their sensitivity and refits.
   std::optional<PruneReport> pruning;
 };

@@ -57,14 +57,14 @@ bool per_channel_weights(WeightScales scales, const ir::Node& n) {
   return true;
 }
 
-QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel) {
+QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel, int bits) {
   const AxisSplit a = split_at(w.shape(), axis);
   const auto values = w.values<float>();
   std::vector<float> major(values.size());
   for (int64_t o = 0; o < a.outer; ++o)
     for (int64_t c = 0; c < a.channels; ++c)
       for (int64_t i = 0; i < a.inner; ++i) major[channel_major_index(a, o, c, i)] = values[original_index(a, o, c, i)];
-  const q::SymmetricWeights sw = q::quantize_weights_per_channel(major, per_channel ? a.channels : 1);
+  const q::SymmetricWeights sw = q::quantize_weights_per_channel(major, per_channel ? a.channels : 1, bits);
   QuantizedConstant out{ir::Tensor(ir::DType::Int8, w.shape()), {}};
   auto data = out.data.mutable_values<int8_t>();
   for (int64_t o = 0; o < a.outer; ++o)
@@ -74,6 +74,7 @@ QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_c
   out.quant.scale = sw.scales;
   out.quant.zero_point.assign(sw.scales.size(), 0);
   out.quant.axis = per_channel ? axis : 0;
+  out.quant.bits = bits;
   return out;
 }
 

@@ -30,9 +30,10 @@ WeightScales parse_weight_scales(const std::string& text, const std::string& wha
 // Whether the weights of `n` (a Conv, ConvTranspose, Gemm or MatMul) get per-channel scales.
 bool per_channel_weights(WeightScales scales, const ir::Node& n);
 
-// Float32 weights whose output channels run along `axis`: scale[c] = max|w_c| / 127 and values in
-// [-127, 127], one scale per channel (per_channel) or one for the whole tensor; zero points 0.
-QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel);
+// Float32 weights whose output channels run along `axis`, at `bits` (8 or 4, m = 127 or 7):
+// scale[c] = max|w_c| / m and values in [-m, m], one scale per channel (per_channel) or one for the
+// whole tensor; zero points 0.
+QuantizedConstant quantize_weights(const ir::Tensor& w, int64_t axis, bool per_channel, int bits = 8);
 
 // A float32 bias of `channels` values (any shape holding one per channel, or a single value for
 // all) as int32 [channels] at scale input_scale * weight_scales[c], axis 0.

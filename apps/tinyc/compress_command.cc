@@ -70,6 +70,13 @@ report::QuantizationFacts quantization_facts(const QuantizeOptions& opt, const C
   facts.calibration_seconds = context.calibration->seconds;
   for (const auto& [name, range] : context.calibration->ranges)
     ++facts.ranges_by_method[std::string(calib::method_name(range.method))];
+  if (const auto& w = context.weights) {
+    facts.weight_bits = w->requested;
+    facts.rounding = w->rounding;
+    facts.width_criterion = w->criterion;
+    for (const passes::LayerWidth& l : w->layers)
+      facts.weight_layers.push_back({l.layer, l.op, l.bits, l.error_at_4, l.error_at_8, l.why});
+  }
   return facts;
 }
 

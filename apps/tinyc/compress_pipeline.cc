@@ -37,9 +37,11 @@ std::vector<passes::PipelineStep> steps_with_passes(const std::string& passes_te
     insert_prune(steps, prune);
   }
   if (passes::has_step(steps, "quantize_int8")) {
-    if (quantize.calib_method != "auto" || quantize.weight_scales != "per_channel")
-      throw InputError("--calib-method and --weight-scales shape the default quantization steps; --passes has its own "
-                       "quantize_int8: give them as its options, e.g. quantize_int8(calib=minmax,weight_scales=fc_per_tensor)");
+    if (quantize.calib_method != "auto" || quantize.weight_scales != "per_channel" || quantize.weight_bits != "8" ||
+        !quantize.rounding.empty())
+      throw InputError("--calib-method, --weight-scales, --weight-bits and --rounding shape the default quantization "
+                       "steps; --passes has its own quantize_int8: give them as its options, e.g. "
+                       "quantize_int8(calib=minmax,weight_bits=4,rounding=optimal)");
   } else if (quantize.int8) {
     append(steps, quantization_steps(quantize, passes::has_step(steps, "prune")));
   }

@@ -31,6 +31,8 @@ void require_int8(const QuantizeOptions& opt) {
                       : opt.calib_select != 0    ? "--calib-select"
                       : opt.calib_method != "auto" ? "--calib-method"
                       : opt.weight_scales != "per_channel" ? "--weight-scales"
+                      : opt.weight_bits != "8"   ? "--weight-bits"
+                      : !opt.rounding.empty()    ? "--rounding"
                                                  : nullptr;
   if (stray) throw InputError(std::string(stray) + " only applies to int8 quantization: add --int8");
 }
@@ -126,6 +128,18 @@ void add_quantize_options(CLI::App& cmd, QuantizeOptions& opt) {
                  "tensor for fully connected layers, as the TF converter: TFLM keeps 8 B per output channel less)")
       ->check(CLI::IsMember({"per_channel", "per_tensor", "fc_per_tensor"}))
       ->capture_default_str();
+  cmd.add_option("--weight-bits", opt.weight_bits,
+                 "Weight width: 8; 4 (Conv, Gemm and MatMul weights packed two per byte as TFLite INT4; TFLM "
+                 "unpacks each layer's filter into its arena while the layer runs); or auto (per layer: 4 bits for "
+                 "the layers that lose least by it, as many as keep top-1 agreement >= 99 % with the float model on "
+                 "the calibration rows; for non-classifiers an output SNR within 3 dB of all-8-bit)")
+      ->check(CLI::IsMember({"8", "4", "auto"}))
+      ->capture_default_str();
+  cmd.add_option("--rounding", opt.rounding,
+                 "Weight rounding: nearest, or optimal (scales searched and weights rounded for the least layer "
+                 "output error on the calibration rows, biases compensated). Default: nearest at 8 bits, optimal "
+                 "at 4 bits with calibration rows")
+      ->check(CLI::IsMember({"nearest", "optimal"}));
   cmd.add_option("--input-range", opt.input_range,
                  "With --data-free: the range MIN,MAX of the model's input values (default 0,1)")
       ->expected(2)
@@ -201,8 +215,16 @@ PreparedCalibration prepare_quantization(const QuantizeOptions& opt, const ir::G
 
 std::string quantization_steps(const QuantizeOptions& opt, bool pruning) {
   if (!opt.int8) return "";
-  return opt.data_free && !pruning ? passes::data_free_quantization_steps(opt.weight_scales)
-                       : passes::quantization_steps(opt.calib_method, opt.weight_scales);
+  const bool rows = !opt.data_free || pruning;
+  passes::WeightChoice weights{opt.weight_scales, opt.weight_bits, opt.rounding};
+  if (weights.rounding.empty()) weights.rounding = opt.weight_bits != "8" && rows ? "optimal" : "nearest";
+  if (!rows && (weights.rounding == "optimal" || weights.bits == "auto"))
+    throw InputError(std::string(weights.bits == "auto" ? "--weight-bits auto" : "--rounding optimal") +
+                     " measures each layer's output error on calibration rows, which --data-free without --prune has "
+                     "none of: give --calib" + (weights.bits == "auto" ? "" : ", or --rounding nearest"));
+  if (weights.bits == "auto" && weights.rounding == "nearest")
+    throw InputError("--weight-bits auto ranks layers by their error with optimal rounding: leave out --rounding nearest");
+  return rows ? passes::quantization_steps(opt.calib_method, weights) : passes::data_free_quantization_steps(weights);
 }
 
 }  // namespace tinyc::cli

@@ -1,5 +1,5 @@
 // The int8 side of `compress`: --int8, --calib, --calib-samples, --calib-select, --calib-method,
-// --weight-scales, --data-free, --input-range. Kept apart so compress_command.cc only sequences the steps.
+// --weight-scales, --weight-bits, --rounding, --data-free, --input-range. Kept apart so compress_command.cc only sequences the steps.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -22,6 +22,8 @@ struct QuantizeOptions {
   int64_t calib_select = 0;    // N rows chosen by calib::select_rows; 0 = all
   std::string calib_method = "auto";
   std::string weight_scales = "per_channel";  // passes::parse_weight_scales words
+  std::string weight_bits = "8";               // 8, 4 or auto
+  std::string rounding;                        // nearest or optimal; empty = the width's default
   bool data_free = false;      // ranges from BatchNorm statistics instead of calibration data
   std::vector<float> input_range;  // --input-range MIN,MAX for --data-free; empty = [0, 1]
   bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout

@@ -91,6 +91,9 @@ void check_writable(const ir::Graph& g) {
   for (const ir::Value* v : g.values()) {
     if (!is_quantized(v)) continue;
     quantized = true;
+    if (v->quant->bits == 4)
+      throw InputError("value '" + v->name + "' holds 4-bit weights; ONNX has INT4 only from opset 21, which tinyc's "
+                       "ONNX (1.12) cannot write: use --weight-bits 8 with --format onnx-qdq, or write --format tflite");
     check_qdq_params(*v);
     if (!v->is_constant() && v->dtype == ir::DType::Int32)
       throw InputError("value '" + v->name + "' is an int32 activation, which QuantizeLinear cannot produce");

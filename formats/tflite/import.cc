@@ -59,7 +59,7 @@ void check_tensor_types(const ImportContext& ctx, const fb::SubGraph& main) {
   std::vector<std::string> entries;
   for (const auto& [type, tensor] : unknown) entries.push_back(type + " (tensor '" + tensor + "')");
   throw InputError("cannot import the .tflite file: tensor type(s) " + join(entries) +
-                   "; tinyc imports FLOAT32, INT8, INT32 and INT64 tensors");
+                   "; tinyc imports FLOAT32, INT8, INT4 (weights), INT32 and INT64 tensors");
 }
 
 void add_inputs(ImportContext& ctx, const fb::SubGraph& main, const ImportOptions& options) {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "formats/tflite/builtin_names.h"
+#include "formats/tflite/int4_packing.h"
 #include "formats/tflite/layout.h"
 #include "ir/dequantize.h"
 #include "ir/error.h"
@@ -56,7 +57,8 @@ const flatbuffers::Table& raw(const void* table) { return *static_cast<const fla
 std::optional<ir::DType> ir_dtype_of(int32_t tensor_type) {
   switch (static_cast<fb::TensorType>(tensor_type)) {
     case fb::TensorType::FLOAT32: return ir::DType::Float32;
-    case fb::TensorType::INT8: return ir::DType::Int8;
+    case fb::TensorType::INT8:
+    case fb::TensorType::INT4: return ir::DType::Int8;  // held one value per byte (QuantParams.bits = 4)
     case fb::TensorType::INT32: return ir::DType::Int32;
     case fb::TensorType::INT64: return ir::DType::Int64;
     default: return std::nullopt;
@@ -80,6 +82,7 @@ ImportContext::ImportContext(const fb::Model& model, ir::Graph& g) : g_(g) {
     for (int64_t d : f.shape)
       if (d < 0) throw InputError("tensor '" + f.name + "' has a negative dimension: " + ir::shape_to_string(f.shape));
     f.quant = read_quant(t, f.shape, f.name);
+    if (f.quant && t.type() == fb::TensorType::INT4) f.quant->bits = 4;
     // Public schema slots tinyc's subset leaves out: Tensor.is_variable (field 5), Tensor.sparsity
     // (field 6), Buffer.offset (field 1: data stored after the FlatBuffer).
     if (raw(&t).GetField<uint8_t>(14, 0) != 0)
@@ -134,7 +137,7 @@ ir::DType ImportContext::dtype(int32_t t) const {
   if (f.dequantize) return ir::DType::Float32;
   if (auto d = ir_dtype_of(f.type)) return *d;
   throw InputError("tensor '" + f.name + "' has type " + tensor_type_name(f.type) +
-                   "; tinyc imports FLOAT32, INT8, INT32 and INT64 tensors");
+                   "; tinyc imports FLOAT32, INT8, INT4, INT32 and INT64 tensors");
 }
 
 ir::Tensor ImportContext::file_data(int32_t t) const {
@@ -144,6 +147,10 @@ ir::Tensor ImportContext::file_data(int32_t t) const {
   const std::string what = "tensor '" + f.name + "'";
   ir::check_tensor_bytes(f.shape, dtype(t), g_.limits, what);  // as the graph holds it: float when dequantized
   const auto need = static_cast<size_t>(ir::check_tensor_bytes(f.shape, stored, g_.limits, what));
+  if (f.type == static_cast<int32_t>(fb::TensorType::INT4)) {
+    const std::vector<int8_t> values = unpack_int4({f.data->data(), f.data->size()}, ir::num_elements(f.shape));
+    return ir::Tensor::from_vector<int8_t>(f.shape, values);
+  }
   if (need != f.data->size())
     throw InputError("tensor '" + f.name + "' holds " + std::to_string(f.data->size()) + " bytes, but " +
                      std::string(ir::dtype_name(stored)) + " " + ir::shape_to_string(f.shape) + " needs " +

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "formats/tflite/int4_packing.h"
 #include "formats/tflite/shared_pack.h"
 #include "ir/error.h"
 
@@ -71,9 +72,15 @@ int32_t ModelBuilder::add_tensor(const std::string& name, ir::DType dtype, const
                                  std::span<const uint8_t> data) {
   auto tensor = std::make_unique<fb::TensorT>();
   tensor->name = name;
-  tensor->type = tensor_type_of(dtype);
   tensor->shape = to_int32_dims(shape, name);
-  tensor->buffer = add_buffer(data);
+  if (quant && quant->bits == 4) {
+    if (dtype != ir::DType::Int8) throw InternalError("tensor '" + name + "': 4-bit values must be held as int8");
+    tensor->type = fb::TensorType::INT4;
+    tensor->buffer = add_buffer(pack_int4({reinterpret_cast<const int8_t*>(data.data()), data.size()}));
+  } else {
+    tensor->type = tensor_type_of(dtype);
+    tensor->buffer = add_buffer(data);
+  }
   if (quant) {
     auto q = std::make_unique<fb::QuantizationParametersT>();
     q->scale = quant->scale;

@@ -38,6 +38,11 @@ class Value {
   bool is_constant() const { return constant_.has_value(); }
   // Precondition: is_constant().
   const Tensor& constant() const { return *constant_; }
+  // Bytes the constant takes in a file: half a byte per value when its QuantParams say 4 bits.
+  // Precondition: is_constant().
+  size_t stored_bytes() const {
+    return quant && quant->bits == 4 ? static_cast<size_t>(constant_->num_elements() + 1) / 2 : constant_->byte_size();
+  }
   bool is_graph_input() const { return is_graph_input_; }
   bool is_graph_output() const { return is_graph_output_; }
 

@@ -40,12 +40,26 @@ struct ModelFacts {
 // Precondition: shapes inferred and every op supported by the executor (its planner sizes the RAM).
 ModelFacts model_facts(const ir::Graph& g, std::string path, std::optional<int64_t> file_bytes);
 
+// One weighted layer's width and why it got it.
+struct WeightLayerFacts {
+  std::string layer;
+  std::string op;
+  int bits = 8;
+  std::optional<double> error_at_4;  // relative output error on the calibration rows, when measured
+  std::optional<double> error_at_8;
+  std::string why;
+};
+
 // How the compressed model was quantized (absent for a float result).
 struct QuantizationFacts {
   std::string calibration_method;     // what the user asked for: auto, minmax, ..., or data_free
   int64_t calibration_rows = 0;       // 0 with data-free ranges
   double calibration_seconds = 0;     // calibration, or the data-free estimate
   std::map<std::string, int64_t> ranges_by_method;  // how many activation ranges each method chose
+  std::string weight_bits = "8";      // what was asked: 8, 4 or auto
+  std::string rounding = "nearest";   // nearest or optimal
+  std::string width_criterion;        // auto: what the chosen widths measured on the calibration rows
+  std::vector<WeightLayerFacts> weight_layers;  // in graph order
 };
 
 // The calibration rows --calib-select chose from the --calib pool.

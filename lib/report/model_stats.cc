@@ -98,7 +98,7 @@ ModelStats compute_model_stats(const ir::Graph& g) {
       const int64_t elems = in->constant().num_elements();
       layer.params += elems;
       stats.weight_bytes_int8 += elems * (is_bias_slot(n->op_type, i) ? 4 : 1);
-      stats.weight_bytes_stored += static_cast<int64_t>(in->constant().byte_size());
+      stats.weight_bytes_stored += static_cast<int64_t>(in->stored_bytes());
     }
     layer.macs = macs_of(n);
     stats.params += layer.params;

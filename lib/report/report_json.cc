@@ -82,12 +82,28 @@ json calibration_selection_json(const std::optional<CalibrationSelection>& c) {
           {"balanced_classes", c->selection.classes}};
 }
 
+json weights_json(const QuantizationFacts& q) {
+  json layers = json::array();
+  for (const WeightLayerFacts& l : q.weight_layers)
+    layers.push_back({{"layer", l.layer},
+                      {"op", l.op},
+                      {"bits", l.bits},
+                      {"error_at_4", l.error_at_4 ? json(*l.error_at_4) : json(nullptr)},
+                      {"error_at_8", l.error_at_8 ? json(*l.error_at_8) : json(nullptr)},
+                      {"why", l.why}});
+  return {{"bits", q.weight_bits},
+          {"rounding", q.rounding},
+          {"criterion", q.width_criterion.empty() ? json(nullptr) : json(q.width_criterion)},
+          {"layers", layers}};
+}
+
 json quantization_json(const std::optional<QuantizationFacts>& q) {
   if (!q) return nullptr;
   return {{"calibration_method", q->calibration_method},
           {"calibration_rows", q->calibration_rows},
           {"calibration_seconds", q->calibration_seconds},
-          {"ranges_by_method", q->ranges_by_method}};
+          {"ranges_by_method", q->ranges_by_method},
+          {"weights", weights_json(*q)}};
 }
 
 json outputs_json(const std::vector<OutputError>& outputs) {

@@ -150,6 +150,23 @@ void pruning(std::ostringstream& os, const AccuracyReport& r) {
   os << "\n";
 }
 
+// Shown when the weights are not all 8-bit by request: each layer's width and why.
+void weight_widths(std::ostringstream& os, const std::optional<QuantizationFacts>& q) {
+  if (!q || q->weight_bits == "8") return;
+  int64_t four = 0;
+  for (const WeightLayerFacts& l : q->weight_layers) four += l.bits == 4;
+  os << "## Weight widths\n\n4-bit weights on " << four << " of " << q->weight_layers.size()
+     << " weighted layers (--weight-bits " << q->weight_bits << ", " << q->rounding << " rounding)";
+  if (!q->width_criterion.empty()) os << "; " << q->width_criterion;
+  os << ". *Error* is the layer's relative output error on the calibration rows at that width.\n\n"
+     << "| layer | op | bits | error at 4 bits | error at 8 bits | why |\n|---|---|---:|---:|---:|---|\n";
+  const auto error = [](const std::optional<double>& e) { return e ? significant(*e, 3) : std::string("—"); };
+  for (const WeightLayerFacts& l : q->weight_layers)
+    os << "| " << code(l.layer) << " | " << l.op << " | " << l.bits << " | " << error(l.error_at_4) << " | "
+       << error(l.error_at_8) << " | " << l.why << " |\n";
+  os << "\n";
+}
+
 void layers(std::ostringstream& os, const LayerErrorTable& t) {
   os << "## Per-layer error (lowest SNR first)\n\n";
   if (t.layers.empty()) {
@@ -198,7 +215,9 @@ void passes_and_notes(std::ostringstream& os, const AccuracyReport& r) {
   if (r.evaluation) os << ", evaluated in " << duration(r.evaluation->evaluation.seconds);
   os << ".\n\n";
   if (const auto& q = r.quantization) {
-    os << "Quantized to int8; activation ranges: " << q->calibration_method;
+    os << "Quantized to int8"
+       << (q->weight_bits == "8" ? "" : q->weight_bits == "4" ? " (4-bit weights)" : " (4- and 8-bit weights)")
+       << "; activation ranges: " << q->calibration_method;
     if (q->calibration_rows > 0)
       os << ", calibrated on " << grouped(q->calibration_rows) << " rows in " << duration(q->calibration_seconds);
     else if (q->calibration_seconds > 0)
@@ -240,6 +259,7 @@ std::string report_to_markdown(const AccuracyReport& report) {
   gates(os, report.gates);
   sizes(os, report);
   pruning(os, report);
+  weight_widths(os, report.quantization);
   if (report.evaluation) {
     layers(os, report.evaluation->evaluation.layers);
     disagreements(os, report.evaluation->evaluation.metrics.classification);

@@ -255,7 +255,7 @@ class Prune : public Pass {
  private:
   static int64_t constant_bytes(const ir::Graph& g) {
     int64_t bytes = 0;
-    for (const ir::Value* v : g.constants()) bytes += static_cast<int64_t>(v->constant().byte_size());
+    for (const ir::Value* v : g.constants()) bytes += static_cast<int64_t>(v->stored_bytes());
     return bytes;
   }
 

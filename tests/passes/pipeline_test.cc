@@ -54,7 +54,7 @@ TEST_CASE("the full text of a pipeline names every option of every step, given o
   CHECK(pipeline_to_full_string(steps) ==
         "fold_constants,prune(ratio=0.25,mac_ratio=-1,granularity=unstructured,ranking=activation,reconstruct=true,"
         "rows=512,sensitivity_rows=128,max_layer_ratio=0.9),quantize_int8(calib=mse,percentile=99.99,"
-        "weight_scales=per_channel)");
+        "weight_scales=per_channel,weight_bits=8,rounding=nearest)");
   // It parses back to the same steps with the same option values.
   CHECK(pipeline_to_full_string(parse_pipeline(pipeline_to_full_string(steps))) == pipeline_to_full_string(steps));
   CHECK(has_step(steps, "prune"));

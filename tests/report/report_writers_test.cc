@@ -170,11 +170,35 @@ TEST_CASE("stdout summary is a few lines with the headline numbers") {
 
 TEST_CASE("Markdown report: how the int8 ranges were found, with data or without") {
   report::AccuracyReport r = sample_report();
-  r.quantization = report::QuantizationFacts{"auto", 300, 0.25, {{"minmax", 2}, {"mse", 5}}};
+  r.quantization = report::QuantizationFacts{};
+  r.quantization->calibration_method = "auto";
+  r.quantization->calibration_rows = 300;
+  r.quantization->calibration_seconds = 0.25;
+  r.quantization->ranges_by_method = {{"minmax", 2}, {"mse", 5}};
   CHECK(report::report_to_markdown(r).find(
             "Quantized to int8; activation ranges: auto, calibrated on 300 rows in 250.0 ms (ranges by method: "
             "minmax 2, mse 5).") != std::string::npos);
-  r.quantization = report::QuantizationFacts{"data_free", 0, 2.5, {}};
+  r.quantization = report::QuantizationFacts{};
+  r.quantization->calibration_method = "data_free";
+  r.quantization->calibration_seconds = 2.5;
   CHECK(report::report_to_markdown(r).find(
             "Quantized to int8; activation ranges: data_free, estimated without data in 2.50 s.\n") != std::string::npos);
+}
+
+TEST_CASE("Markdown report: each layer's weight width and why, when not all 8-bit was asked") {
+  report::AccuracyReport r = sample_report();
+  r.quantization = report::QuantizationFacts{};
+  r.quantization->calibration_method = "auto";
+  CHECK(report::report_to_markdown(r).find("## Weight widths") == std::string::npos);
+  r.quantization->weight_bits = "auto";
+  r.quantization->rounding = "optimal";
+  r.quantization->width_criterion = "top-1 agreement 99.20 % with the float model on the calibration rows";
+  r.quantization->weight_layers = {{"conv1", "Conv", 4, 0.0123, 0.00004, "rank 1 of 2"},
+                                   {"up", "ConvTranspose", 8, std::nullopt, std::nullopt, "TFLM has no 4-bit kernel"}};
+  const std::string md = report::report_to_markdown(r);
+  CHECK(md.find("Quantized to int8 (4- and 8-bit weights); activation ranges: auto") != std::string::npos);
+  CHECK(md.find("4-bit weights on 1 of 2 weighted layers (--weight-bits auto, optimal rounding); top-1 agreement "
+                "99.20 %") != std::string::npos);
+  CHECK(md.find("| `conv1` | Conv | 4 | 0.0123 | 4e-05 | rank 1 of 2 |") != std::string::npos);
+  CHECK(md.find("| `up` | ConvTranspose | 8 | — | — | TFLM has no 4-bit kernel |") != std::string::npos);
 }

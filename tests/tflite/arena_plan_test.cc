@@ -74,14 +74,15 @@ TEST_CASE("arena plan: the metadata is version 1, one subgraph, the tensor count
 
 namespace {
 
-// The corpus models quantized with `weight_scales`: TFLM's measured head and tail against tinyc's
-// plan and estimates.
-void check_corpus_arenas(std::string_view weight_scales) {
+// The corpus models quantized with `weights`: TFLM's measured head and tail against tinyc's plan
+// and estimates.
+void check_corpus_arenas(const passes::WeightChoice& weights) {
+  const std::string label = weights.scales + ", " + weights.bits + "-bit weights";
   test::TempDir dir;
   for (const auto& model : test::corpus_manifest().at("models").items()) {
     const std::string name = model.key();
-    INFO("model " << name << ", weight scales " << weight_scales);
-    const auto g = corpus_int8_graph(name, weight_scales);
+    INFO("model " << name << ", " << label);
+    const auto g = corpus_int8_graph(name, weights);
     tflite_format::EmitOptions without;
     without.memory_plan = false;
     const auto planned = dir.path() / (name + ".tflite");
@@ -95,7 +96,7 @@ void check_corpus_arenas(std::string_view weight_scales) {
     REQUIRE(tflm_without.exit_code == 0);
     const auto head_with = tflm_with.facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>();
     const auto head_without = tflm_without.facts["arena_breakdown"]["head_nonpersistent_bytes"].get<size_t>();
-    std::cout << "arena " << name << " (" << weight_scales << "): TFLM head with tinyc's plan " << head_with << " B, TFLM's own plan "
+    std::cout << "arena " << name << " (" << label << "): TFLM head with tinyc's plan " << head_with << " B, TFLM's own plan "
               << head_without << " B, lower bound " << memory.lower_bound_bytes << " B; file " << memory.flash_bytes
               << " B for " << memory.constant_bytes << " B of constants\n";
     CHECK(tflm_with.facts["verifier_ok"] == true);
@@ -109,7 +110,7 @@ void check_corpus_arenas(std::string_view weight_scales) {
     // The RAM figure is an arena that works: never below the smallest one TFLM runs in (which
     // exceeds head + tail where setup puts more in the head than the activations), and close to it.
     const auto smallest = tflm_with.facts["min_arena_bytes"].get<size_t>();
-    std::cout << "arena " << name << " (" << weight_scales << "): smallest working arena " << smallest << " B, tinyc's RAM figure (host) "
+    std::cout << "arena " << name << " (" << label << "): smallest working arena " << smallest << " B, tinyc's RAM figure (host) "
               << memory.ram_bytes_host() << " B\n";
     CHECK(memory.ram_bytes_host() >= smallest);
     CHECK(memory.ram_bytes_host() <= smallest + 384);
@@ -120,10 +121,15 @@ void check_corpus_arenas(std::string_view weight_scales) {
 
 TEST_CASE("arena plan: on every corpus model TFLM's head with the plan is tinyc's plan, at the lower bound, and no "
           "larger than TFLM's own plan", "[tflite][arena][tflm][corpus][slow]") {
-  check_corpus_arenas("per_channel");
+  check_corpus_arenas({});
 }
 
 TEST_CASE("arena plan: with per-tensor fully connected weights TFLM's head and tail still match tinyc's figures",
           "[tflite][arena][tflm][corpus][slow]") {
-  check_corpus_arenas("fc_per_tensor");
+  check_corpus_arenas({.scales = "fc_per_tensor"});
+}
+
+TEST_CASE("arena plan: with 4-bit weights TFLM's head (with the unpacked filters) and tail match tinyc's figures",
+          "[tflite][arena][tflm][corpus][int4][slow]") {
+  check_corpus_arenas({.bits = "4"});
 }

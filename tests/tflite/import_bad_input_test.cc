@@ -138,7 +138,7 @@ TEST_CASE("import refuses several subgraphs, unknown tensor types and int8 tenso
   }
   SECTION("uint8 tensors") {
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[0]->type = fb::TensorType::UINT8; });
-    CHECK_THAT(import_error(bytes), Contains("UINT8 (tensor 'x')") && Contains("FLOAT32, INT8, INT32 and INT64"));
+    CHECK_THAT(import_error(bytes), Contains("UINT8 (tensor 'x')") && Contains("FLOAT32, INT8, INT4 (weights), INT32 and INT64"));
   }
   SECTION("an operator output omitted (-1): TFLite has optional inputs only") {
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->operators[0]->outputs = {-1}; });

@@ -1,5 +1,5 @@
 // Every corpus model compressed by the tinyc binary (default int8, structured and unstructured
-// pruning, --io-type float32, --weight-scales fc_per_tensor and per_tensor) runs in TensorFlow Lite Micro (tflm_run) and in `tinyc run` on the
+// pruning, --io-type float32, --weight-scales fc_per_tensor and per_tensor, 4-bit and mixed weights) runs in TensorFlow Lite Micro (tflm_run) and in `tinyc run` on the
 // first 500 rows of its test split with equal outputs, bit for bit; TFLM's verifier accepts each blob.
 #include <catch2/catch.hpp>
 
@@ -72,4 +72,15 @@ TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --weight-
           "[tflite][tflm][corpus][slow]") {
   check_corpus("fc_per_tensor", {"--weight-scales", "fc_per_tensor"}, {TflmKernels::Reference, TflmKernels::CmsisNn});
   check_corpus("per_tensor", {"--weight-scales", "per_tensor"}, {TflmKernels::Reference});
+}
+
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --weight-bits 4 and auto",
+          "[tflite][tflm][corpus][int4][slow]") {
+  check_corpus("4-bit weights", {"--weight-bits", "4"}, {TflmKernels::Reference, TflmKernels::CmsisNn});
+  check_corpus("auto weight bits", {"--weight-bits", "auto"}, {TflmKernels::Reference});
+}
+
+TEST_CASE("TFLM and tinyc run agree bit for bit on every corpus model, --prune 0.5 --weight-bits auto",
+          "[tflite][tflm][corpus][int4][slow]") {
+  check_corpus("prune 0.5, auto weight bits", {"--prune", "0.5", "--weight-bits", "auto"}, {TflmKernels::Reference});
 }

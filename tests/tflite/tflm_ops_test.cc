@@ -85,6 +85,44 @@ TEST_CASE("TFLM: conv, max pool, flatten into FULLY_CONNECTED (per-channel and p
   judge(*g, "small_cnn_fc_per_tensor");
 }
 
+namespace {
+
+// Weights of `name` re-cut to the 4-bit range [-8, 7] (both ends present) and marked 4-bit, so
+// the blob stores them as TFLite INT4.
+void make_int4(ir::Graph& g, const std::string& name) {
+  ir::Value* w = g.find_value(name);
+  ir::Tensor t = w->constant();
+  auto v = t.mutable_values<int8_t>();
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<int8_t>((v[i] + 128 + static_cast<int>(i)) % 16 - 8);
+  v[0] = -8;
+  v[1] = 7;
+  g.set_constant(w, std::move(t));
+  w->quant->bits = 4;
+}
+
+}  // namespace
+
+TEST_CASE("TFLM: 4-bit weights in CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, odd element counts", "[tflm][int4]") {
+  auto conv = conv_graph({1, 3, 9, 7}, {5, 3, 3, 3}, {1, 5, 9, 7}, per_channel(channel_scales(5)),
+                         [](ir::Node* n) { n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1}; });
+  make_int4(*conv, "w");  // 135 values: the last byte holds one
+  judge(*conv, "conv_int4");
+  auto depthwise = conv_graph({1, 10, 9, 9}, {10, 1, 3, 3}, {1, 10, 5, 5}, per_channel(channel_scales(10)),
+                              [](ir::Node* n) {
+                                n->attrs["group"] = int64_t{10};
+                                n->attrs["strides"] = std::vector<int64_t>{2, 2};
+                                n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+                              });
+  make_int4(*depthwise, "w");
+  judge(*depthwise, "depthwise_int4");
+  auto cnn = small_cnn();
+  cnn->find_value("fc.weight")->quant = per_tensor(0.006f, 0);  // TFLM's int4 FULLY_CONNECTED reads one scale
+  cnn->find_value("fc.bias")->quant = per_tensor(0.05f * 0.006f, 0);
+  make_int4(*cnn, "fc.weight");
+  make_int4(*cnn, "conv.weight");
+  judge(*cnn, "small_cnn_int4");
+}
+
 TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching graph", "[tflm]") {
   QuantizedGraphBuilder b;
   ir::Value* x = b.quantized_input("input", {1, 4, 7, 5}, kInputQ);

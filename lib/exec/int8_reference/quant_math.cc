@@ -77,11 +77,12 @@ AffineParams choose_asymmetric_params(float min, float max) {
   return {static_cast<float>(scale), static_cast<int32_t>(nudged)};
 }
 
-SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, int64_t channels) {
+SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, int64_t channels, int bits) {
   if (channels <= 0 || weights.size() % static_cast<size_t>(channels) != 0)
     throw InternalError("quantize_weights_per_channel: " + std::to_string(weights.size()) +
                         " weights do not split into " + std::to_string(channels) + " channels");
   const size_t per_channel = weights.size() / static_cast<size_t>(channels);
+  const auto level = static_cast<float>(weight_max(bits));
   SymmetricWeights out;
   out.values.resize(weights.size());
   out.scales.resize(static_cast<size_t>(channels));
@@ -92,13 +93,13 @@ SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, in
       if (!std::isfinite(w)) throw InputError("weight value " + std::to_string(w) + " is not finite");
       max_abs = std::max(max_abs, std::fabs(w));
     }
-    // A channel of zeros, or of values so small that max_abs / 127 underflows to 0, is all zeros at scale 1.
-    const float fitted = max_abs / static_cast<float>(kWeightMax);
+    // A channel of zeros, or of values so small that max_abs / level underflows to 0, is all zeros at scale 1.
+    const float fitted = max_abs / level;
     const float scale = fitted > 0.0f ? fitted : 1.0f;
     out.scales[c] = scale;
     for (size_t i = 0; i < per_channel; ++i) {
       const float q =
-          std::clamp(std::round(channel[i] / scale), static_cast<float>(-kWeightMax), static_cast<float>(kWeightMax));
+          std::clamp(std::round(channel[i] / scale), -level, level);
       out.values[c * per_channel + i] = static_cast<int8_t>(q);
     }
   }

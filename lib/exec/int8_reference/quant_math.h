@@ -46,13 +46,17 @@ std::vector<float> symmetric_channel_scales(const ir::QuantParams& qp, int64_t c
 // end is not finite.
 AffineParams choose_asymmetric_params(float min, float max);
 
-// Weights quantized symmetrically per output channel (the leading dim of a channel-major tensor):
-// scale[c] = max|w[c]| / 127 (1 for an all-zero channel), q = round(w / scale[c]) in [-127, 127].
+// Weights quantized symmetrically per output channel (the leading dim of a channel-major tensor) at
+// `bits` (8 or 4): with m = 2^(bits-1) - 1 (127 or 7), scale[c] = max|w[c]| / m (1 for an all-zero
+// channel) and q = round(w / scale[c]) in [-m, m].
 struct SymmetricWeights {
   std::vector<int8_t> values;
   std::vector<float> scales;
 };
-SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, int64_t channels);
+SymmetricWeights quantize_weights_per_channel(std::span<const float> weights, int64_t channels, int bits = 8);
+
+// The largest symmetric level of `bits`-bit weights: 127 for 8, 7 for 4.
+inline int32_t weight_max(int bits) { return (1 << (bits - 1)) - 1; }
 
 // Bias as int32 at scale input_scale * weight_scale[c] (one weight scale, or one per element),
 // rounded half away from zero and clamped to [-(2^31 - 1), 2^31 - 1].

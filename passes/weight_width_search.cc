@@ -1,0 +1,195 @@
+// choose_weight_widths: rank, then bisect on the prefix length with whole-model int8 runs.
+#include "passes/weight_width_search.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "exec/input_data.h"
+#include "ir/error.h"
+
+namespace tinyc::passes {
+
+namespace {
+
+constexpr double kMinAgreement = 0.99;
+constexpr double kMaxSnrLossDb = 3.0;
+constexpr double kMinReconstructionMarginDb = 10.0;
+
+// What the model's output is judged by.
+enum class OutputKind {
+  Classifier,      // top-1 agreement
+  Reconstruction,  // an output the size of the input (autoencoder): its own error against the input
+  Other,           // output SNR against the all-8-bit model's
+};
+
+// A classifier has one output row [1, C], 2 <= C <= 1000, not the input's size; a reconstruction
+// one output the size of its one input.
+OutputKind output_kind(const ir::Graph& g) {
+  if (g.inputs().size() != 1 || g.outputs().size() != 1) return OutputKind::Other;
+  const auto& out = g.outputs()[0]->shape;
+  const auto& in = g.inputs()[0]->shape;
+  if (!out || !in) return OutputKind::Other;
+  if (ir::num_elements(*out) == ir::num_elements(*in)) return OutputKind::Reconstruction;
+  const bool row = out->size() == 2 && (*out)[0] == 1 && (*out)[1] >= 2 && (*out)[1] <= 1000;
+  return row ? OutputKind::Classifier : OutputKind::Other;
+}
+
+// The whole model's first output on the calibration rows against the float model's.
+class ModelJudge {
+ public:
+  ModelJudge(const ir::Graph& float_graph, const std::vector<ir::Tensor>& rows, const exec::ExecutorOptions& executor)
+      : executor_(executor), kind_(output_kind(float_graph)) {
+    if (rows.size() != float_graph.inputs().size())
+      throw InputError("weight_bits=auto: the model takes " + std::to_string(float_graph.inputs().size()) +
+                       " inputs, the calibration data gives " + std::to_string(rows.size()));
+    for (size_t i = 0; i < rows.size(); ++i)
+      rows_.push_back(exec::as_input_rows(*float_graph.inputs()[i], rows[i], "calibration data"));
+    reference_ = run(float_graph);
+  }
+
+  OutputKind kind() const { return kind_; }
+
+  // Top-1 agreement in [0, 1] (classifier); the float model's reconstruction error over the
+  // quantization error, in dB (reconstruction); output SNR in dB (other).
+  double measure(const ir::Graph& g) const {
+    const std::vector<float> out = run(g);
+    switch (kind_) {
+      case OutputKind::Classifier: return agreement(out);
+      case OutputKind::Reconstruction: return reconstruction_margin_db(out);
+      case OutputKind::Other: break;
+    }
+    return snr_db(out);
+  }
+
+ private:
+  std::vector<float> run(const ir::Graph& g) const {
+    const ir::Tensor out = exec::Executor(g, executor_).run(rows_).front();
+    const auto v = out.values<float>();
+    return {v.begin(), v.end()};
+  }
+
+  double agreement(const std::vector<float>& out) const {
+    const size_t rows = static_cast<size_t>(rows_.front().shape()[0]), classes = out.size() / rows;
+    size_t same = 0;
+    for (size_t r = 0; r < rows; ++r) {
+      const auto first = out.begin() + static_cast<std::ptrdiff_t>(r * classes);
+      const auto ref = reference_.begin() + static_cast<std::ptrdiff_t>(r * classes);
+      same += std::max_element(first, first + static_cast<std::ptrdiff_t>(classes)) - first ==
+              std::max_element(ref, ref + static_cast<std::ptrdiff_t>(classes)) - ref;
+    }
+    return static_cast<double>(same) / static_cast<double>(rows);
+  }
+
+  double snr_db(const std::vector<float>& out) const {
+    double signal = 0, noise = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      signal += static_cast<double>(reference_[i]) * reference_[i];
+      noise += (static_cast<double>(reference_[i]) - out[i]) * (static_cast<double>(reference_[i]) - out[i]);
+    }
+    return noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
+  }
+
+  double reconstruction_margin_db(const std::vector<float>& out) const {
+    const auto input = rows_.front().values<float>();
+    double residual = 0, noise = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      residual += (static_cast<double>(reference_[i]) - input[i]) * (static_cast<double>(reference_[i]) - input[i]);
+      noise += (static_cast<double>(reference_[i]) - out[i]) * (static_cast<double>(reference_[i]) - out[i]);
+    }
+    return noise > 0 ? 10 * std::log10(residual / noise) : INFINITY;
+  }
+
+  exec::ExecutorOptions executor_;
+  OutputKind kind_;
+  std::vector<ir::Tensor> rows_;
+  std::vector<float> reference_;
+};
+
+// A layer that may go to 4 bits, with its rank key: added output error per byte saved.
+struct Candidate {
+  std::string layer;
+  double error_at_4 = 0;
+  double cost = 0;
+};
+
+std::string describe(OutputKind kind, double value) {
+  char text[128];
+  if (kind == OutputKind::Classifier)
+    std::snprintf(text, sizeof text, "top-1 agreement %.2f %% with the float model", 100 * value);
+  else if (kind == OutputKind::Reconstruction)
+    std::snprintf(text, sizeof text, "quantization error %.1f dB below the float model's reconstruction error", value);
+  else
+    std::snprintf(text, sizeof text, "output SNR %.1f dB", value);
+  return text;
+}
+
+std::string bar_text(OutputKind kind) {
+  switch (kind) {
+    case OutputKind::Classifier: return "top-1 agreement of at least 99 % with the float model";
+    case OutputKind::Reconstruction: return "quantization error at least 10 dB below the float model's reconstruction error";
+    case OutputKind::Other: break;
+  }
+  return "output SNR within 3 dB of the all-8-bit model's";
+}
+
+}  // namespace
+
+std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
+                                                const std::vector<ir::Tensor>& rows,
+                                                const exec::ExecutorOptions& executor,
+                                                const QuantizeWithWidths& quantize, WeightWidths& report) {
+  std::vector<Candidate> candidates;
+  for (const ir::Node* n : float_graph.topological_order()) {
+    const auto it = table.find(n->name);
+    if (it == table.end()) continue;
+    const auto four = it->second.find(4), eight = it->second.find(8);
+    LayerWidth& w = report.layers.emplace_back(LayerWidth{n->name, n->op_type, 8, {}, {}, ""});
+    if (four != it->second.end()) w.error_at_4 = four->second.relative_error;
+    if (eight != it->second.end()) w.error_at_8 = eight->second.relative_error;
+    if (four == it->second.end())
+      w.why = int4_refusal(*n);
+    else if (!w.error_at_4 || !w.error_at_8)
+      w.why = "its output error is not measured for this layer form";
+    else {
+      const int64_t count = n->input(1)->constant().num_elements();
+      candidates.push_back({n->name, *w.error_at_4, (*w.error_at_4 - *w.error_at_8) / static_cast<double>(count - (count + 1) / 2)});
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
+
+  const ModelJudge judge(float_graph, rows, executor);
+  std::map<std::string, int> chosen;
+  const auto measure = [&](const std::map<std::string, int>& widths) {
+    ++report.int8_runs;
+    return judge.measure(*quantize(widths));
+  };
+  double value = measure(chosen);
+  const double bar = judge.kind() == OutputKind::Classifier       ? kMinAgreement
+                     : judge.kind() == OutputKind::Reconstruction ? kMinReconstructionMarginDb
+                                                                  : value - kMaxSnrLossDb;
+  std::map<std::string, std::string> verdicts;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    std::map<std::string, int> trial = chosen;
+    trial[candidates[i].layer] = 4;
+    const double measured = measure(trial);
+    const std::string place = "rank " + std::to_string(i + 1) + " of " + std::to_string(candidates.size()) +
+                              " by added output error per byte saved; with it at 4 bits, " +
+                              describe(judge.kind(), measured);
+    if (measured >= bar) {
+      chosen = std::move(trial);
+      value = measured;
+      verdicts[candidates[i].layer] = place;
+    } else {
+      verdicts[candidates[i].layer] = place + ", below the bar";
+    }
+  }
+  report.criterion = describe(judge.kind(), value) + " on the calibration rows (bar: " + bar_text(judge.kind()) + ")";
+  for (LayerWidth& w : report.layers) {
+    if (const auto it = verdicts.find(w.layer); it != verdicts.end()) w.why = it->second;
+    if (chosen.count(w.layer)) w.bits = 4;
+  }
+  return chosen;
+}
+
+}  // namespace tinyc::passes

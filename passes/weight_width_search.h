@@ -1,0 +1,56 @@
+// weight_bits=auto: which layers take 4-bit weights. Each layer's output error at 4 bits is
+// measured on the calibration rows (layer_weights.h); layers are ranked by that error per byte
+// they would save, and in that order each goes to 4 bits if the whole int8 model, with it and the
+// layers already taken, still meets the bar on the calibration rows: for a classifier, top-1
+// agreement with the float model of at least 99 %; for a reconstruction (an output the size of the
+// input, as an anomaly-detecting autoencoder's), a quantization error at least 10 dB below the
+// float model's own reconstruction error, which its anomaly score measures; else an output SNR at
+// most 3 dB below the all-8-bit model's. One int8 run over the calibration rows per layer, plus one. A layer's own
+// error does not tell how much the model's outputs move (that depends on the layers after it), so
+// each is measured whole rather than a prefix bisected.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/executor.h"
+#include "ir/graph.h"
+#include "passes/layer_weights.h"
+
+namespace tinyc::passes {
+
+// One weighted layer's width and the reason for it, for logs and the report.
+struct LayerWidth {
+  std::string layer;
+  std::string op;
+  int bits = 8;
+  std::optional<double> error_at_4;  // relative output error on the calibration rows, when measured
+  std::optional<double> error_at_8;
+  std::string why;
+};
+
+// What quantize_int8 did with the weights.
+struct WeightWidths {
+  std::string requested = "8";  // 8, 4 or auto
+  std::string rounding = "nearest";
+  std::vector<LayerWidth> layers;  // in graph order
+  // auto: what the chosen widths measured, e.g. "top-1 agreement 99.4 % with the float model".
+  std::string criterion;
+  int64_t int8_runs = 0;  // auto: whole-model runs the search made (one per candidate layer, plus one)
+};
+
+// The int8 graph quantized with the given per-layer widths (layers not listed: 8).
+using QuantizeWithWidths = std::function<std::unique_ptr<ir::Graph>(const std::map<std::string, int>&)>;
+
+// The widths of `table`'s layers for weight_bits=auto, `float_graph` being the graph quantize_int8
+// was given and `rows` its calibration rows (one tensor per graph input); fills `report`.
+std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
+                                                const std::vector<ir::Tensor>& rows,
+                                                const exec::ExecutorOptions& executor,
+                                                const QuantizeWithWidths& quantize, WeightWidths& report);
+
+}  // namespace tinyc::passes
