@@ -2,7 +2,8 @@
 // the quantization of quantized inputs and outputs (TFLM keeps their TfLiteTensors persistent) +
 // per-op kernel data from a measured table + the per-channel multiplier and shift arrays that
 // CONV_2D and DEPTHWISE_CONV_2D always allocate (one int32 pair per output channel) and
-// FULLY_CONNECTED allocates for per-channel weights, each rounded up to 16 bytes.
+// FULLY_CONNECTED allocates for per-channel weights, each rounded up to 16 bytes + the handle of
+// each 4-bit filter's unpacking scratch buffer.
 #include "formats/tflite/tflm_persistent.h"
 
 #include <algorithm>
@@ -27,6 +28,7 @@ struct TailModel {
   size_t node;           // sizeof(NodeAndRegistration)
   size_t interface_quantization;  // a quantized input or output's TfLiteAffineQuantization and zero point
   std::map<fb::BuiltinOperator, size_t> kernel;  // op data and builtin params of one op
+  size_t scratch_handle;  // sizeof(ScratchBufferHandle): one per scratch buffer a kernel requests
 };
 
 const TailModel& model_for(PointerWidth width) {
@@ -36,13 +38,15 @@ const TailModel& model_for(PointerWidth width) {
                               {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::LOGISTIC, 20},
                               {Op::MAX_POOL_2D, 76}, {Op::MEAN, 56}, {Op::MUL, 52}, {Op::PAD, 60}, {Op::RELU, 36},
                               {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::SOFTMAX, 68}, {Op::TANH, 20},
-                              {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}}};
+                              {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}},
+                             4};
   static const TailModel host{408, 24, 64, 32,
                               {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
                                {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::LOGISTIC, 24},
                                {Op::MAX_POOL_2D, 68}, {Op::MEAN, 64}, {Op::MUL, 40}, {Op::PAD, 68}, {Op::RELU, 40},
                                {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::SOFTMAX, 88}, {Op::TANH, 24},
-                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}}};
+                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}},
+                              8};
   return width == PointerWidth::Bits32 ? mcu : host;
 }
 
@@ -58,6 +62,13 @@ size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::Bu
     channels = scales > 1 ? scales : 0;
   }
   return channels ? 2 * tflm_aligned(4 * channels) : 0;
+}
+
+// The handle of the scratch buffer a kernel requests to unpack a 4-bit filter (the handles of
+// MEAN's scratch buffers are in its table entry).
+size_t int4_handle_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, const TailModel& m) {
+  const fb::TensorT* w = tensor_at(g, op.inputs, 1);
+  return w && w->type == fb::TensorType::INT4 ? m.scratch_handle : 0;
 }
 
 }  // namespace
@@ -77,7 +88,8 @@ size_t tflm_persistent_bytes(const fb::ModelT& model, PointerWidth width) {
     for (const auto& op : g->operators) {
       const fb::BuiltinOperator code = builtin_of(model, *op);
       const auto it = m.kernel.find(code);
-      total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code);
+      total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code) +
+               int4_handle_bytes(*g, *op, m);
     }
   }
   return total;
