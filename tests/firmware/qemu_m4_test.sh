@@ -13,7 +13,8 @@
 # the estimate today: docs/benchmarks.md, "Real firmware on an emulated Cortex-M4F".)
 # Exits 77 (skipped) only when the Arm cross compiler or QEMU is missing (scripts/setup.sh installs both).
 #   qemu_m4_test.sh TINYC [MODEL ...]   (default models: digits_cnn fmnist_dscnn fmnist_resnet8)
-# Environment: ROWS (test rows per model, default 6), OPTION_SETS ("default prune" by default).
+# Environment: ROWS (test rows per model, default 6), OPTION_SETS ("default prune int4" by default; int4 is
+# --weight-bits 4, whose filters TFLM unpacks into the arena).
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 TINYC [MODEL ...]" >&2; exit 2; }
 tinyc="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -25,7 +26,7 @@ root="$(cd "$here/../.." && pwd)"
 corpus="$root/../shared/corpus"
 tool="$root/../shared/tools/tflm-cortex-m4"
 rows="${ROWS:-6}"
-read -r -a option_sets <<< "${OPTION_SETS:-default prune}"
+read -r -a option_sets <<< "${OPTION_SETS:-default prune int4}"
 stack_bytes=16384  # __stack_size of the tool's fw/mps2_an386.ld
 
 for cmd in arm-none-eabi-g++ qemu-system-arm; do
@@ -64,6 +65,7 @@ for model in "${models[@]}"; do
     case "$set" in
       default) extra=() ;;
       prune) extra=(--prune 0.5) ;;
+      int4) extra=(--weight-bits 4) ;;
       *) echo "unknown option set $set" >&2; exit 2 ;;
     esac
     label="$model ($set)"
