@@ -281,6 +281,9 @@ class QuantizeInt8 : public Pass {
                        Quantizer(*q, calibration.ranges, weights, chosen, ignored).run();
                        return q;
                      },
+                     context.max_file_bytes && context.file_bytes
+                         ? std::optional<SizeBudget>(SizeBudget{*context.max_file_bytes, context.file_bytes})
+                         : std::nullopt,
                      widths)
                : fixed_widths(g, weights, fixed_bits, widths);
     PassResult result;

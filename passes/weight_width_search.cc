@@ -132,12 +132,43 @@ std::string bar_text(OutputKind kind) {
   return "output SNR within 3 dB of the all-8-bit model's";
 }
 
+std::string rank_text(size_t i, size_t count) {
+  return "rank " + std::to_string(i + 1) + " of " + std::to_string(count) + " by added output error per byte saved";
+}
+
+// The shortest prefix of `candidates` at 4 bits whose file fits the budget.
+std::map<std::string, int> fit_budget(const std::vector<Candidate>& candidates, const ModelJudge& judge,
+                                      const QuantizeWithWidths& quantize, const SizeBudget& budget,
+                                      WeightWidths& report) {
+  std::map<std::string, int> chosen;
+  int64_t bytes = budget.file_bytes(*quantize(chosen));
+  size_t taken = 0;
+  while (bytes > budget.max_bytes && taken < candidates.size()) {
+    chosen[candidates[taken++].layer] = 4;
+    bytes = budget.file_bytes(*quantize(chosen));
+  }
+  ++report.int8_runs;
+  const double value = judge.measure(*quantize(chosen));
+  report.criterion = describe(judge.kind(), value) + " on the calibration rows, with a file of " +
+                     std::to_string(bytes) + " B " + (bytes <= budget.max_bytes ? "within" : "over") +
+                     " the --max-size budget of " + std::to_string(budget.max_bytes) + " B";
+  for (LayerWidth& w : report.layers)
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].layer != w.layer) continue;
+      w.bits = i < taken ? 4 : 8;
+      w.why = rank_text(i, candidates.size()) +
+              (i < taken ? "; needed at 4 bits to fit the size budget" : "; the file fits without it at 4 bits");
+    }
+  return chosen;
+}
+
 }  // namespace
 
 std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
-                                                const QuantizeWithWidths& quantize, WeightWidths& report) {
+                                                const QuantizeWithWidths& quantize,
+                                                const std::optional<SizeBudget>& budget, WeightWidths& report) {
   std::vector<Candidate> candidates;
   for (const ir::Node* n : float_graph.topological_order()) {
     const auto it = table.find(n->name);
@@ -159,6 +190,7 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
                    [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
 
   const ModelJudge judge(float_graph, rows, executor);
+  if (budget) return fit_budget(candidates, judge, quantize, *budget, report);
   std::map<std::string, int> chosen;
   const auto measure = [&](const std::map<std::string, int>& widths) {
     ++report.int8_runs;
@@ -173,9 +205,8 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
     std::map<std::string, int> trial = chosen;
     trial[candidates[i].layer] = 4;
     const double measured = measure(trial);
-    const std::string place = "rank " + std::to_string(i + 1) + " of " + std::to_string(candidates.size()) +
-                              " by added output error per byte saved; with it at 4 bits, " +
-                              describe(judge.kind(), measured);
+    const std::string place =
+        rank_text(i, candidates.size()) + "; with it at 4 bits, " + describe(judge.kind(), measured);
     if (measured >= bar) {
       chosen = std::move(trial);
       value = measured;

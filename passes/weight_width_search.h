@@ -7,7 +7,8 @@
 // float model's own reconstruction error, which its anomaly score measures; else an output SNR at
 // most 3 dB below the all-8-bit model's. One int8 run over the calibration rows per layer, plus one. A layer's own
 // error does not tell how much the model's outputs move (that depends on the layers after it), so
-// each is measured whole rather than a prefix bisected.
+// each is measured whole rather than a prefix bisected. With a file size budget (--max-size) the
+// budget replaces the bar.
 #pragma once
 
 #include <functional>
@@ -46,11 +47,21 @@ struct WeightWidths {
 // The int8 graph quantized with the given per-layer widths (layers not listed: 8).
 using QuantizeWithWidths = std::function<std::unique_ptr<ir::Graph>(const std::map<std::string, int>&)>;
 
+// A file size the widths must meet instead of the bar: layers go to 4 bits in rank order until the
+// file the caller writes fits.
+struct SizeBudget {
+  int64_t max_bytes = 0;
+  std::function<int64_t(const ir::Graph&)> file_bytes;  // of a quantized graph
+};
+
 // The widths of `table`'s layers for weight_bits=auto, `float_graph` being the graph quantize_int8
-// was given and `rows` its calibration rows (one tensor per graph input); fills `report`.
+// was given and `rows` its calibration rows (one tensor per graph input); fills `report`. With a
+// `budget`, the fewest layers (in rank order) at 4 bits that make the file fit (all of them when
+// nothing fits), and the bar's measure of the result in `report`.
 std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
-                                                const QuantizeWithWidths& quantize, WeightWidths& report);
+                                                const QuantizeWithWidths& quantize,
+                                                const std::optional<SizeBudget>& budget, WeightWidths& report);
 
 }  // namespace tinyc::passes

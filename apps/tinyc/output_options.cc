@@ -67,6 +67,23 @@ OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool 
   return plan;
 }
 
+namespace {
+
+tflite_format::EmitOptions emit_options(const OutputOptions& opt, const OutputPlan& plan) {
+  tflite_format::EmitOptions emit;
+  emit.io_type = tflite_format::parse_io_type(plan.io_type);
+  emit.keep_names = opt.keep_names;
+  emit.full_quant_params = opt.full_quant_params;
+  emit.memory_plan = !opt.no_memory_plan;
+  return emit;
+}
+
+}  // namespace
+
+int64_t tflite_bytes(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+  return static_cast<int64_t>(tflite_format::emit_tflite_bytes(g, emit_options(opt, plan)).size());
+}
+
 std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
   if (plan.format == "onnx") {
     onnx_format::export_model_file(g, plan.path);
@@ -76,12 +93,7 @@ std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions&
     onnx_format::export_qdq_model_file(g, plan.path);
     return std::nullopt;
   }
-  tflite_format::EmitOptions emit;
-  emit.io_type = tflite_format::parse_io_type(plan.io_type);
-  emit.keep_names = opt.keep_names;
-  emit.full_quant_params = opt.full_quant_params;
-  emit.memory_plan = !opt.no_memory_plan;
-  std::string blob = tflite_format::emit_tflite_bytes(g, emit);
+  std::string blob = tflite_format::emit_tflite_bytes(g, emit_options(opt, plan));
   io::write_file_atomically(plan.path, blob);
   if (!opt.emit_c.empty()) {
     tflite_format::write_c_array_file(opt.emit_c, blob, plan.path.filename().string());

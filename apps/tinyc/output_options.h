@@ -36,6 +36,9 @@ struct OutputPlan {
 OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8,
                        const std::string& model_io_type = "int8");
 
+// The bytes of the .tflite file write_output would write for `g` (format tflite).
+int64_t tflite_bytes(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
+
 // Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob's
 // bytes when a .tflite file was written.
 std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);

@@ -64,11 +64,10 @@ size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::Bu
   return channels ? 2 * tflm_aligned(4 * channels) : 0;
 }
 
-// The handle of the scratch buffer a kernel requests to unpack a 4-bit filter (the handles of
-// MEAN's scratch buffers are in its table entry).
-size_t int4_handle_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, const TailModel& m) {
+// Whether the kernel requests a scratch buffer to unpack a 4-bit filter.
+bool unpacks_int4(const fb::SubGraphT& g, const fb::OperatorT& op) {
   const fb::TensorT* w = tensor_at(g, op.inputs, 1);
-  return w && w->type == fb::TensorType::INT4 ? m.scratch_handle : 0;
+  return w && w->type == fb::TensorType::INT4;
 }
 
 }  // namespace
@@ -88,9 +87,13 @@ size_t tflm_persistent_bytes(const fb::ModelT& model, PointerWidth width) {
     for (const auto& op : g->operators) {
       const fb::BuiltinOperator code = builtin_of(model, *op);
       const auto it = m.kernel.find(code);
-      total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code) +
-               int4_handle_bytes(*g, *op, m);
+      total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code);
     }
+    // The handles of the unpacking scratch buffers, in TFLM's one 16-byte aligned handle array (the
+    // handles of MEAN's scratch buffers are in its table entry).
+    const auto unpacking = static_cast<size_t>(std::count_if(
+        g->operators.begin(), g->operators.end(), [&](const auto& op) { return unpacks_int4(*g, *op); }));
+    if (unpacking > 0) total += tflm_aligned(unpacking * m.scratch_handle);
   }
   return total;
 }

@@ -74,6 +74,30 @@ TEST_CASE("compress --weight-bits auto names the bar it kept on the calibration 
   }
 }
 
+TEST_CASE("compress --weight-bits auto --max-size takes the fewest 4-bit layers that fit, and fails the gate with "
+          "exit 3 when even all 4-bit does not", "[int4]") {
+  TempDir dir;
+  // digits_cnn: 11,912 B with int8 weights, 6,928 B with all four layers at 4 bits.
+  const auto fits = compress({"--weight-bits", "auto", "--max-size", "10000"}, dir.path() / "a.tflite",
+                             dir.path() / "a.json");
+  INFO(fits.err);
+  REQUIRE(fits.exit_code == 0);
+  CHECK(fs::file_size(dir.path() / "a.tflite") <= 10000);
+  const auto w = nlohmann::json::parse(read_bytes(dir.path() / "a.json"))["quantization"]["weights"];
+  int four = 0;
+  for (const auto& layer : w["layers"]) four += layer["bits"] == 4;
+  CHECK(four >= 1);
+  CHECK(four < 4);
+  CHECK(w["criterion"].get<std::string>().find("within the --max-size budget of 10000 B") != std::string::npos);
+
+  const auto over = compress({"--weight-bits", "auto", "--max-size", "5000"}, dir.path() / "b.tflite",
+                             dir.path() / "b.json");
+  CHECK(over.exit_code == 3);
+  const auto v = nlohmann::json::parse(read_bytes(dir.path() / "b.json"))["quantization"]["weights"];
+  CHECK(v["criterion"].get<std::string>().find("over the --max-size budget of 5000 B") != std::string::npos);
+  for (const auto& layer : v["layers"]) CHECK(layer["bits"] == 4);
+}
+
 TEST_CASE("compress refuses weight widths and roundings that cannot be honoured, leaving no file", "[int4]") {
   TempDir dir;
   const fs::path blob = dir.path() / "m.tflite";
