@@ -3,7 +3,6 @@
 // step; prune and quantize_int8 also leave in it what they found, for logs and the report.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <vector>
 
@@ -26,10 +25,8 @@ struct PassContext {
   std::optional<calib::RangeMap> activation_ranges;
   // Threads and row chunking of the executor runs the passes make.
   exec::ExecutorOptions executor;
-  // A size budget for quantize_int8 weight_bits=auto: the bytes of the file the caller writes for a
-  // quantized graph (`file_bytes`) must not exceed max_file_bytes.
-  std::optional<int64_t> max_file_bytes;
-  std::function<int64_t(const ir::Graph&)> file_bytes;
+  // Limits of the file the caller writes (--max-size, --max-ram) for quantize_int8 weight_bits=auto.
+  std::optional<DeviceBudget> device_budget;
 
   // Filled by quantize_int8: the ranges it used, with the method that chose each, the rows and the
   // calibration time (0 rows when the ranges came from activation_ranges).

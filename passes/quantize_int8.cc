@@ -281,10 +281,7 @@ class QuantizeInt8 : public Pass {
                        Quantizer(*q, calibration.ranges, weights, chosen, ignored).run();
                        return q;
                      },
-                     context.max_file_bytes && context.file_bytes
-                         ? std::optional<SizeBudget>(SizeBudget{*context.max_file_bytes, context.file_bytes})
-                         : std::nullopt,
-                     widths)
+                     context.device_budget, widths)
                : fixed_widths(g, weights, fixed_bits, widths);
     PassResult result;
     Quantizer(g, calibration.ranges, weights, bits, result).run();

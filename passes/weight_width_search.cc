@@ -136,29 +136,53 @@ std::string rank_text(size_t i, size_t count) {
   return "rank " + std::to_string(i + 1) + " of " + std::to_string(count) + " by added output error per byte saved";
 }
 
-// The shortest prefix of `candidates` at 4 bits whose file fits the budget.
-std::map<std::string, int> fit_budget(const std::vector<Candidate>& candidates, const ModelJudge& judge,
-                                      const QuantizeWithWidths& quantize, const SizeBudget& budget,
-                                      WeightWidths& report) {
+// Whether `widths` keep the arena within the RAM limit; sets `ram` to the arena when measured.
+bool ram_allows(const DeviceBudget* budget, const QuantizeWithWidths& quantize, const std::map<std::string, int>& widths,
+                int64_t& ram) {
+  if (!budget || !budget->max_ram_bytes) return true;
+  ram = budget->cost(*quantize(widths)).ram_bytes;
+  return ram <= *budget->max_ram_bytes;
+}
+
+std::string over_ram(int64_t ram, int64_t limit) {
+  return "; 4 bits would need an arena of " + std::to_string(ram) + " B (its filter is unpacked there), over --max-ram " +
+         std::to_string(limit) + " B";
+}
+
+// The shortest prefix of `candidates` at 4 bits whose file fits the size limit, skipping layers the
+// RAM limit forbids.
+std::map<std::string, int> fit_size(const std::vector<Candidate>& candidates, const ModelJudge& judge,
+                                    const QuantizeWithWidths& quantize, const DeviceBudget& budget,
+                                    WeightWidths& report) {
   std::map<std::string, int> chosen;
-  int64_t bytes = budget.file_bytes(*quantize(chosen));
-  size_t taken = 0;
-  while (bytes > budget.max_bytes && taken < candidates.size()) {
-    chosen[candidates[taken++].layer] = 4;
-    bytes = budget.file_bytes(*quantize(chosen));
+  std::map<std::string, std::string> verdicts;
+  int64_t bytes = budget.cost(*quantize(chosen)).bytes;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const std::string rank = rank_text(i, candidates.size());
+    if (bytes <= *budget.max_bytes) {
+      verdicts[candidates[i].layer] = rank + "; the file fits without it at 4 bits";
+      continue;
+    }
+    std::map<std::string, int> trial = chosen;
+    trial[candidates[i].layer] = 4;
+    const FileCost cost = budget.cost(*quantize(trial));
+    if (budget.max_ram_bytes && cost.ram_bytes > *budget.max_ram_bytes) {
+      verdicts[candidates[i].layer] = rank + over_ram(cost.ram_bytes, *budget.max_ram_bytes);
+      continue;
+    }
+    chosen = std::move(trial);
+    bytes = cost.bytes;
+    verdicts[candidates[i].layer] = rank + "; needed at 4 bits to fit the size limit";
   }
   ++report.int8_runs;
   const double value = judge.measure(*quantize(chosen));
   report.criterion = describe(judge.kind(), value) + " on the calibration rows, with a file of " +
-                     std::to_string(bytes) + " B " + (bytes <= budget.max_bytes ? "within" : "over") +
-                     " the --max-size budget of " + std::to_string(budget.max_bytes) + " B";
-  for (LayerWidth& w : report.layers)
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (candidates[i].layer != w.layer) continue;
-      w.bits = i < taken ? 4 : 8;
-      w.why = rank_text(i, candidates.size()) +
-              (i < taken ? "; needed at 4 bits to fit the size budget" : "; the file fits without it at 4 bits");
-    }
+                     std::to_string(bytes) + " B " + (bytes <= *budget.max_bytes ? "within" : "over") +
+                     " the --max-size limit of " + std::to_string(*budget.max_bytes) + " B";
+  for (LayerWidth& w : report.layers) {
+    if (const auto it = verdicts.find(w.layer); it != verdicts.end()) w.why = it->second;
+    if (chosen.count(w.layer)) w.bits = 4;
+  }
   return chosen;
 }
 
@@ -168,7 +192,7 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
                                                 const QuantizeWithWidths& quantize,
-                                                const std::optional<SizeBudget>& budget, WeightWidths& report) {
+                                                const std::optional<DeviceBudget>& budget, WeightWidths& report) {
   std::vector<Candidate> candidates;
   for (const ir::Node* n : float_graph.topological_order()) {
     const auto it = table.find(n->name);
@@ -190,7 +214,7 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
                    [](const Candidate& a, const Candidate& b) { return a.cost < b.cost; });
 
   const ModelJudge judge(float_graph, rows, executor);
-  if (budget) return fit_budget(candidates, judge, quantize, *budget, report);
+  if (budget && budget->max_bytes) return fit_size(candidates, judge, quantize, *budget, report);
   std::map<std::string, int> chosen;
   const auto measure = [&](const std::map<std::string, int>& widths) {
     ++report.int8_runs;
@@ -204,6 +228,11 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
   for (size_t i = 0; i < candidates.size(); ++i) {
     std::map<std::string, int> trial = chosen;
     trial[candidates[i].layer] = 4;
+    int64_t ram = 0;
+    if (!ram_allows(budget ? &*budget : nullptr, quantize, trial, ram)) {
+      verdicts[candidates[i].layer] = rank_text(i, candidates.size()) + over_ram(ram, *budget->max_ram_bytes);
+      continue;
+    }
     const double measured = measure(trial);
     const std::string place =
         rank_text(i, candidates.size()) + "; with it at 4 bits, " + describe(judge.kind(), measured);

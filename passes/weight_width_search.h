@@ -7,8 +7,8 @@
 // float model's own reconstruction error, which its anomaly score measures; else an output SNR at
 // most 3 dB below the all-8-bit model's. One int8 run over the calibration rows per layer, plus one. A layer's own
 // error does not tell how much the model's outputs move (that depends on the layers after it), so
-// each is measured whole rather than a prefix bisected. With a file size budget (--max-size) the
-// budget replaces the bar.
+// each is measured whole rather than a prefix bisected. With a file size limit (--max-size) the
+// limit replaces the bar; a RAM limit (--max-ram) holds in both cases.
 #pragma once
 
 #include <functional>
@@ -47,21 +47,28 @@ struct WeightWidths {
 // The int8 graph quantized with the given per-layer widths (layers not listed: 8).
 using QuantizeWithWidths = std::function<std::unique_ptr<ir::Graph>(const std::map<std::string, int>&)>;
 
-// A file size the widths must meet instead of the bar: layers go to 4 bits in rank order until the
-// file the caller writes fits.
-struct SizeBudget {
-  int64_t max_bytes = 0;
-  std::function<int64_t(const ir::Graph&)> file_bytes;  // of a quantized graph
+// What the file the caller writes for a quantized graph costs on the device.
+struct FileCost {
+  int64_t bytes = 0;      // flash
+  int64_t ram_bytes = 0;  // the runtime's arena (4-bit filters are unpacked into it)
+};
+
+// Limits of the written file (--max-size, --max-ram) that the widths must meet.
+struct DeviceBudget {
+  std::optional<int64_t> max_bytes;
+  std::optional<int64_t> max_ram_bytes;
+  std::function<FileCost(const ir::Graph&)> cost;  // of a quantized graph
 };
 
 // The widths of `table`'s layers for weight_bits=auto, `float_graph` being the graph quantize_int8
 // was given and `rows` its calibration rows (one tensor per graph input); fills `report`. With a
-// `budget`, the fewest layers (in rank order) at 4 bits that make the file fit (all of them when
-// nothing fits), and the bar's measure of the result in `report`.
+// RAM limit, a layer whose 4-bit filter would push the arena over it stays 8-bit. With a size
+// limit, the fewest layers (in rank order) at 4 bits that make the file fit (all that RAM allows
+// when nothing fits), and the bar's measure of the result in `report`.
 std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
                                                 const QuantizeWithWidths& quantize,
-                                                const std::optional<SizeBudget>& budget, WeightWidths& report);
+                                                const std::optional<DeviceBudget>& budget, WeightWidths& report);
 
 }  // namespace tinyc::passes

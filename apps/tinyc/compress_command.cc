@@ -128,10 +128,10 @@ void run_compress(CompressOptions opt) {
   opt.report.threads = opt.threads;
   PreparedCalibration prepared = prepare_quantization(opt.quantize, *graph, pipeline.prunes, {.threads = opt.threads});
   passes::PassContext& context = prepared.context;
-  if (opt.report.gates.max_size_bytes && output.format == "tflite") {  // the budget of --weight-bits auto
-    context.max_file_bytes = *opt.report.gates.max_size_bytes;
-    context.file_bytes = [&](const ir::Graph& g) { return tflite_bytes(g, opt.output, output); };
-  }
+  const report::GateLimits& limits = opt.report.gates;
+  if ((limits.max_size_bytes || limits.max_ram_bytes) && output.format == "tflite")  // for --weight-bits auto
+    context.device_budget = passes::DeviceBudget{limits.max_size_bytes, limits.max_ram_bytes,
+                                                 [&](const ir::Graph& g) { return tflite_cost(g, opt.output, output); }};
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
   report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));

@@ -5,6 +5,7 @@
 
 #include "formats/onnx/export.h"
 #include "formats/onnx/export_qdq.h"
+#include "formats/tflite/blob_memory.h"
 #include "formats/tflite/c_array.h"
 #include "formats/tflite/emit.h"
 #include "io/atomic_file.h"
@@ -80,8 +81,9 @@ tflite_format::EmitOptions emit_options(const OutputOptions& opt, const OutputPl
 
 }  // namespace
 
-int64_t tflite_bytes(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
-  return static_cast<int64_t>(tflite_format::emit_tflite_bytes(g, emit_options(opt, plan)).size());
+passes::FileCost tflite_cost(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+  const std::string blob = tflite_format::emit_tflite_bytes(g, emit_options(opt, plan));
+  return {static_cast<int64_t>(blob.size()), static_cast<int64_t>(tflite_format::blob_memory(blob).ram_bytes())};
 }
 
 std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ir/graph.h"
+#include "passes/weight_width_search.h"
 
 namespace tinyc::cli {
 
@@ -36,8 +37,9 @@ struct OutputPlan {
 OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8,
                        const std::string& model_io_type = "int8");
 
-// The bytes of the .tflite file write_output would write for `g` (format tflite).
-int64_t tflite_bytes(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
+// The flash and RAM (TFLM's arena on a 32-bit MCU) of the .tflite file write_output would write
+// for `g` (format tflite).
+passes::FileCost tflite_cost(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
 
 // Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob's
 // bytes when a .tflite file was written.
