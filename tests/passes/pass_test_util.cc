@@ -32,6 +32,14 @@ std::vector<PassSummary> run_passes(ir::Graph& g, const std::string& pipeline) {
   return run_pipeline(g, parse_pipeline(pipeline));
 }
 
+PassContext calibration_rows(const ir::Graph& g, int64_t rows, uint32_t seed) {
+  PassContext context;
+  ir::Shape shape = *g.inputs().front()->shape;
+  shape[0] = rows;
+  context.calibration_inputs.push_back(random_tensor(shape, seed));
+  return context;
+}
+
 int count_ops(const ir::Graph& g, const std::string& op_type) {
   const std::vector<ir::Node*> nodes = g.nodes();
   return static_cast<int>(

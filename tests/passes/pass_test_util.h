@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/pass_context.h"
 #include "passes/pass_manager.h"
 
 namespace tinyc::passes::testing {
@@ -23,6 +24,9 @@ ir::Value* add_random_constant(ir::Graph& g, const std::string& name, const ir::
 
 // Runs the pipeline text on g through the pass manager (shape inference and verify() after each pass).
 std::vector<PassSummary> run_passes(ir::Graph& g, const std::string& pipeline);
+
+// A context whose calibration rows are `rows` random_tensor rows (seeded) of g's one input.
+PassContext calibration_rows(const ir::Graph& g, int64_t rows, uint32_t seed);
 
 // Nodes of g with this op type.
 int count_ops(const ir::Graph& g, const std::string& op_type);

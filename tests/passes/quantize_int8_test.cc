@@ -30,14 +30,6 @@ passes::PassResult quantize(ir::Graph& g, passes::PassContext& context, const st
   return r;
 }
 
-passes::PassContext calibration_rows(const ir::Graph& g, int64_t rows, uint32_t seed) {
-  passes::PassContext context;
-  ir::Shape shape = *g.inputs().front()->shape;
-  shape[0] = rows;
-  context.calibration_inputs.push_back(random_tensor(shape, seed));
-  return context;
-}
-
 std::vector<float> floats(const ir::Value* v) {
   const auto values = v->constant().values<float>();
   return {values.begin(), values.end()};

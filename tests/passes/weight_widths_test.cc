@@ -48,15 +48,6 @@ std::unique_ptr<ir::Graph> three_layers() {
   return g;
 }
 
-passes::PassContext rows_for(const ir::Graph& g, int64_t rows) {
-  passes::PassContext context;
-  ir::Shape shape = *g.inputs().front()->shape;
-  shape[0] = rows;
-  context.calibration_inputs.push_back(random_tensor(shape, 9));
-  context.executor.threads = 1;
-  return context;
-}
-
 void quantize(ir::Graph& g, passes::PassContext& context, const std::string& options) {
   passes::run_pipeline(g, passes::parse_pipeline("quantize_int8(" + options + ")"), {}, &context);
   ir::verify_or_throw(g, "after quantize_int8");
@@ -110,7 +101,7 @@ TEST_CASE("weight_bits=4: Conv weights per channel and Gemm weights per tensor w
   for (const std::string rounding : {"nearest", "optimal"}) {
     INFO(rounding);
     auto g = three_layers();
-    passes::PassContext context = rows_for(*g, 64);
+    passes::PassContext context = calibration_rows(*g, 64, 9);
     quantize(*g, context, "weight_bits=4,rounding=" + rounding);
     const ir::Value* conv = weights_of(*g, "conv");
     const ir::Value* fc = weights_of(*g, "fc");
@@ -136,7 +127,7 @@ TEST_CASE("rounding=optimal without calibration rows, and unknown widths, are re
   none.activation_ranges = calib::RangeMap{};
   CHECK_THROWS_WITH(quantize(*g, none, "weight_bits=4,rounding=optimal"), Catch::Contains("calibration rows"));
   CHECK_THROWS_WITH(quantize(*g, none, "weight_bits=auto"), Catch::Contains("calibration rows"));
-  passes::PassContext context = rows_for(*g, 8);
+  passes::PassContext context = calibration_rows(*g, 8, 9);
   CHECK_THROWS_WITH(quantize(*g, context, "weight_bits=2"), Catch::Contains("use 8 or 4"));
   CHECK_THROWS_WITH(quantize(*g, context, "rounding=best"), Catch::Contains("use nearest or optimal"));
 }
