@@ -120,6 +120,9 @@ void run_compress(CompressOptions opt) {
                        {opt.report.report_md.empty() ? "--report (Markdown)" : "--report-md", opt.report.markdown_path()}},
                       {{"model", opt.model}, {"--calib", opt.quantize.calib}, {"--eval", opt.report.eval},
                        {"--labels", opt.report.labels}});
+  std::optional<report::TargetFit> target = apply_target(opt.report);
+  if (target && output.format != "tflite")
+    throw InputError("--target measures the flash and RAM of a .tflite: use it with --int8 and --format tflite");
   if (opt.report.gates.max_ram_bytes && output.format != "tflite")
     throw InputError("--max-ram measures TFLite Micro's arena for a .tflite: use it with --int8 and --format tflite");
   auto graph = tflite ? import_tflite_model(opt.model, opt.load) : import_onnx_model(opt.model, opt.load);
@@ -176,6 +179,11 @@ void run_compress(CompressOptions opt) {
   std::cout << "wrote " << output.path.string() << ": " << before.nodes << " -> " << after.nodes << " nodes, "
             << before.params << " -> " << after.params << " params, " << before.macs << " -> " << after.macs
             << " MACs, weights " << before.weight_bytes << " -> " << after.weight_bytes << " bytes\n";
+  if (target) {
+    target->flash_used = report.compressed.blob_bytes;
+    target->ram_used = report.compressed.ram_bytes;
+    report.target = std::move(target);
+  }
   finish_report(opt.report, report);
 }
 

@@ -52,9 +52,30 @@ void add_report_options(CLI::App& cmd, ReportOptions& opt) {
   add_limit(cmd, "--min-snr", opt.gates.min_snr_db, "Gate: fail (exit 3) if the output SNR is below this many dB");
   add_limit(cmd, "--max-size", opt.gates.max_size_bytes,
             "Gate: fail (exit 3) if the written output model file is larger than this many bytes");
+  cmd.add_option("--target", opt.target,
+                 "Gate against a board's flash and RAM, less a reserve for TFLite Micro and the firmware (see `tinyc "
+                 "targets`): sets --max-size and --max-ram, and the report shows the fit");
+  cmd.add_option("--target-file", opt.target_file,
+                 "As --target, for a board described in JSON: name, core, flash_bytes, ram_bytes (board, dsp, source "
+                 "optional)");
   add_limit(cmd, "--max-ram", opt.gates.max_ram_bytes,
             "Gate: fail (exit 3) if TFLite Micro's arena for the written .tflite on a 32-bit MCU (planned activations "
             "+ estimated persistent part) is larger than this many bytes");
+}
+
+std::optional<report::TargetFit> apply_target(ReportOptions& opt) {
+  if (opt.target.empty() && opt.target_file.empty()) return std::nullopt;
+  if (!opt.target.empty() && !opt.target_file.empty())
+    throw InputError("--target and --target-file both name the board: give one of them");
+  const report::TargetFit fit = report::budget_of(opt.target.empty() ? report::read_target_file(opt.target_file)
+                                                                      : report::find_target(opt.target));
+  const auto tighten = [](std::optional<int64_t>& limit, int64_t budget) {
+    budget = std::max<int64_t>(budget, 0);  // a runtime larger than the part leaves nothing: the gate fails
+    limit = limit ? std::min(*limit, budget) : budget;
+  };
+  tighten(opt.gates.max_size_bytes, fit.flash_budget);
+  tighten(opt.gates.max_ram_bytes, fit.ram_budget);
+  return fit;
 }
 
 std::optional<EvalInputs> prepare_report(const ReportOptions& opt, const ir::Graph& float_graph) {

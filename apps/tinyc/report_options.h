@@ -22,6 +22,8 @@ struct ReportOptions {
   std::string report_json;
   std::string report_md;
   report::GateLimits gates;
+  std::string target;       // --target: a built-in board profile
+  std::string target_file;  // --target-file: a board profile in JSON
   bool file_layout_rows = false;  // set for a .tflite model: rows may come in the file's NHWC layout
   int threads = 0;                 // --threads: executor threads of the evaluation; 0 = one per core
 
@@ -30,6 +32,10 @@ struct ReportOptions {
 };
 
 void add_report_options(CLI::App& cmd, ReportOptions& opt);
+
+// The board of --target or --target-file (InputError for both, an unknown name or a bad file),
+// with its budgets written into the --max-size and --max-ram gates (the tighter limit wins).
+std::optional<report::TargetFit> apply_target(ReportOptions& opt);
 
 // Eval rows and their plan, read and checked against the float model before any pass runs.
 struct EvalInputs {

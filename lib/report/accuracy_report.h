@@ -14,6 +14,7 @@
 #include "ir/graph.h"
 #include "report/evaluate_models.h"
 #include "report/gates.h"
+#include "report/targets.h"
 
 namespace tinyc::report {
 
@@ -119,6 +120,7 @@ struct AccuracyReport {
   std::optional<EvaluationSection> evaluation;
   std::vector<std::string> warnings;  // caveats the reader must know, one sentence each
   std::vector<GateResult> gates;
+  std::optional<TargetFit> target;  // --target / --target-file: the board's budgets and the model's use
 
   bool gates_passed() const;
 };

@@ -97,6 +97,23 @@ json weights_json(const QuantizationFacts& q) {
           {"layers", layers}};
 }
 
+json target_json(const std::optional<TargetFit>& t) {
+  if (!t) return nullptr;
+  const auto optional = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"name", t->profile.name},
+          {"board", t->profile.board},
+          {"core", t->profile.core},
+          {"flash_bytes", t->profile.flash_bytes},
+          {"ram_bytes", t->profile.ram_bytes},
+          {"runtime_reserve", {{"flash_bytes", t->runtime_flash}, {"ram_bytes", t->runtime_ram}}},
+          {"flash_budget_bytes", t->flash_budget},
+          {"ram_budget_bytes", t->ram_budget},
+          {"flash_used_bytes", optional(t->flash_used)},
+          {"ram_used_bytes", optional(t->ram_used)},
+          {"fits", t->fits()},
+          {"source", t->profile.source}};
+}
+
 json quantization_json(const std::optional<QuantizationFacts>& q) {
   if (!q) return nullptr;
   return {{"calibration_method", q->calibration_method},
@@ -206,7 +223,8 @@ nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
           {"passes", report.passes},
           {"evaluation", evaluation_json(report.evaluation)},
           {"warnings", report.warnings},
-          {"gates", gates_json(report.gates)}};
+          {"gates", gates_json(report.gates)},
+          {"target", target_json(report.target)}};
 }
 
 }  // namespace tinyc::report

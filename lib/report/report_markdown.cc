@@ -109,6 +109,24 @@ void sizes(std::ostringstream& os, const AccuracyReport& r) {
   os << "\n";
 }
 
+// The board's flash and RAM after the runtime's reserve, against the model's.
+void target(std::ostringstream& os, const std::optional<TargetFit>& t) {
+  if (!t) return;
+  const TargetProfile& p = t->profile;
+  os << "## Target: " << p.name << "\n\n" << (p.board.empty() ? p.name : p.board) << ", " << p.core << ": "
+     << grouped(p.flash_bytes) << " B flash, " << grouped(p.ram_bytes) << " B RAM (" << p.source
+     << "). The runtime is given " << grouped(t->runtime_flash) << " B of flash and " << grouped(t->runtime_ram)
+     << " B of RAM first (TFLite Micro and the firmware).\n\n"
+     << "| | model | budget | fits |\n|---|---:|---:|---|\n";
+  const auto row = [&](const char* what, const std::optional<int64_t>& used, int64_t budget) {
+    os << "| " << what << " | " << bytes(used) << " | " << grouped(budget) << " B | "
+       << (used && *used <= budget ? "yes" : "no") << " |\n";
+  };
+  row("flash (.tflite)", t->flash_used, t->flash_budget);
+  row("RAM (TFLM arena)", t->ram_used, t->ram_budget);
+  os << "\n";
+}
+
 std::string top1_text(const std::optional<Metrics>& m) {
   if (!m || !m->classification || !m->classification->top1_compressed_pct) return "";
   return fixed(*m->classification->top1_compressed_pct, 2) + " %";
@@ -258,6 +276,7 @@ std::string report_to_markdown(const AccuracyReport& report) {
   }
   gates(os, report.gates);
   sizes(os, report);
+  target(os, report.target);
   pruning(os, report);
   weight_widths(os, report.quantization);
   if (report.evaluation) {
