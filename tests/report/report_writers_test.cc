@@ -66,7 +66,7 @@ TEST_CASE("JSON report holds every field with its value, in the documented order
   for (const auto& [key, value] : ordered.items()) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{"schema_version", "tinyc_version", "passed", "models", "compress_seconds",
                                          "calibration_selection", "pruning", "quantization", "pipeline", "passes", "evaluation", "warnings",
-                                         "gates"});
+                                         "gates", "target"});
   const nlohmann::json j = nlohmann::json::parse(report::report_to_json(sample_report()).dump());
   CHECK(j["schema_version"] == report::kReportSchemaVersion);
   CHECK(j["tinyc_version"].is_string());
