@@ -2,6 +2,7 @@
 #include "passes/int8_forms.h"
 
 #include <algorithm>
+#include <map>
 
 #include "ir/value.h"
 #include "passes/channel_affine.h"
@@ -140,26 +141,55 @@ std::optional<Int8Form> clip_form(const ir::Node& n, int64_t opset, std::string&
   return form(OutputParams::SameAsInput, {0});
 }
 
-std::optional<Int8Form> form_of_op(const ir::Node& n, int64_t opset, std::string& why) {
-  const std::string& op = n.op_type;
-  if (op == "Conv" || op == "ConvTranspose") return conv_form(n, why);
-  if (op == "Gemm" || op == "MatMul") return gemm_form(n, why);
-  if (op == "Add" || op == "Mul") return operands_form(n, OutputParams::Own, why);
-  if (op == "Concat") return operands_form(n, OutputParams::InputUnion, why);
-  if (op == "MaxPool" || op == "AveragePool" || op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
-      op == "Unsqueeze" || op == "Transpose" || op == "Relu")
+using FormFn = std::optional<Int8Form> (*)(const ir::Node&, int64_t, std::string&);
+
+// The one list of op types with an int8 form, and how each finds it.
+const std::map<std::string, FormFn>& form_table() {
+  static const FormFn same_as_input = [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> {
     return form(OutputParams::SameAsInput, {0});
-  if (op == "Pad") return pad_form(n, opset, why);
-  if (op == "Clip") return clip_form(n, opset, why);
-  if (op == "GlobalAveragePool") return form(OutputParams::Own, {0});
-  if (op == "ReduceMean") {
-    if (!reduces_height_width(n, opset)) return refuse(why, "int8 ReduceMean runs over H and W only");
-    return form(OutputParams::Own, {0});
-  }
-  if (op == "Softmax") return softmax_form(n, opset, why);
-  if (op == "Sigmoid") return fixed({1.0f / 256.0f, -128});
-  if (op == "Tanh") return fixed({1.0f / 128.0f, 0});
-  return refuse(why, "no int8 kernel for " + op);
+  };
+  static const FormFn conv = [](const ir::Node& n, int64_t, std::string& why) { return conv_form(n, why); };
+  static const FormFn gemm = [](const ir::Node& n, int64_t, std::string& why) { return gemm_form(n, why); };
+  static const FormFn own_operands = [](const ir::Node& n, int64_t, std::string& why) {
+    return operands_form(n, OutputParams::Own, why);
+  };
+  static const std::map<std::string, FormFn> table = {
+      {"Add", own_operands},
+      {"AveragePool", same_as_input},
+      {"Clip", clip_form},
+      {"Concat", [](const ir::Node& n, int64_t, std::string& why) { return operands_form(n, OutputParams::InputUnion, why); }},
+      {"Conv", conv},
+      {"ConvTranspose", conv},
+      {"Flatten", same_as_input},
+      {"Gemm", gemm},
+      {"GlobalAveragePool",
+       [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},
+      {"MatMul", gemm},
+      {"MaxPool", same_as_input},
+      {"Mul", own_operands},
+      {"Pad", pad_form},
+      {"ReduceMean",
+       [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {
+         if (!reduces_height_width(n, opset)) return refuse(why, "int8 ReduceMean runs over H and W only");
+         return form(OutputParams::Own, {0});
+       }},
+      {"Relu", same_as_input},
+      {"Reshape", same_as_input},
+      {"Sigmoid",
+       [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 256.0f, -128}); }},
+      {"Softmax", softmax_form},
+      {"Squeeze", same_as_input},
+      {"Tanh", [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 128.0f, 0}); }},
+      {"Transpose", same_as_input},
+      {"Unsqueeze", same_as_input},
+  };
+  return table;
+}
+
+std::optional<Int8Form> form_of_op(const ir::Node& n, int64_t opset, std::string& why) {
+  const auto it = form_table().find(n.op_type);
+  if (it == form_table().end()) return refuse(why, "no int8 kernel for " + n.op_type);
+  return it->second(n, opset, why);
 }
 
 bool takes_fused_activation(const std::string& op) {
@@ -178,6 +208,12 @@ std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string&
   if ((n.has_attr("activation_min") || n.has_attr("activation_max")) && !takes_fused_activation(n.op_type))
     return refuse(why, "a fused activation on " + n.op_type + " has no int8 kernel");
   return form_of_op(n, opset, why);
+}
+
+std::vector<std::string> int8_op_types() {
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : form_table()) names.push_back(name);
+  return names;
 }
 
 }  // namespace tinyc::passes

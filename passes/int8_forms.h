@@ -35,4 +35,7 @@ struct Int8Form {
 // attributes and shapes; not calibration ranges. Gemm must have alpha = beta = 1 and transA = 0.
 std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string& why);
 
+// The op types with an int8 form under some conditions (int8_form says which), sorted.
+std::vector<std::string> int8_op_types();
+
 }  // namespace tinyc::passes

@@ -83,9 +83,11 @@ int parse_weight_bits(const std::string& text, const std::string& what) {
   throw InputError(what + ": '" + text + "' is not a weight width; use 8 or 4");
 }
 
+bool int4_op_type(const std::string& op_type) { return op_type == "Conv" || op_type == "Gemm" || op_type == "MatMul"; }
+
 std::string int4_refusal(const ir::Node& n) {
-  if (n.op_type == "Gemm" || n.op_type == "MatMul") return "";
-  if (n.op_type != "Conv") return "TFLM has no 4-bit kernel for " + n.op_type;
+  if (!int4_op_type(n.op_type)) return "TFLM has no 4-bit kernel for " + n.op_type;
+  if (n.op_type != "Conv") return "";
   const int64_t groups = n.attr_int("group", 1);
   if (groups == 1 || n.input(1)->constant().shape()[0] == groups) return "";
   return "a depthwise Conv with depth multiplier " + std::to_string(n.input(1)->constant().shape()[0] / groups) +

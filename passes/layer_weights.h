@@ -36,6 +36,8 @@ struct QuantizedLayer {
 // multiplier CMSIS-NN's int4 kernel computes other outputs than the reference kernel), Gemm and
 // MatMul (FULLY_CONNECTED); not ConvTranspose.
 std::string int4_refusal(const ir::Node& n);
+// The op types some of whose layers take 4-bit weights (int4_refusal says which).
+bool int4_op_type(const std::string& op_type);
 
 // Whether `n`'s weights at `bits` get one scale per output channel: as `scales` says, except 4-bit
 // Gemm/MatMul, which get one per tensor (TFLM's int4 FULLY_CONNECTED reads a single scale).

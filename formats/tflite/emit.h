@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "ir/graph.h"
 
@@ -45,5 +46,8 @@ std::string emit_tflite_bytes(const ir::Graph& g, const EmitOptions& options = {
 
 // Writes emit_tflite_bytes() atomically (temp file + rename).
 void emit_tflite_file(const ir::Graph& g, const std::filesystem::path& path, const EmitOptions& options = {});
+
+// Every IR op type the emitter writes as a TFLite builtin, sorted (for error messages and `tinyc ops`).
+std::vector<std::string> lowered_op_types();
 
 }  // namespace tinyc::tflite_format

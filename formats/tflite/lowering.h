@@ -89,8 +89,6 @@ using LowerFn = void (*)(const ir::Node& node, LoweringContext& ctx);
 
 // nullptr when the op type has no lowering.
 LowerFn find_lowering(const std::string& op_type);
-// Every op type with a lowering, sorted (for error messages and docs).
-std::vector<std::string> lowered_op_types();
 
 // TFLite's version of an op's int8 form (tensorflow/lite/tools/versioning/op_version.cc).
 int32_t op_version(fb::BuiltinOperator code);
