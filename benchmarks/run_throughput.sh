@@ -2,7 +2,8 @@
 # Throughput of tinyc's float executor vs ONNX Runtime on every corpus model: same data, same
 # thread count, same run. Prints a table of samples/s and ratios (tinyc / ORT). The last columns are
 # tinyc's int8 model (`compress --int8` with the corpus calibration rows, float edges) run by
-# `tinyc run` over the same rows, timed from the outside (reading the file and the rows included).
+# `tinyc run` over the same rows, timed from the outside (reading the file and the rows included), and
+# ONNX Runtime running tinyc's `--format onnx-qdq` export of the same int8 model.
 #   benchmarks/run_throughput.sh [build_dir] [threads]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,8 +32,8 @@ int8_rate() {
   awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }'
 }
 
-printf "%-20s %6s %14s %16s %16s %9s %9s %12s %10s\n" model rows "ORT samples/s" "tinyc batch 1" "tinyc stacked" \
-  "ratio b1" "ratio st" "tinyc int8" "int8/ORT"
+printf "%-20s %6s %14s %16s %16s %9s %9s %12s %10s %12s %13s\n" model rows "ORT samples/s" "tinyc batch 1" \
+  "tinyc stacked" "ratio b1" "ratio st" "tinyc int8" "int8/ORT" "ORT qdq" "int8/ORT qdq"
 for model in digits_mlp digits_cnn fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 fmnist_autoencoder; do
   data="$corpus/$(node -e "const m=require('$corpus/manifest.json').models['$model'];process.stdout.write(m.eval_data)")"
   calib="$corpus/$(node -e "const m=require('$corpus/manifest.json').models['$model'];process.stdout.write(m.calib_data)")"
@@ -42,6 +43,8 @@ for model in digits_mlp digits_cnn fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_
   stacked=$("$bench" "$onnx" "$data" "$threads" 32)
   o=$(field "$ort" samples_per_s); a=$(field "$one" samples_per_s); s=$(field "$stacked" samples_per_s)
   q=$(int8_rate "$onnx" "$calib" "$data" "$(field "$ort" rows)")
-  printf "%-20s %6s %14.0f %16.0f %16.0f %9s %9s %12s %10s\n" "$model" "$(field "$ort" rows)" "$o" "$a" "$s" \
-    "$(ratio "$a" "$o")" "$(ratio "$s" "$o")" "$q" "$(ratio "$q" "$o")"
+  "$tinyc" compress "$onnx" --int8 --calib "$calib" --format onnx-qdq -o "$work/q.onnx" >/dev/null 2>&1
+  p=$(field "$(node "$root/benchmarks/ort_throughput.js" "$work/q.onnx" "$data" "$threads")" samples_per_s)
+  printf "%-20s %6s %14.0f %16.0f %16.0f %9s %9s %12s %10s %12.0f %13s\n" "$model" "$(field "$ort" rows)" "$o" "$a" \
+    "$s" "$(ratio "$a" "$o")" "$(ratio "$s" "$o")" "$q" "$(ratio "$q" "$o")" "$p" "$(ratio "$q" "$p")"
 done
