@@ -3,7 +3,9 @@
 // step; prune and quantize_int8 also leave in it what they found, for logs and the report.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "calib/calibrate.h"
@@ -27,6 +29,9 @@ struct PassContext {
   exec::ExecutorOptions executor;
   // Limits of the file the caller writes (--max-size, --max-ram) for quantize_int8 weight_bits=auto.
   std::optional<DeviceBudget> device_budget;
+  // Called as long steps advance (quantize_int8 weight_bits=auto: one call per whole-model run), for
+  // a progress line: what is being done, steps done, steps in all.
+  std::function<void(const std::string& task, int64_t done, int64_t total)> progress;
 
   // Filled by quantize_int8: the ranges it used, with the method that chose each, the rows and the
   // calibration time (0 rows when the ranges came from activation_ranges).

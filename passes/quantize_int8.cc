@@ -281,8 +281,12 @@ class QuantizeInt8 : public Pass {
                        Quantizer(*q, calibration.ranges, weights, chosen, ignored).run();
                        return q;
                      },
-                     context.device_budget, widths)
+                     context.device_budget, widths,
+                     [&context](int64_t done, int64_t total) {
+                       if (context.progress) context.progress("choosing weight widths", done, total);
+                     })
                : fixed_widths(g, weights, fixed_bits, widths);
+    if (search && context.progress) context.progress("choosing weight widths", widths.int8_runs, widths.int8_runs);
     PassResult result;
     Quantizer(g, calibration.ranges, weights, bits, result).run();
     result.bytes_saved = bytes_before - constant_bytes(g);

@@ -192,7 +192,8 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
                                                 const QuantizeWithWidths& quantize,
-                                                const std::optional<DeviceBudget>& budget, WeightWidths& report) {
+                                                const std::optional<DeviceBudget>& budget, WeightWidths& report,
+                                                const std::function<void(int64_t, int64_t)>& progress) {
   std::vector<Candidate> candidates;
   for (const ir::Node* n : float_graph.topological_order()) {
     const auto it = table.find(n->name);
@@ -217,8 +218,10 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
   if (budget && budget->max_bytes) return fit_size(candidates, judge, quantize, *budget, report);
   std::map<std::string, int> chosen;
   const auto measure = [&](const std::map<std::string, int>& widths) {
+    const double value = judge.measure(*quantize(widths));
     ++report.int8_runs;
-    return judge.measure(*quantize(widths));
+    if (progress) progress(report.int8_runs, static_cast<int64_t>(candidates.size()) + 1);
+    return value;
   };
   double value = measure(chosen);
   const double bar = judge.kind() == OutputKind::Classifier       ? kMinAgreement

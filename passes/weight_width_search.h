@@ -65,10 +65,12 @@ struct DeviceBudget {
 // RAM limit, a layer whose 4-bit filter would push the arena over it stays 8-bit. With a size
 // limit, the fewest layers (in rank order) at 4 bits that make the file fit (all that RAM allows
 // when nothing fits), and the bar's measure of the result in `report`.
+// `progress` (when set) is called after each whole-model run with (runs done, runs at most).
 std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, const WeightTable& table,
                                                 const std::vector<ir::Tensor>& rows,
                                                 const exec::ExecutorOptions& executor,
                                                 const QuantizeWithWidths& quantize,
-                                                const std::optional<DeviceBudget>& budget, WeightWidths& report);
+                                                const std::optional<DeviceBudget>& budget, WeightWidths& report,
+                                                const std::function<void(int64_t, int64_t)>& progress = {});
 
 }  // namespace tinyc::passes

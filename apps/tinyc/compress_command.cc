@@ -18,6 +18,7 @@
 #include "output_options.h"
 #include "passes/pass_manager.h"
 #include "prune_options.h"
+#include "progress.h"
 #include "quantize_options.h"
 #include "report_options.h"
 
@@ -135,6 +136,13 @@ void run_compress(CompressOptions opt) {
   if ((limits.max_size_bytes || limits.max_ram_bytes) && output.format == "tflite")  // for --weight-bits auto
     context.device_budget = passes::DeviceBudget{limits.max_size_bytes, limits.max_ram_bytes,
                                                  [&](const ir::Graph& g) { return tflite_cost(g, opt.output, output); }};
+  std::unique_ptr<ProgressLine> progress;  // of the pass that reports one (--weight-bits auto)
+  context.progress = [&progress](const std::string& task, int64_t done, int64_t total) {
+    if (!progress && done == total) return;  // the end of a task whose line is already cleared
+    if (!progress) progress = std::make_unique<ProgressLine>(task, total, "int8 runs");
+    progress->update(done);
+    if (done == total) progress.reset();
+  };
   const std::unique_ptr<ir::Graph> original = eval ? graph->clone() : nullptr;
   report::AccuracyReport report;
   report.original = report::model_facts(*graph, opt.model, size_on_disk(opt.model));

@@ -166,8 +166,18 @@ TEST_CASE("digits_cnn with weight_bits=auto: the chosen widths keep top-1 agreem
   auto g = folded_digits_cnn();
   passes::PassContext context;
   context.calibration_inputs.push_back(rows);
+  std::vector<std::pair<int64_t, int64_t>> steps;
+  context.progress = [&](const std::string& task, int64_t done, int64_t total) {
+    CHECK(task == "choosing weight widths");
+    steps.emplace_back(done, total);
+  };
   quantize(*g, context, "weight_bits=auto,rounding=optimal");
   REQUIRE(context.weights);
+  // One step per whole-model run, then the end.
+  const auto runs = context.weights->int8_runs;
+  REQUIRE(steps.size() == static_cast<size_t>(runs) + 1);
+  for (int64_t i = 0; i < runs; ++i) CHECK(steps[static_cast<size_t>(i)] == std::pair<int64_t, int64_t>{i + 1, runs});
+  CHECK(steps.back() == std::pair<int64_t, int64_t>{runs, runs});
   int four = 0;
   for (const passes::LayerWidth& l : context.weights->layers) {
     INFO(l.layer);
