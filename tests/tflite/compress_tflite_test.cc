@@ -122,45 +122,66 @@ TEST_CASE("re-packing refuses what would change a number, each with one line and
   }
 }
 
+namespace {
+
+// Compresses the MLPerf float file `name` with --int8 and `flags`, calibrated on 128 rows drawn over
+// the input range of the converter's int8 file `like`, and checks on 200 other such rows: the float
+// interface stays, TFLM computes tinyc's bits, and top-1 follows the float model on `min_agree` rows.
+// Returns the compressed file.
+std::filesystem::path check_float_file(const test::TempDir& dir, const std::string& name, const std::string& like,
+                                       size_t classes, const std::vector<std::string>& flags, int min_agree) {
+  const auto float_file = mlperf_file(name);
+  const FileInput range = file_input(mlperf_file(like));
+  const auto calib = dir.path() / "calib.npy";
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(calib, uniform_rows(range, 128, 1));
+  io::write_npy(rows, uniform_rows(range, 200, 2));
+  const auto ours = dir.path() / (name + ".int8.tflite");
+  std::vector<std::string> args{"compress", float_file.string(), "--int8", "--calib", calib.string(), "-o", ours.string()};
+  args.insert(args.end(), flags.begin(), flags.end());
+  const test::CommandResult r = test::run_tinyc(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // The float file's interface stays: float32 in the file's NHWC shape in, float32 out.
+  const auto io = interface_of(ours);
+  REQUIRE(io.size() == 2);
+  CHECK(io[0].type == "FLOAT32");
+  CHECK(io[0].shape == range.shape);
+  CHECK(io[1].type == "FLOAT32");
+  // tinyc's executor and TFLM compute the same bits; top-1 follows the float model on most rows.
+  const ir::Tensor quantized = check_against_tflm(ours, rows, dir.path(), 200, {TflmKernels::Reference});
+  const ir::Tensor reference = tinyc_run(float_file, rows, dir.path() / (name + ".float.npy"));
+  const auto a = quantized.values<float>();
+  const auto b = reference.values<float>();
+  REQUIRE(a.size() == b.size());
+  int agree = 0;
+  for (size_t row = 0; row < 200; ++row) {
+    const auto top = [&](std::span<const float> v) {
+      return std::max_element(v.begin() + row * classes, v.begin() + row * classes + classes) - v.begin();
+    };
+    agree += top(a) == top(b);
+  }
+  std::cout << name << " " << (flags.empty() ? "" : flags.front() + " " + flags.back())
+            << ": tinyc int8 vs float, top-1 agreement " << agree << " of 200 rows\n";
+  CHECK(agree >= min_agree);
+  return ours;
+}
+
+}  // namespace
+
 TEST_CASE("compress --int8 on MLPerf Tiny float files: NHWC calibration rows, float edges kept, TFLM agrees", "[tflite][tflm][slow]") {
   test::TempDir dir;
   // (float file, the converter's int8 file whose input range the rows cover, classes); the KWS float
   // file is a hybrid one (int8 weights on float activations).
-  for (const auto& [name, like, classes] : {std::tuple{"pretrainedResnet", "pretrainedResnet_quant", 10},
-                                            std::tuple{"kws_ref_model_float32", "kws_ref_model", 12}}) {
-    INFO(name);
-    const auto float_file = mlperf_file(name);
-    const FileInput range = file_input(mlperf_file(like));
-    const auto calib = dir.path() / "calib.npy";
-    const auto rows = dir.path() / "rows.npy";
-    io::write_npy(calib, uniform_rows(range, 128, 1));
-    io::write_npy(rows, uniform_rows(range, 200, 2));
-    const auto ours = dir.path() / (std::string(name) + ".int8.tflite");
-    const test::CommandResult r =
-        test::run_tinyc({"compress", float_file.string(), "--int8", "--calib", calib.string(), "-o", ours.string()});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    // The float file's interface stays: float32 in the file's NHWC shape in, float32 out.
-    const auto io = interface_of(ours);
-    REQUIRE(io.size() == 2);
-    CHECK(io[0].type == "FLOAT32");
-    CHECK(io[0].shape == range.shape);
-    CHECK(io[1].type == "FLOAT32");
-    // tinyc's executor and TFLM compute the same bits; top-1 follows the float model on most rows.
-    const ir::Tensor quantized = check_against_tflm(ours, rows, dir.path(), 200, {TflmKernels::Reference});
-    const ir::Tensor reference = tinyc_run(float_file, rows, dir.path() / (std::string(name) + ".float.npy"));
-    const auto a = quantized.values<float>();
-    const auto b = reference.values<float>();
-    REQUIRE(a.size() == b.size());
-    const size_t n = static_cast<size_t>(classes);
-    int agree = 0;
-    for (size_t row = 0; row < 200; ++row) {
-      const auto top = [&](std::span<const float> v) {
-        return std::max_element(v.begin() + row * n, v.begin() + row * n + n) - v.begin();
-      };
-      agree += top(a) == top(b);
-    }
-    std::cout << name << ": tinyc int8 vs float, top-1 agreement " << agree << " of 200 rows\n";
-    CHECK(agree >= 180);
-  }
+  check_float_file(dir, "pretrainedResnet", "pretrainedResnet_quant", 10, {}, 180);
+  check_float_file(dir, "kws_ref_model_float32", "kws_ref_model", 12, {}, 180);
+}
+
+TEST_CASE("compress --int8 --weight-bits 4 on an MLPerf Tiny float file: INT4 weights that TFLM runs as tinyc does",
+          "[tflite][tflm][int4][slow]") {
+  test::TempDir dir;
+  const auto ours = check_float_file(dir, "pretrainedResnet", "pretrainedResnet_quant", 10, {"--weight-bits", "4"}, 170);
+  size_t int4 = 0;
+  for (const auto& t : tflite_format::read_tflite_file(ours).tensors) int4 += t.type == "INT4";
+  CHECK(int4 > 0);
 }
