@@ -71,12 +71,7 @@ std::vector<Target> find_targets(const ir::Graph& g, PassResult& result) {
 // Targets whose input is not computed at run time are dropped (declined).
 std::unordered_map<std::string, ir::Tensor> mean_inputs(const ir::Graph& g, std::vector<Target>& targets,
                                                         const PassContext& context, PassResult& result) {
-  if (context.calibration_inputs.size() != g.inputs().size())
-    throw InputError("the model takes " + std::to_string(g.inputs().size()) + " inputs, the calibration data gives " +
-                     std::to_string(context.calibration_inputs.size()));
-  std::vector<ir::Tensor> rows;
-  for (size_t i = 0; i < g.inputs().size(); ++i)
-    rows.push_back(exec::as_input_rows(*g.inputs()[i], context.calibration_inputs[i], "calibration data"));
+  const std::vector<ir::Tensor> rows = exec::as_graph_input_rows(g, context.calibration_inputs, "calibration data");
   std::unordered_map<std::string, RowSum> sums;
   for (const Target& t : targets) sums[t.node->input(0)->name];
   for (size_t i = 0; i < g.inputs().size(); ++i)

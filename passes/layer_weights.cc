@@ -2,15 +2,14 @@
 // each, then each width rounded.
 #include "passes/layer_weights.h"
 
-#include <algorithm>
-
 #include "exec/capture.h"
 #include "exec/evaluate.h"
 #include "exec/input_data.h"
+#include "ir/dequantize.h"
 #include "ir/error.h"
-#include "ir/tensor_rows.h"
 #include "passes/int8_forms.h"
 #include "passes/optimal_rounding.h"
+#include "passes/prune/output_error.h"
 #include "passes/prune/patches.h"
 #include "passes/rewrite_util.h"
 
@@ -39,14 +38,7 @@ std::vector<Eigen::MatrixXd> layer_grams(const PatchGeometry& p, const ir::Tenso
 
 std::vector<ir::Tensor> measured_inputs(const ir::Graph& g, const std::vector<ir::Tensor>& rows,
                                         const std::vector<Layer>& layers, const exec::ExecutorOptions& executor) {
-  if (rows.size() != g.inputs().size())
-    throw InputError("the model takes " + std::to_string(g.inputs().size()) + " inputs, the calibration data gives " +
-                     std::to_string(rows.size()));
-  std::vector<ir::Tensor> inputs;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const int64_t count = rows[i].shape().empty() ? 1 : std::min(rows[i].shape()[0], kMaxRows);
-    inputs.push_back(exec::as_input_rows(*g.inputs()[i], ir::slice_rows(rows[i], 0, count), "calibration data"));
-  }
+  const std::vector<ir::Tensor> inputs = first_rows(exec::as_graph_input_rows(g, rows, "calibration data"), kMaxRows);
   std::vector<std::string> names;
   for (const Layer& l : layers) names.push_back(l.node->input(0)->name);
   return exec::capture_values(g, inputs, names, executor);
@@ -67,6 +59,17 @@ QuantizedLayer optimal_weights(const Layer& l, const std::vector<Eigen::MatrixXd
   out.bias = float_tensor(b && b->constant().num_elements() == outputs ? b->constant().shape() : ir::Shape{outputs},
                           r.bias);
   out.relative_error = r.relative_error;
+  return out;
+}
+
+// `w` ([outputs, inputs + 1], bias last) with its weights replaced by the dequantized `q`, whose
+// elements run in the same output-major order (Conv; Gemm with transB = 1).
+Eigen::MatrixXd with_weights(const Eigen::MatrixXd& w, const QuantizedConstant& q) {
+  const std::vector<float> values = ir::dequantize(q.data, q.quant);
+  Eigen::MatrixXd out = w;
+  const Eigen::Index inputs = w.cols() - 1;
+  for (Eigen::Index r = 0; r < w.rows(); ++r)
+    for (Eigen::Index i = 0; i < inputs; ++i) out(r, i) = values[static_cast<size_t>(r * inputs + i)];
   return out;
 }
 
@@ -131,7 +134,10 @@ WeightTable round_layer_weights(const ir::Graph& g, const std::vector<ir::Tensor
       }
       QuantizedLayer& w = table[n.name][bits];
       w.weights = quantize_weights(n.input(1)->constant(), l.weight_axis, per_channel, bits);
-      if (it != grams.end()) w.relative_error = nearest_relative_error(weight_matrix(n), it->second, bits, per_channel);
+      if (it != grams.end()) {
+        const Eigen::MatrixXd exact = weight_matrix(n);
+        w.relative_error = output_relative_error(exact, with_weights(exact, w.weights), it->second);
+      }
     }
   }
   return table;

@@ -55,19 +55,6 @@ float search_scale(const Eigen::MatrixXd& w, Eigen::Index first, Eigen::Index co
   return best_scale;
 }
 
-// sum_r d_r H d_r^T / sum_r w_r H w_r^T over the rows, with each row's gram.
-double relative_error(const Eigen::MatrixXd& w, const Eigen::MatrixXd& rounded,
-                      const std::vector<Eigen::MatrixXd>& grams) {
-  double error = 0, energy = 0;
-  for (Eigen::Index r = 0; r < w.rows(); ++r) {
-    const Eigen::MatrixXd& h = grams[group_of(r, w.rows(), grams.size())];
-    const Eigen::RowVectorXd d = w.row(r) - rounded.row(r);
-    error += d * h * d.transpose();
-    energy += w.row(r) * h * w.row(r).transpose();
-  }
-  return energy > 0 ? error / energy : 0.0;
-}
-
 }  // namespace
 
 RoundedLayer round_optimally(const Eigen::MatrixXd& w, const std::vector<Eigen::MatrixXd>& grams, int bits,
@@ -116,26 +103,20 @@ RoundedLayer round_optimally(const Eigen::MatrixXd& w, const std::vector<Eigen::
     rounded.block(first, inputs, rows_per_group, 1) = block.col(inputs);
   }
   out.bias.assign(rounded.col(inputs).data(), rounded.col(inputs).data() + outputs);
-  out.relative_error = relative_error(w, rounded, grams);
+  out.relative_error = output_relative_error(w, rounded, grams);
   return out;
 }
 
-double nearest_relative_error(const Eigen::MatrixXd& w, const std::vector<Eigen::MatrixXd>& grams, int bits,
-                              bool per_channel) {
-  const auto level = static_cast<double>(exec::int8_reference::weight_max(bits));
-  const Eigen::Index inputs = w.cols() - 1;
-  Eigen::MatrixXd rounded = w;
-  const double tensor_max = max_abs(w, 0, w.rows());
+double output_relative_error(const Eigen::MatrixXd& w, const Eigen::MatrixXd& rounded,
+                             const std::vector<Eigen::MatrixXd>& grams) {
+  double error = 0, energy = 0;
   for (Eigen::Index r = 0; r < w.rows(); ++r) {
-    const double m = per_channel ? max_abs(w, r, 1) : tensor_max;
-    const auto s = static_cast<float>(m / level);
-    if (!(s > 0.0f)) {
-      rounded.row(r).head(inputs).setZero();
-      continue;
-    }
-    for (Eigen::Index i = 0; i < inputs; ++i) rounded(r, i) = s * clamp_round(w(r, i) / s, level);
+    const Eigen::MatrixXd& h = grams[group_of(r, w.rows(), grams.size())];
+    const Eigen::RowVectorXd d = w.row(r) - rounded.row(r);
+    error += d * h * d.transpose();
+    energy += w.row(r) * h * w.row(r).transpose();
   }
-  return relative_error(w, rounded, grams);
+  return energy > 0 ? error / energy : 0.0;
 }
 
 }  // namespace tinyc::passes

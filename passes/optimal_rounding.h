@@ -32,9 +32,9 @@ struct RoundedLayer {
 RoundedLayer round_optimally(const Eigen::MatrixXd& w, const std::vector<Eigen::MatrixXd>& grams, int bits,
                              bool per_channel);
 
-// The same measure for weights rounded to nearest at the largest-|w| scales (quantize_weights),
-// bias unchanged: what optimal rounding is compared against.
-double nearest_relative_error(const Eigen::MatrixXd& w, const std::vector<Eigen::MatrixXd>& grams, int bits,
-                              bool per_channel);
+// RoundedLayer::relative_error for any rounding: sum over outputs r of d_r H d_r^T / w_r H w_r^T
+// with d = w - rounded (both [outputs, inputs + 1], bias last) and H the row's gram matrix.
+double output_relative_error(const Eigen::MatrixXd& w, const Eigen::MatrixXd& rounded,
+                             const std::vector<Eigen::MatrixXd>& grams);
 
 }  // namespace tinyc::passes

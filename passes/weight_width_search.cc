@@ -1,11 +1,12 @@
-// choose_weight_widths: rank, then bisect on the prefix length with whole-model int8 runs.
+// choose_weight_widths: rank the layers, then take them to 4 bits one by one, each judged by a
+// whole-model int8 run (or by the file's size and RAM under a budget).
 #include "passes/weight_width_search.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "exec/input_data.h"
-#include "ir/error.h"
+#include "passes/prune/output_error.h"
 
 namespace tinyc::passes {
 
@@ -38,63 +39,34 @@ OutputKind output_kind(const ir::Graph& g) {
 class ModelJudge {
  public:
   ModelJudge(const ir::Graph& float_graph, const std::vector<ir::Tensor>& rows, const exec::ExecutorOptions& executor)
-      : executor_(executor), kind_(output_kind(float_graph)) {
-    if (rows.size() != float_graph.inputs().size())
-      throw InputError("weight_bits=auto: the model takes " + std::to_string(float_graph.inputs().size()) +
-                       " inputs, the calibration data gives " + std::to_string(rows.size()));
-    for (size_t i = 0; i < rows.size(); ++i)
-      rows_.push_back(exec::as_input_rows(*float_graph.inputs()[i], rows[i], "calibration data"));
-    reference_ = run(float_graph);
-  }
+      : executor_(executor),
+        kind_(output_kind(float_graph)),
+        rows_(exec::as_graph_input_rows(float_graph, rows, "calibration data")),
+        reference_(run(float_graph)) {}
 
   OutputKind kind() const { return kind_; }
 
   // Top-1 agreement in [0, 1] (classifier); the float model's reconstruction error over the
   // quantization error, in dB (reconstruction); output SNR in dB (other).
   double measure(const ir::Graph& g) const {
-    const std::vector<float> out = run(g);
+    const ir::Tensor out = run(g);
     switch (kind_) {
-      case OutputKind::Classifier: return agreement(out);
+      case OutputKind::Classifier: return compare_outputs({reference_}, {out}).agreement;
       case OutputKind::Reconstruction: return reconstruction_margin_db(out);
       case OutputKind::Other: break;
     }
-    return snr_db(out);
+    return compare_outputs({reference_}, {out}).snr_db;
   }
 
  private:
-  std::vector<float> run(const ir::Graph& g) const {
-    const ir::Tensor out = exec::Executor(g, executor_).run(rows_).front();
-    const auto v = out.values<float>();
-    return {v.begin(), v.end()};
-  }
+  ir::Tensor run(const ir::Graph& g) const { return exec::Executor(g, executor_).run(rows_).front(); }
 
-  double agreement(const std::vector<float>& out) const {
-    const size_t rows = static_cast<size_t>(rows_.front().shape()[0]), classes = out.size() / rows;
-    size_t same = 0;
-    for (size_t r = 0; r < rows; ++r) {
-      const auto first = out.begin() + static_cast<std::ptrdiff_t>(r * classes);
-      const auto ref = reference_.begin() + static_cast<std::ptrdiff_t>(r * classes);
-      same += std::max_element(first, first + static_cast<std::ptrdiff_t>(classes)) - first ==
-              std::max_element(ref, ref + static_cast<std::ptrdiff_t>(classes)) - ref;
-    }
-    return static_cast<double>(same) / static_cast<double>(rows);
-  }
-
-  double snr_db(const std::vector<float>& out) const {
-    double signal = 0, noise = 0;
-    for (size_t i = 0; i < out.size(); ++i) {
-      signal += static_cast<double>(reference_[i]) * reference_[i];
-      noise += (static_cast<double>(reference_[i]) - out[i]) * (static_cast<double>(reference_[i]) - out[i]);
-    }
-    return noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
-  }
-
-  double reconstruction_margin_db(const std::vector<float>& out) const {
-    const auto input = rows_.front().values<float>();
+  double reconstruction_margin_db(const ir::Tensor& out) const {
+    const auto input = rows_.front().values<float>(), reference = reference_.values<float>(), q = out.values<float>();
     double residual = 0, noise = 0;
-    for (size_t i = 0; i < out.size(); ++i) {
-      residual += (static_cast<double>(reference_[i]) - input[i]) * (static_cast<double>(reference_[i]) - input[i]);
-      noise += (static_cast<double>(reference_[i]) - out[i]) * (static_cast<double>(reference_[i]) - out[i]);
+    for (size_t i = 0; i < q.size(); ++i) {
+      residual += (static_cast<double>(reference[i]) - input[i]) * (static_cast<double>(reference[i]) - input[i]);
+      noise += (static_cast<double>(reference[i]) - q[i]) * (static_cast<double>(reference[i]) - q[i]);
     }
     return noise > 0 ? 10 * std::log10(residual / noise) : INFINITY;
   }
@@ -102,7 +74,7 @@ class ModelJudge {
   exec::ExecutorOptions executor_;
   OutputKind kind_;
   std::vector<ir::Tensor> rows_;
-  std::vector<float> reference_;
+  ir::Tensor reference_;
 };
 
 // A layer that may go to 4 bits, with its rank key: added output error per byte saved.

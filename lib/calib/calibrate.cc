@@ -14,12 +14,9 @@ namespace {
 
 // Checks and trims the rows; returns the row count.
 int64_t prepare_rows(const ir::Graph& g, std::vector<ir::Tensor>& inputs, int64_t max_rows) {
-  if (inputs.size() != g.inputs().size())
-    throw InputError("the model takes " + std::to_string(g.inputs().size()) + " inputs, the calibration data gives " +
-                     std::to_string(inputs.size()));
+  inputs = exec::as_graph_input_rows(g, std::move(inputs), "calibration data");
   int64_t rows = -1;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    inputs[i] = exec::as_input_rows(*g.inputs()[i], std::move(inputs[i]), "calibration data");
     const int64_t n = inputs[i].shape()[0];
     if (rows >= 0 && n != rows)
       throw InputError("calibration data gives " + std::to_string(rows) + " rows for one input and " +

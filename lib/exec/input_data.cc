@@ -44,4 +44,12 @@ ir::Tensor as_input_rows(const ir::Value& input, ir::Tensor data, const std::str
                    "' takes " + (batch_one ? row_shape_text(model_shape) : ir::shape_to_string(model_shape)));
 }
 
+std::vector<ir::Tensor> as_graph_input_rows(const ir::Graph& g, std::vector<ir::Tensor> data, const std::string& source) {
+  if (data.size() != g.inputs().size())
+    throw InputError("the model takes " + std::to_string(g.inputs().size()) + " inputs, the " + source + " gives " +
+                     std::to_string(data.size()));
+  for (size_t i = 0; i < data.size(); ++i) data[i] = as_input_rows(*g.inputs()[i], std::move(data[i]), source);
+  return data;
+}
+
 }  // namespace tinyc::exec

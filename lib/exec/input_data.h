@@ -2,7 +2,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "ir/graph.h"
 #include "ir/tensor.h"
 #include "ir/value.h"
 
@@ -13,5 +15,9 @@ namespace tinyc::exec {
 // InputError naming `source`, e.g. "x.npy has shape 10x28x28 but model input 'input' takes
 // Nx1x28x28". Returns the data as rows: shape [N, ...input dims past 0].
 ir::Tensor as_input_rows(const ir::Value& input, ir::Tensor data, const std::string& source);
+
+// as_input_rows for every input of `g`, data[i] feeding input i; InputError "the model takes N inputs,
+// the <source> gives M" when the counts differ.
+std::vector<ir::Tensor> as_graph_input_rows(const ir::Graph& g, std::vector<ir::Tensor> data, const std::string& source);
 
 }  // namespace tinyc::exec

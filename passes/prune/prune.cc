@@ -40,13 +40,7 @@ constexpr double kCurveRatios[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 std::vector<ir::Tensor> calibration_rows(const ir::Graph& g, const std::vector<ir::Tensor>& calibration,
                                          int64_t rows) {
   if (calibration.empty()) throw InputError("pruning needs calibration data (--calib <.npy or folder>)");
-  if (calibration.size() != g.inputs().size())
-    throw InputError("the model takes " + std::to_string(g.inputs().size()) + " inputs, the calibration data gives " +
-                     std::to_string(calibration.size()));
-  std::vector<ir::Tensor> checked;
-  for (size_t i = 0; i < calibration.size(); ++i)
-    checked.push_back(exec::as_input_rows(*g.inputs()[i], calibration[i], "calibration data"));
-  return first_rows(checked, rows);
+  return first_rows(exec::as_graph_input_rows(g, calibration, "calibration data"), rows);
 }
 
 std::unique_ptr<PruneMethod> make_method(const ir::Graph& g, const PruneOptions& options,

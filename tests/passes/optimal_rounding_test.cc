@@ -80,7 +80,7 @@ TEST_CASE("optimal rounding: at 4 bits the layer's output error on its rows is w
     CHECK(optimal < 0.5 * plain);
     // The figure it reports is the error measured on the rows.
     CHECK(r.relative_error == Approx(optimal).epsilon(1e-6));
-    CHECK(passes::nearest_relative_error(w, {gram}, 4, per_channel) == Approx(plain).epsilon(1e-6));
+    CHECK(passes::output_relative_error(w, nearest(w, 4, per_channel), {gram}) == Approx(plain).epsilon(1e-6));
   }
 }
 

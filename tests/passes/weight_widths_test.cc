@@ -3,7 +3,6 @@
 // the float model) that optimal rounding saves and the bar that auto keeps.
 #include <catch2/catch.hpp>
 
-#include <cmath>
 #include <iostream>
 
 #include "exec/executor.h"
@@ -17,6 +16,7 @@
 #include "passes/pass_context.h"
 #include "passes/pass_manager.h"
 #include "passes/pipeline.h"
+#include "passes/prune/output_error.h"
 #include "support/test_support.h"
 
 using namespace tinyc;
@@ -55,31 +55,9 @@ void quantize(ir::Graph& g, passes::PassContext& context, const std::string& opt
 
 const ir::Value* weights_of(const ir::Graph& g, const std::string& node) { return g.find_node(node)->input(1); }
 
-// Output SNR (dB) of `quantized` against `float_graph` on `rows`.
-double snr_db(const ir::Graph& float_graph, const ir::Graph& quantized, const ir::Tensor& rows) {
-  const auto f = exec::Executor(float_graph).run({rows}).front();
-  const auto q = exec::Executor(quantized).run({rows}).front();
-  const auto a = f.values<float>(), b = q.values<float>();
-  double signal = 0, noise = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    signal += static_cast<double>(a[i]) * a[i];
-    noise += (static_cast<double>(a[i]) - b[i]) * (static_cast<double>(a[i]) - b[i]);
-  }
-  return 10 * std::log10(signal / noise);
-}
-
-double top1_agreement(const ir::Graph& float_graph, const ir::Graph& quantized, const ir::Tensor& rows) {
-  const auto f = exec::Executor(float_graph).run({rows}).front();
-  const auto q = exec::Executor(quantized).run({rows}).front();
-  const auto a = f.values<float>(), b = q.values<float>();
-  const int64_t n = rows.shape()[0];
-  const auto classes = static_cast<ptrdiff_t>(a.size()) / n;
-  int64_t same = 0;
-  for (int64_t r = 0; r < n; ++r) {
-    const auto fa = a.begin() + r * classes, qb = b.begin() + r * classes;
-    same += std::max_element(fa, fa + classes) - fa == std::max_element(qb, qb + classes) - qb;
-  }
-  return static_cast<double>(same) / static_cast<double>(n);
+// The outputs of `quantized` against `float_graph`'s on `rows`: SNR and top-1 agreement.
+passes::OutputError output_error(const ir::Graph& float_graph, const ir::Graph& quantized, const ir::Tensor& rows) {
+  return passes::compare_outputs(exec::Executor(float_graph).run({rows}), exec::Executor(quantized).run({rows}));
 }
 
 // digits_cnn folded (the graph quantize_int8 is given in the default pipeline), and its
@@ -145,7 +123,7 @@ TEST_CASE("digits_cnn at 4 bits: optimal rounding loses less output SNR than nea
     passes::PassContext context;
     context.calibration_inputs.push_back(calibration);
     quantize(*g, context, "weight_bits=4,rounding=" + rounding);
-    snr[rounding] = snr_db(*reference, *g, held_out);
+    snr[rounding] = output_error(*reference, *g, held_out).snr_db;
     const ir::Value* w = weights_of(*g, context.weights->layers.front().layer);
     const auto values = w->constant().values<int8_t>();
     if (rounding == "optimal" && first_weights.empty())
@@ -188,6 +166,6 @@ TEST_CASE("digits_cnn with weight_bits=auto: the chosen widths keep top-1 agreem
   }
   CHECK(four > 0);
   CHECK(context.weights->int8_runs == static_cast<int64_t>(context.weights->layers.size()) + 1);
-  CHECK(top1_agreement(*reference, *g, rows) >= 0.99);
+  CHECK(output_error(*reference, *g, rows).agreement >= 0.99);
   CHECK(context.weights->criterion.find("top-1 agreement") == 0);
 }
