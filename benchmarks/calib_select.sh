@@ -8,16 +8,9 @@
 #   benchmarks/calib_select.sh [build_dir] [models...]
 # (CALIB_SELECT_DRAWS=0 leaves out the random draws.)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-build="${1:-$root/build}"
-shift || true
+name=calib_select
 models=(fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 fmnist_autoencoder digits_cnn digits_mlp)
-[ $# -eq 0 ] || models=("$@")
-corpus="$root/../shared/corpus"
-tinyc="$build/apps/tinyc/tinyc"
-[ -x "$tinyc" ] || { echo "calib_select: build first (missing $tinyc)" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/corpus_runs.sh"
 draws="${CALIB_SELECT_DRAWS:-10}"
 
 # "agreement SNR" on the pool, then "agreement SNR accuracy" on the test split, of one compression.
@@ -43,8 +36,7 @@ measure() {
 echo "| model | calibration rows | pool agreement % | pool SNR dB | test agreement % | test SNR dB | test top-1 % (AUC x100) |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for model in "${models[@]}"; do
-  pool="$corpus/data/fmnist_calib.npy" test="$corpus/data/fmnist_test_2k.npy"
-  if [[ "$model" == digits_* ]]; then pool="$corpus/data/digits_calib.npy" test="$corpus/data/digits_test.npy"; fi
+  splits "$model"
   labels="${test%.npy}_labels.npy"
   print() { awk -v m="$model" -v r="$1" '{ printf "| %s | %s | %s | %.1f | %s | %.1f | %.2f |\n", m, r, pct($1), $2, pct($3), $4, $5 }
                 function pct(x) { return x == "-" ? x : sprintf("%.2f", x) }'; }

@@ -5,23 +5,15 @@
 # the float model, top-1 agreement with the float model, the time the synthesis took and the whole run.
 #   benchmarks/prune_data_free.sh [build_dir] [models...]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-build="${1:-$root/build}"
-shift || true
+name=prune_data_free
 models=(fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 digits_cnn)
-[ $# -eq 0 ] || models=("$@")
-corpus="$root/../shared/corpus"
-tinyc="$build/apps/tinyc/tinyc"
-[ -x "$tinyc" ] || { echo "prune_data_free: build first (missing $tinyc)" >&2; exit 1; }
+source "$(dirname "$0")/corpus_runs.sh"
 source "$root/benchmarks/json_field.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 echo "| model | calibration | top-1 % | change (points) | agreement % | synthesis s | run s |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for model in "${models[@]}"; do
-  pool="$corpus/data/fmnist_calib.npy" test="$corpus/data/fmnist_test_2k.npy"
-  if [[ "$model" == digits_* ]]; then pool="$corpus/data/digits_calib.npy" test="$corpus/data/digits_test.npy"; fi
+  splits "$model"
   for calib in pool none; do
     args=()
     [ "$calib" = pool ] && args=(--calib "$pool")

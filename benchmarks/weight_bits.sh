@@ -7,25 +7,17 @@
 # 32-bit MCU (TFLM's reference kernels unpack each 4-bit filter into the arena) and the run's time.
 #   benchmarks/weight_bits.sh [build_dir] [models...]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-build="${1:-$root/build}"
-shift || true
+name=weight_bits
 models=(digits_mlp digits_cnn fmnist_mlp fmnist_cnn_bn fmnist_dscnn fmnist_resnet8 fmnist_autoencoder)
-[ $# -eq 0 ] || models=("$@")
-corpus="$root/../shared/corpus"
-tinyc="$build/apps/tinyc/tinyc"
-[ -x "$tinyc" ] || { echo "weight_bits: build first (missing $tinyc)" >&2; exit 1; }
+source "$(dirname "$0")/corpus_runs.sh"
 source "$root/benchmarks/json_field.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 configs=("int8|" "int4 nearest|--weight-bits 4 --rounding nearest" "int4 optimal|--weight-bits 4"
          "auto|--weight-bits auto" "prune 0.5 + auto|--prune 0.5 --weight-bits auto")
 echo "| model | weights | 4-bit layers | blob B | of int8 blob | of float file | top-1 % or AUC | change | agreement % | SNR dB | RAM B | run s |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for model in "${models[@]}"; do
-  pool="$corpus/data/fmnist_calib.npy" test="$corpus/data/fmnist_test_2k.npy"
-  if [[ "$model" == digits_* ]]; then pool="$corpus/data/digits_calib.npy" test="$corpus/data/digits_test.npy"; fi
+  splits "$model"
   extra=()
   [ "$model" = fmnist_autoencoder ] && extra=(--normal-classes 0,1,2,3,4)
   int8_blob=""
