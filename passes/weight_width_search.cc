@@ -80,7 +80,6 @@ class ModelJudge {
 // A layer that may go to 4 bits, with its rank key: added output error per byte saved.
 struct Candidate {
   std::string layer;
-  double error_at_4 = 0;
   double cost = 0;
 };
 
@@ -108,12 +107,21 @@ std::string rank_text(size_t i, size_t count) {
   return "rank " + std::to_string(i + 1) + " of " + std::to_string(count) + " by added output error per byte saved";
 }
 
-// Whether `widths` keep the arena within the RAM limit; sets `ram` to the arena when measured.
-bool ram_allows(const DeviceBudget* budget, const QuantizeWithWidths& quantize, const std::map<std::string, int>& widths,
-                int64_t& ram) {
+// Whether the quantized graph `q` keeps the arena within the RAM limit; sets `ram` to the arena when
+// measured.
+bool ram_allows(const std::optional<DeviceBudget>& budget, const ir::Graph& q, int64_t& ram) {
   if (!budget || !budget->max_ram_bytes) return true;
-  ram = budget->cost(*quantize(widths)).ram_bytes;
+  ram = budget->cost(q).ram_bytes;
   return ram <= *budget->max_ram_bytes;
+}
+
+// Each layer's reason and, for those in `chosen`, 4 bits.
+void apply_verdicts(const std::map<std::string, std::string>& verdicts, const std::map<std::string, int>& chosen,
+                    WeightWidths& report) {
+  for (LayerWidth& w : report.layers) {
+    if (const auto it = verdicts.find(w.layer); it != verdicts.end()) w.why = it->second;
+    if (chosen.count(w.layer)) w.bits = 4;
+  }
 }
 
 std::string over_ram(int64_t ram, int64_t limit) {
@@ -151,10 +159,7 @@ std::map<std::string, int> fit_size(const std::vector<Candidate>& candidates, co
   report.criterion = describe(judge.kind(), value) + " on the calibration rows, with a file of " +
                      std::to_string(bytes) + " B " + (bytes <= *budget.max_bytes ? "within" : "over") +
                      " the --max-size limit of " + std::to_string(*budget.max_bytes) + " B";
-  for (LayerWidth& w : report.layers) {
-    if (const auto it = verdicts.find(w.layer); it != verdicts.end()) w.why = it->second;
-    if (chosen.count(w.layer)) w.bits = 4;
-  }
+  apply_verdicts(verdicts, chosen, report);
   return chosen;
 }
 
@@ -180,7 +185,7 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
       w.why = "its output error is not measured for this layer form";
     else {
       const int64_t count = n->input(1)->constant().num_elements();
-      candidates.push_back({n->name, *w.error_at_4, (*w.error_at_4 - *w.error_at_8) / static_cast<double>(count - (count + 1) / 2)});
+      candidates.push_back({n->name, (*w.error_at_4 - *w.error_at_8) / static_cast<double>(count - (count + 1) / 2)});
     }
   }
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -189,13 +194,13 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
   const ModelJudge judge(float_graph, rows, executor);
   if (budget && budget->max_bytes) return fit_size(candidates, judge, quantize, *budget, report);
   std::map<std::string, int> chosen;
-  const auto measure = [&](const std::map<std::string, int>& widths) {
-    const double value = judge.measure(*quantize(widths));
+  const auto measure = [&](const ir::Graph& q) {
+    const double value = judge.measure(q);
     ++report.int8_runs;
     if (progress) progress(report.int8_runs, static_cast<int64_t>(candidates.size()) + 1);
     return value;
   };
-  double value = measure(chosen);
+  double value = measure(*quantize(chosen));
   const double bar = judge.kind() == OutputKind::Classifier       ? kMinAgreement
                      : judge.kind() == OutputKind::Reconstruction ? kMinReconstructionMarginDb
                                                                   : value - kMaxSnrLossDb;
@@ -203,12 +208,13 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
   for (size_t i = 0; i < candidates.size(); ++i) {
     std::map<std::string, int> trial = chosen;
     trial[candidates[i].layer] = 4;
+    const std::unique_ptr<ir::Graph> q = quantize(trial);
     int64_t ram = 0;
-    if (!ram_allows(budget ? &*budget : nullptr, quantize, trial, ram)) {
+    if (!ram_allows(budget, *q, ram)) {
       verdicts[candidates[i].layer] = rank_text(i, candidates.size()) + over_ram(ram, *budget->max_ram_bytes);
       continue;
     }
-    const double measured = measure(trial);
+    const double measured = measure(*q);
     const std::string place =
         rank_text(i, candidates.size()) + "; with it at 4 bits, " + describe(judge.kind(), measured);
     if (measured >= bar) {
@@ -220,10 +226,7 @@ std::map<std::string, int> choose_weight_widths(const ir::Graph& float_graph, co
     }
   }
   report.criterion = describe(judge.kind(), value) + " on the calibration rows (bar: " + bar_text(judge.kind()) + ")";
-  for (LayerWidth& w : report.layers) {
-    if (const auto it = verdicts.find(w.layer); it != verdicts.end()) w.why = it->second;
-    if (chosen.count(w.layer)) w.bits = 4;
-  }
+  apply_verdicts(verdicts, chosen, report);
   return chosen;
 }
 
