@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "calib/calibrate.h"
 #include "calib/range.h"
 #include "ir/tensor.h"
+#include "passes/measurement_cache.h"
 #include "passes/prune/prune.h"
 #include "passes/weight_width_search.h"
 
@@ -29,6 +31,9 @@ struct PassContext {
   exec::ExecutorOptions executor;
   // Limits of the file the caller writes (--max-size, --max-ram) for quantize_int8 weight_bits=auto.
   std::optional<DeviceBudget> device_budget;
+  // Measurements to reuse across pipelines run on copies of one graph with these calibration rows
+  // (prune keeps its sensitivity analysis here); nullptr: every run measures afresh.
+  std::shared_ptr<MeasurementCache> measurements;
   // Called as long steps advance (quantize_int8 weight_bits=auto: one call per whole-model run), for
   // a progress line: what is being done, steps done, steps in all.
   std::function<void(const std::string& task, int64_t done, int64_t total)> progress;

@@ -12,5 +12,6 @@ void add_ops_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_targets_command(CLI::App& app);
+void add_fit_command(CLI::App& app);
 
 }  // namespace tinyc::cli

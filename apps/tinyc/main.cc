@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   tinyc::cli::add_ops_command(app);
   tinyc::cli::add_analyze_command(app);
   tinyc::cli::add_targets_command(app);
+  tinyc::cli::add_fit_command(app);
 
   try {
     app.parse(argc, argv);

@@ -81,9 +81,16 @@ tflite_format::EmitOptions emit_options(const OutputOptions& opt, const OutputPl
 
 }  // namespace
 
-passes::FileCost tflite_cost(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
-  const std::string blob = tflite_format::emit_tflite_bytes(g, emit_options(opt, plan));
+std::string tflite_blob(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+  return tflite_format::emit_tflite_bytes(g, emit_options(opt, plan));
+}
+
+passes::FileCost blob_cost(const std::string& blob) {
   return {static_cast<int64_t>(blob.size()), static_cast<int64_t>(tflite_format::blob_memory(blob).ram_bytes())};
+}
+
+passes::FileCost tflite_cost(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
+  return blob_cost(tflite_blob(g, opt, plan));
 }
 
 std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan) {
@@ -95,7 +102,7 @@ std::optional<std::string> write_output(const ir::Graph& g, const OutputOptions&
     onnx_format::export_qdq_model_file(g, plan.path);
     return std::nullopt;
   }
-  std::string blob = tflite_format::emit_tflite_bytes(g, emit_options(opt, plan));
+  std::string blob = tflite_blob(g, opt, plan);
   io::write_file_atomically(plan.path, blob);
   if (!opt.emit_c.empty()) {
     tflite_format::write_c_array_file(opt.emit_c, blob, plan.path.filename().string());

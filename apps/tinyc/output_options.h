@@ -37,8 +37,13 @@ struct OutputPlan {
 OutputPlan plan_output(const OutputOptions& opt, const std::string& model, bool int8,
                        const std::string& model_io_type = "int8");
 
-// The flash and RAM (TFLM's arena on a 32-bit MCU) of the .tflite file write_output would write
-// for `g` (format tflite).
+// The .tflite bytes write_output would write for `g` (format tflite).
+std::string tflite_blob(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
+
+// The flash (its size) and RAM (TFLM's arena on a 32-bit MCU) of a .tflite blob.
+passes::FileCost blob_cost(const std::string& blob);
+
+// blob_cost of tflite_blob.
 passes::FileCost tflite_cost(const ir::Graph& g, const OutputOptions& opt, const OutputPlan& plan);
 
 // Writes `g` as planned (atomically), and the C header with --emit-c. Returns the TFLite blob's

@@ -1,9 +1,8 @@
 // Pruning options of `compress`: checking them and summarising the result for the report.
 #include "prune_options.h"
 
-#include <charconv>
-
 #include "ir/error.h"
+#include "report/text_format.h"
 
 namespace tinyc::cli {
 
@@ -27,9 +26,7 @@ std::string prune_step(const PruneCliOptions& opt) {
   }
   if (!(opt.ratio > 0 && opt.ratio < 1))
     throw InputError("--prune " + std::to_string(opt.ratio) + ": give a fraction between 0 and 1, e.g. --prune 0.5");
-  char ratio[32];
-  const auto end = std::to_chars(ratio, ratio + sizeof ratio, opt.ratio).ptr;  // shortest text that reads back
-  return "prune(ratio=" + std::string(ratio, end) + ",granularity=" + opt.granularity + ")";
+  return "prune(ratio=" + report::shortest(opt.ratio) + ",granularity=" + opt.granularity + ")";
 }
 
 report::PruningFacts pruning_facts(const passes::PruneReport& pruned_report, const ir::Graph& pruned) {

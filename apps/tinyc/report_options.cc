@@ -63,12 +63,17 @@ void add_report_options(CLI::App& cmd, ReportOptions& opt) {
             "+ estimated persistent part) is larger than this many bytes");
 }
 
-std::optional<report::TargetFit> apply_target(ReportOptions& opt) {
-  if (opt.target.empty() && opt.target_file.empty()) return std::nullopt;
-  if (!opt.target.empty() && !opt.target_file.empty())
+std::optional<report::TargetFit> resolve_target(const std::string& target, const std::string& target_file) {
+  if (target.empty() && target_file.empty()) return std::nullopt;
+  if (!target.empty() && !target_file.empty())
     throw InputError("--target and --target-file both name the board: give one of them");
-  const report::TargetFit fit = report::budget_of(opt.target.empty() ? report::read_target_file(opt.target_file)
-                                                                      : report::find_target(opt.target));
+  return report::budget_of(target.empty() ? report::read_target_file(target_file) : report::find_target(target));
+}
+
+std::optional<report::TargetFit> apply_target(ReportOptions& opt) {
+  const std::optional<report::TargetFit> resolved = resolve_target(opt.target, opt.target_file);
+  if (!resolved) return std::nullopt;
+  const report::TargetFit& fit = *resolved;
   const auto tighten = [](std::optional<int64_t>& limit, int64_t budget) {
     budget = std::max<int64_t>(budget, 0);  // a runtime larger than the part leaves nothing: the gate fails
     limit = limit ? std::min(*limit, budget) : budget;

@@ -33,6 +33,10 @@ struct ReportOptions {
 
 void add_report_options(CLI::App& cmd, ReportOptions& opt);
 
+// The board of --target or --target-file with its budgets; empty when neither is given. InputError
+// for both, an unknown name or a bad file.
+std::optional<report::TargetFit> resolve_target(const std::string& target, const std::string& target_file);
+
 // The board of --target or --target-file (InputError for both, an unknown name or a bad file),
 // with its budgets written into the --max-size and --max-ram gates (the tighter limit wins).
 std::optional<report::TargetFit> apply_target(ReportOptions& opt);

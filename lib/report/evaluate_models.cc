@@ -43,6 +43,19 @@ double input_clipped_pct(const ir::Graph& compressed, const ir::Tensor& rows) {
   return 0;
 }
 
+// Rows per run of a graph whose input is `input`: a model whose batch is not 1 takes its rows in one
+// run of exactly its shape.
+int64_t rows_per_run(const ir::Value& input, int64_t total, int64_t chunk) {
+  const bool unit_batch = !input.shape->empty() && (*input.shape)[0] == 1;
+  return unit_batch ? chunk : std::max<int64_t>(1, total);
+}
+
+void check_output_count(size_t reference, size_t compressed) {
+  if (reference != compressed)
+    throw InputError("the float model has " + std::to_string(reference) + " outputs but the compressed model has " +
+                     std::to_string(compressed));
+}
+
 }  // namespace
 
 EvaluationPlan plan_evaluation(const ir::Graph& reference, const ir::Tensor& rows,
@@ -79,18 +92,14 @@ Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compress
   const exec::Executor compressed_run(compressed, {options.threads});
   const ir::Graph& ref = reference_run.graph();
   const ir::Graph& comp = compressed_run.graph();
-  if (ref.outputs().size() != comp.outputs().size())
-    throw InputError("the float model has " + std::to_string(ref.outputs().size()) +
-                     " outputs but the compressed model has " + std::to_string(comp.outputs().size()));
+  check_output_count(ref.outputs().size(), comp.outputs().size());
   std::vector<std::string> names;
   for (const ir::Value* out : ref.outputs()) names.push_back(out->name);
 
   LayerErrorCollector layers(ref, comp);
   MetricsAccumulator metrics(names, plan.task, plan.normal_classes);
   const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
-  // A model whose batch is not 1 takes its rows in one run of exactly its shape.
-  const bool unit_batch = !ref.inputs()[0]->shape->empty() && (*ref.inputs()[0]->shape)[0] == 1;
-  const int64_t chunk = unit_batch ? chunk_rows(options, layers.bytes_per_row()) : std::max<int64_t>(1, total);
+  const int64_t chunk = rows_per_run(*ref.inputs()[0], total, chunk_rows(options, layers.bytes_per_row()));
   for (int64_t begin = 0; begin < total; begin += chunk) {
     const int64_t end = std::min(total, begin + chunk);
     const std::vector<ir::Tensor> slice{ir::slice_rows(rows, begin, end)};
@@ -104,6 +113,41 @@ Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compress
   Evaluation result{metrics.finish(), layers.finish(), 0, input_clipped_pct(comp, rows)};
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+ReferenceOutputs run_reference(const ir::Graph& reference, const ir::Tensor& rows, const EvaluationOptions& options) {
+  const exec::Executor run(reference, {options.threads});
+  ReferenceOutputs result;
+  for (const ir::Value* out : run.graph().outputs()) result.names.push_back(out->name);
+  const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
+  const int64_t chunk = rows_per_run(*run.graph().inputs()[0], total, std::max<int64_t>(1, options.max_chunk_rows));
+  std::vector<std::vector<ir::Tensor>> parts(result.names.size());
+  for (int64_t begin = 0; begin < total; begin += chunk) {
+    std::vector<ir::Tensor> out = run.run({ir::slice_rows(rows, begin, std::min(total, begin + chunk))});
+    for (size_t i = 0; i < out.size(); ++i) parts[i].push_back(std::move(out[i]));
+  }
+  for (const std::vector<ir::Tensor>& p : parts) result.outputs.push_back(ir::concat_rows(p));
+  return result;
+}
+
+Metrics compare_with_reference(const ReferenceOutputs& reference, const ir::Graph& compressed, const ir::Tensor& rows,
+                               const EvaluationPlan& plan, const EvaluationOptions& options) {
+  const exec::Executor run(compressed, {options.threads});
+  check_output_count(reference.names.size(), run.graph().outputs().size());
+  MetricsAccumulator metrics(reference.names, plan.task, plan.normal_classes);
+  const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
+  const int64_t chunk = rows_per_run(*run.graph().inputs()[0], total, std::max<int64_t>(1, options.max_chunk_rows));
+  for (int64_t begin = 0; begin < total; begin += chunk) {
+    const int64_t end = std::min(total, begin + chunk);
+    const ir::Tensor slice = ir::slice_rows(rows, begin, end);
+    std::vector<ir::Tensor> ref_out;
+    for (const ir::Tensor& out : reference.outputs) ref_out.push_back(ir::slice_rows(out, begin, end));
+    std::vector<int64_t> labels;
+    if (plan.has_labels()) labels.assign(plan.labels.begin() + begin, plan.labels.begin() + end);
+    metrics.add(ref_out, run.run({slice}), slice, plan.has_labels() ? &labels : nullptr);
+    if (options.progress) options.progress(end, total);
+  }
+  return metrics.finish();
 }
 
 }  // namespace tinyc::report

@@ -60,4 +60,20 @@ struct Evaluation {
 Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compressed, const ir::Tensor& rows,
                            const EvaluationPlan& plan, const EvaluationOptions& options = {});
 
+// The float model's outputs on a set of rows, computed once and compared with many compressed
+// models (tinyc fit measures every configuration it tries against the same float outputs).
+struct ReferenceOutputs {
+  std::vector<std::string> names;   // the float graph's outputs
+  std::vector<ir::Tensor> outputs;  // one per output, dim 0 = rows
+};
+
+// Runs `rows` through `reference` (inferred shapes, one input) in chunks of options.max_chunk_rows.
+ReferenceOutputs run_reference(const ir::Graph& reference, const ir::Tensor& rows,
+                               const EvaluationOptions& options = {});
+
+// The output metrics evaluate_models would report for `compressed` against the graph `reference`
+// was computed from, on the same rows (no per-layer table). Throws InputError as evaluate_models.
+Metrics compare_with_reference(const ReferenceOutputs& reference, const ir::Graph& compressed, const ir::Tensor& rows,
+                               const EvaluationPlan& plan, const EvaluationOptions& options = {});
+
 }  // namespace tinyc::report

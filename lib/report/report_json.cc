@@ -12,8 +12,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-// JSON has no infinity: non-finite values become "inf", "-inf" or "nan".
-json number(double v) { return std::isfinite(v) ? json(v) : json(fixed(v, 0)); }
 
 template <class T>
 json optional_value(const std::optional<T>& v) {
@@ -97,22 +95,7 @@ json weights_json(const QuantizationFacts& q) {
           {"layers", layers}};
 }
 
-json target_json(const std::optional<TargetFit>& t) {
-  if (!t) return nullptr;
-  const auto optional = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
-  return {{"name", t->profile.name},
-          {"board", t->profile.board},
-          {"core", t->profile.core},
-          {"flash_bytes", t->profile.flash_bytes},
-          {"ram_bytes", t->profile.ram_bytes},
-          {"runtime_reserve", {{"flash_bytes", t->runtime_flash}, {"ram_bytes", t->runtime_ram}}},
-          {"flash_budget_bytes", t->flash_budget},
-          {"ram_budget_bytes", t->ram_budget},
-          {"flash_used_bytes", optional(t->flash_used)},
-          {"ram_used_bytes", optional(t->ram_used)},
-          {"fits", t->fits()},
-          {"source", t->profile.source}};
-}
+json target_json(const std::optional<TargetFit>& t) { return t ? target_to_json(*t) : json(nullptr); }
 
 json quantization_json(const std::optional<QuantizationFacts>& q) {
   if (!q) return nullptr;
@@ -209,6 +192,24 @@ json gates_json(const std::vector<GateResult>& gates) {
 }
 
 }  // namespace
+
+json number(double v) { return std::isfinite(v) ? json(v) : json(fixed(v, 0)); }
+
+json target_to_json(const TargetFit& fit) {
+  const auto optional = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"name", fit.profile.name},
+          {"board", fit.profile.board},
+          {"core", fit.profile.core},
+          {"flash_bytes", fit.profile.flash_bytes},
+          {"ram_bytes", fit.profile.ram_bytes},
+          {"runtime_reserve", {{"flash_bytes", fit.runtime_flash}, {"ram_bytes", fit.runtime_ram}}},
+          {"flash_budget_bytes", fit.flash_budget},
+          {"ram_budget_bytes", fit.ram_budget},
+          {"flash_used_bytes", optional(fit.flash_used)},
+          {"ram_used_bytes", optional(fit.ram_used)},
+          {"fits", fit.fits()},
+          {"source", fit.profile.source}};
+}
 
 nlohmann::ordered_json report_to_json(const AccuracyReport& report) {
   return {{"schema_version", kReportSchemaVersion},

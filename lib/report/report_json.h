@@ -14,4 +14,10 @@ inline constexpr int kReportSchemaVersion = 1;
 // strings "inf", "-inf", "nan".
 nlohmann::ordered_json report_to_json(const AccuracyReport& report);
 
+// A number as the report writes it: non-finite values as the strings "inf", "-inf", "nan".
+nlohmann::ordered_json number(double v);
+
+// The report's "target" object: the board, its budgets, what the model uses and whether it fits.
+nlohmann::ordered_json target_to_json(const TargetFit& fit);
+
 }  // namespace tinyc::report

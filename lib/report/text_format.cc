@@ -1,6 +1,7 @@
 // Grouped integers and fixed-point decimals.
 #include "report/text_format.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -24,6 +25,11 @@ std::string fixed(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
   return buffer;
+}
+
+std::string shortest(double value) {
+  char text[32];
+  return std::string(text, std::to_chars(text, text + sizeof text, value).ptr);
 }
 
 std::string signed_fixed(double value, int decimals) { return (value >= 0 ? "+" : "") + fixed(value, decimals); }

@@ -12,6 +12,8 @@ std::string grouped(int64_t n);
 
 // `value` with `decimals` digits after the point; "inf", "-inf" or "nan" when not finite.
 std::string fixed(double value, int decimals);
+// The shortest text that reads back as `value`: 0.25, 1e-05; for values a user typed (ratios).
+std::string shortest(double value);
 // As fixed(), with a leading '+' on values >= 0: a change reads "+0.25" or "-1.10".
 std::string signed_fixed(double value, int decimals);
 

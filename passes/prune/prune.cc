@@ -16,9 +16,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "exec/capture.h"
 #include "exec/input_data.h"
+#include "ir/fingerprint.h"
 #include "ir/verify.h"
 #include "passes/pass_context.h"
 #include "passes/prune/channels.h"
@@ -120,10 +122,47 @@ void check_options(const PruneOptions& o) {
 
 }  // namespace
 
+class PruneAnalysis {
+ public:
+  std::vector<ir::Tensor> rows;  // the calibration rows scores, curves and refits use
+  std::unique_ptr<PruneMethod> method;
+  std::vector<SensitivityCurve> curves;
+  PruneGranularity granularity = PruneGranularity::Structured;
+};
+
+std::shared_ptr<const PruneAnalysis> analyze_for_pruning(const ir::Graph& g, const PruneOptions& options,
+                                                         const std::vector<ir::Tensor>& calibration_inputs) {
+  auto analysis = std::make_shared<PruneAnalysis>();
+  analysis->rows = calibration_rows(g, calibration_inputs, options.calibration_rows);
+  analysis->method = make_method(g, options, analysis->rows);
+  analysis->granularity = options.granularity;
+  const std::vector<double> ratios(std::begin(kCurveRatios), std::end(kCurveRatios));
+  const bool refit_curves = options.reconstruct && options.granularity == PruneGranularity::Structured;
+  analysis->curves =
+      curves_for(g, *analysis->method, options, ratios, options.max_layer_ratio, refit_curves, analysis->rows);
+  return analysis;
+}
+
+std::string analysis_key(const PruneOptions& o) {
+  std::ostringstream key;
+  key << std::hexfloat << "granularity=" << granularity_name(o.granularity) << ",ranking=" << static_cast<int>(o.ranking)
+      << ",reconstruct=" << o.reconstruct << ",rows=" << o.calibration_rows << ",sensitivity_rows=" << o.sensitivity_rows
+      << ",max_layer_ratio=" << o.max_layer_ratio;
+  return key.str();
+}
+
 PruneReport prune_graph(ir::Graph& g, const PruneOptions& options, const std::vector<ir::Tensor>& calibration_inputs) {
   check_options(options);
-  const std::vector<ir::Tensor> rows = calibration_rows(g, calibration_inputs, options.calibration_rows);
-  const std::unique_ptr<PruneMethod> method = make_method(g, options, rows);
+  return prune_with_analysis(g, options, *analyze_for_pruning(g, options, calibration_inputs));
+}
+
+PruneReport prune_with_analysis(ir::Graph& g, const PruneOptions& options, const PruneAnalysis& analysis) {
+  check_options(options);
+  if (analysis.granularity != options.granularity)
+    throw InternalError("prune_with_analysis: the analysis was made for another granularity");
+  const PruneMethod* method = analysis.method.get();
+  const std::vector<SensitivityCurve>& curves = analysis.curves;
+  const std::vector<ir::Tensor>& rows = analysis.rows;
   PruneReport report;
   report.granularity = options.granularity;
   report.requested_ratio = options.ratio;
@@ -132,10 +171,6 @@ PruneReport prune_graph(ir::Graph& g, const PruneOptions& options, const std::ve
     report.notes.push_back(
         "unstructured pruning zeroes weights but keeps every tensor's shape: the TFLite blob, the C array and the "
         "MACs do not shrink from it (only a compressor that exploits zeros gains)");
-  const std::vector<double> ratios(std::begin(kCurveRatios), std::end(kCurveRatios));
-  const bool refit_curves = options.reconstruct && options.granularity == PruneGranularity::Structured;
-  const std::vector<SensitivityCurve> curves =
-      curves_for(g, *method, options, ratios, options.max_layer_ratio, refit_curves, rows);
 
   const Resources total = method->prunable();
   const double mac_ratio = options.granularity == PruneGranularity::Unstructured ? 0.0
@@ -236,7 +271,7 @@ class Prune : public Pass {
     PruneOptions options = options_;
     options.executor = context.executor;
     const int64_t bytes_before = constant_bytes(g);
-    PruneReport report = prune_graph(g, options, context.calibration_inputs);
+    PruneReport report = prune_with_analysis(g, options, *analysis_for(g, options, context));
     PassResult result;
     for (const LayerPruning& layer : report.layers)
       if (layer.units_after < layer.units_before) result.record_rewrite();
@@ -247,6 +282,17 @@ class Prune : public Pass {
   }
 
  private:
+  // The context's cached analysis of an identical graph, else a new one (then cached).
+  static std::shared_ptr<const PruneAnalysis> analysis_for(const ir::Graph& g, const PruneOptions& options,
+                                                           PassContext& context) {
+    if (!context.measurements) return analyze_for_pruning(g, options, context.calibration_inputs);
+    const std::string key = "prune:" + std::to_string(ir::fingerprint(g)) + ":" + analysis_key(options);
+    if (auto cached = context.measurements->find<PruneAnalysis>(key)) return cached;
+    auto analysis = analyze_for_pruning(g, options, context.calibration_inputs);
+    context.measurements->store(key, analysis);
+    return analysis;
+  }
+
   static int64_t constant_bytes(const ir::Graph& g) {
     int64_t bytes = 0;
     for (const ir::Value* v : g.constants()) bytes += static_cast<int64_t>(v->stored_bytes());

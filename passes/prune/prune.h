@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,22 @@ struct PruneReport {
 // the layers that read pruned channels. Leaves g verified with shapes re-inferred. Throws
 // InputError for a ratio outside (0, 1), missing or mismatched calibration data.
 PruneReport prune_graph(ir::Graph& g, const PruneOptions& options, const std::vector<ir::Tensor>& calibration_inputs);
+
+// What pruning measures before it chooses per-layer ratios: each unit's ranking and sensitivity
+// curve on the calibration rows. Neither depends on the ratio (nor on mac_ratio), so one analysis
+// serves every ratio of the same graph, and pruning with it gives exactly what prune_graph gives.
+class PruneAnalysis;
+
+// The analysis prune_graph(g, options, calibration_inputs) makes first (options.ratio unused).
+std::shared_ptr<const PruneAnalysis> analyze_for_pruning(const ir::Graph& g, const PruneOptions& options,
+                                                         const std::vector<ir::Tensor>& calibration_inputs);
+
+// prune_graph with the analysis already made, by analyze_for_pruning, of g or of a graph equal to it
+// with the same options other than ratio and mac_ratio.
+PruneReport prune_with_analysis(ir::Graph& g, const PruneOptions& options, const PruneAnalysis& analysis);
+
+// The options an analysis depends on, as text: analyses with equal keys on equal graphs are equal.
+std::string analysis_key(const PruneOptions& options);
 
 // Per-layer sensitivity curves at `ratios` (each layer pruned alone, no refit), as `tinyc analyze`
 // prints them. Same preconditions as prune_graph; g is not changed.

@@ -1,0 +1,153 @@
+// Text renderings of the fit table: JSON, Markdown and the terminal summary.
+#include "report/fit_writers.h"
+
+#include <iomanip>
+#include <sstream>
+
+#include "report/report_json.h"
+#include "report/text_format.h"
+
+namespace tinyc::report {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+template <class T>
+json or_null(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json point_json(const FitPoint& p, const TargetFit& target) {
+  const std::optional<FitAccuracy>& a = p.accuracy;
+  return {{"label", p.label()},
+          {"prune_ratio", p.prune_ratio},
+          {"granularity", p.granularity},
+          {"weight_bits", p.weight_bits},
+          {"four_bit_layers", p.four_bit_layers ? json(p.four_bit_layers->first) : json(nullptr)},
+          {"weighted_layers", p.four_bit_layers ? json(p.four_bit_layers->second) : json(nullptr)},
+          {"calib_method", p.calib_method},
+          {"flash_bytes", or_null(p.flash_bytes)},
+          {"ram_bytes", or_null(p.ram_bytes)},
+          {"fits", p.fits(target)},
+          {"top1_pct", a ? or_null(a->top1_pct) : json(nullptr)},
+          {"auc", a ? or_null(a->auc) : json(nullptr)},
+          {"agreement_pct", a ? or_null(a->agreement_pct) : json(nullptr)},
+          {"snr_db", a ? number(a->snr_db) : json(nullptr)},
+          {"loss", a ? number(a->loss) : json(nullptr)},
+          {"pareto", p.pareto},
+          {"skipped", p.skipped.empty() ? json(nullptr) : json(p.skipped)},
+          {"seconds", p.seconds},
+          {"command", p.command},
+          {"pipeline", p.pipeline}};
+}
+
+std::string bytes_or_dash(const std::optional<int64_t>& b) { return b ? grouped(*b) : "-"; }
+
+std::string pct_or_dash(const std::optional<double>& v, int decimals) { return v ? fixed(*v, decimals) : "-"; }
+
+// The accuracy columns the measured rows allow: (header, value of a point).
+struct Column {
+  std::string header;
+  std::string (*value)(const FitAccuracy&);
+};
+
+std::vector<Column> accuracy_columns(const FitTable& t) {
+  std::vector<Column> columns;
+  if (t.float_top1_pct) columns.push_back({"top-1 %", [](const FitAccuracy& a) { return pct_or_dash(a.top1_pct, 2); }});
+  if (t.float_auc) columns.push_back({"AUC", [](const FitAccuracy& a) { return pct_or_dash(a.auc, 4); }});
+  bool agreement = false;
+  for (const FitPoint& p : t.points) agreement = agreement || (p.accuracy && p.accuracy->agreement_pct);
+  if (agreement)
+    columns.push_back({"agreement %", [](const FitAccuracy& a) { return pct_or_dash(a.agreement_pct, 2); }});
+  columns.push_back({"SNR dB", [](const FitAccuracy& a) { return fixed(a.snr_db, 1); }});
+  return columns;
+}
+
+std::string mark(const FitTable& t, size_t i) {
+  if (t.chosen == i) return "chosen";
+  if (t.closest == i) return "closest";
+  return t.points[i].pareto ? "pareto" : "";
+}
+
+std::string float_line(const FitTable& t) {
+  if (t.float_top1_pct) return "float model top-1 " + fixed(*t.float_top1_pct, 2) + " %";
+  if (t.float_auc) return "float model AUC " + fixed(*t.float_auc, 4);
+  return "";
+}
+
+}  // namespace
+
+nlohmann::ordered_json fit_to_json(const FitTable& t) {
+  json points = json::array();
+  for (const FitPoint& p : t.points) points.push_back(point_json(p, t.target));
+  return {{"schema_version", kFitSchemaVersion},
+          {"model", t.model},
+          {"target", target_to_json(t.target)},
+          {"measured_on", t.measured_on},
+          {"loss", t.loss_name},
+          {"float", {{"top1_pct", or_null(t.float_top1_pct)}, {"auc", or_null(t.float_auc)}}},
+          {"max_accuracy_drop", or_null(t.max_accuracy_drop)},
+          {"points", points},
+          {"chosen", or_null(t.chosen)},
+          {"closest", or_null(t.closest)},
+          {"verdict", t.verdict},
+          {"command", t.chosen ? json(t.points[*t.chosen].command) : json(nullptr)},
+          {"seconds", t.seconds}};
+}
+
+std::string fit_to_markdown(const FitTable& t, const std::string& plot_file) {
+  std::ostringstream os;
+  const TargetFit& g = t.target;
+  os << "# tinyc fit: `" << t.model << "` for " << g.profile.name << "\n\n"
+     << g.profile.board << " (" << g.profile.core << "): " << grouped(g.profile.flash_bytes) << " B flash, "
+     << grouped(g.profile.ram_bytes) << " B RAM; after the runtime's " << grouped(g.runtime_flash) << " B and "
+     << grouped(g.runtime_ram) << " B, the model may use **" << grouped(g.flash_budget) << " B of flash and "
+     << grouped(g.ram_budget) << " B of RAM**.\n\n"
+     << "Accuracy measured on " << t.measured_on << "; the choice minimises " << t.loss_name;
+  if (t.max_accuracy_drop) os << ", the smallest flash within a drop of " << fixed(*t.max_accuracy_drop, 2) << " points";
+  if (const std::string f = float_line(t); !f.empty()) os << " (" << f << ")";
+  os << ".\n\n**" << t.verdict << "**\n\n";
+  if (t.chosen) os << "Reproduce it:\n\n```\n" << t.points[*t.chosen].command << "\n```\n\n";
+  const std::vector<Column> columns = accuracy_columns(t);
+  os << "| # | configuration | flash B | RAM B | fits |";
+  for (const Column& c : columns) os << " " << c.header << " |";
+  os << " " << t.loss_name << " | |\n|---:|---|---:|---:|---|";
+  for (size_t i = 0; i < columns.size() + 1; ++i) os << "---:|";
+  os << "---|\n";
+  for (size_t i = 0; i < t.points.size(); ++i) {
+    const FitPoint& p = t.points[i];
+    os << "| " << i + 1 << " | " << p.label() << " | " << bytes_or_dash(p.flash_bytes) << " | "
+       << bytes_or_dash(p.ram_bytes) << " | " << (p.flash_bytes ? (p.fits(g) ? "yes" : "no") : "-") << " |";
+    for (const Column& c : columns) os << " " << (p.accuracy ? c.value(*p.accuracy) : "-") << " |";
+    os << " " << (p.accuracy ? fixed(p.accuracy->loss, 2) : "-") << " | " << mark(t, i)
+       << (p.skipped.empty() ? "" : (mark(t, i).empty() ? "" : "; ") + p.skipped) << " |\n";
+  }
+  if (!plot_file.empty()) os << "\n![accuracy against flash](" << plot_file << ")\n";
+  os << "\n" << t.points.size() << " configurations in " << duration(t.seconds) << ".\n";
+  return os.str();
+}
+
+std::string fit_summary(const FitTable& t) {
+  std::ostringstream os;
+  const std::vector<Column> columns = accuracy_columns(t);
+  os << std::left << std::setw(4) << "#" << std::setw(52) << "configuration" << std::right << std::setw(10) << "flash B"
+     << std::setw(10) << "RAM B" << std::setw(6) << "fits";
+  for (const Column& c : columns) os << std::setw(13) << c.header;
+  os << std::setw(8) << "loss" << "  \n";
+  for (size_t i = 0; i < t.points.size(); ++i) {
+    const FitPoint& p = t.points[i];
+    os << std::left << std::setw(4) << i + 1 << std::setw(52) << p.label() << std::right << std::setw(10)
+       << bytes_or_dash(p.flash_bytes) << std::setw(10) << bytes_or_dash(p.ram_bytes) << std::setw(6)
+       << (p.flash_bytes ? (p.fits(t.target) ? "yes" : "no") : "-");
+    for (const Column& c : columns) os << std::setw(13) << (p.accuracy ? c.value(*p.accuracy) : "-");
+    os << std::setw(8) << (p.accuracy ? fixed(p.accuracy->loss, 2) : "-") << "  " << mark(t, i);
+    if (!p.skipped.empty()) os << (mark(t, i).empty() ? "" : "; ") << p.skipped;
+    os << "\n";
+  }
+  os << "loss: " << t.loss_name << " on " << t.measured_on << "\n" << t.verdict << "\n";
+  if (t.chosen) os << "reproduce: " << t.points[*t.chosen].command << "\n";
+  return os.str();
+}
+
+}  // namespace tinyc::report
