@@ -3,6 +3,7 @@
 // it never saw, unstructured pruning keeps shapes and its zeros, and bad options are rejected.
 #include <catch2/catch.hpp>
 
+#include "ir/fingerprint.h"
 #include "ir/tensor_rows.h"
 #include "passes/pass_context.h"
 #include "passes/pass_test_util.h"
@@ -142,4 +143,35 @@ TEST_CASE("prune: bad options and missing calibration data are input errors", "[
           PassContext none;
           parse_pipeline("prune")[0].info->create({})->run_with_context(*h, none);
         }) == "pruning needs calibration data (--calib <.npy or folder>)");
+}
+
+TEST_CASE("prune pass: one sensitivity analysis serves every ratio of the same graph, and gives what a fresh one gives",
+          "[prune]") {
+  const auto base = chain_graph();
+  const ir::Tensor rows = correlated_rows(48, 8, 7);
+  PassContext shared;
+  shared.calibration_inputs = {rows};
+  shared.measurements = std::make_shared<MeasurementCache>();
+  for (const char* ratio : {"0.25", "0.5"}) {
+    INFO(ratio);
+    const std::string step = std::string("prune(ratio=") + ratio + ")";
+    auto cached = base->clone();
+    run_pipeline(*cached, parse_pipeline(step), {}, &shared);
+    auto fresh = base->clone();
+    PassContext alone;
+    alone.calibration_inputs = {rows};
+    run_pipeline(*fresh, parse_pipeline(step), {}, &alone);
+    CHECK(ir::fingerprint(*cached) == ir::fingerprint(*fresh));
+    CHECK(ir::fingerprint(*cached) != ir::fingerprint(*base));
+    CHECK(shared.measurements->size() == 1);
+  }
+  // A changed graph is analysed anew, not served the other graph's analysis.
+  auto changed = base->clone();
+  zero_output_channels(*changed, "convA", {1});
+  run_pipeline(*changed, parse_pipeline("prune(ratio=0.5)"), {}, &shared);
+  CHECK(shared.measurements->size() == 2);
+  // So is the same graph under options the analysis depends on.
+  auto other_rows = base->clone();
+  run_pipeline(*other_rows, parse_pipeline("prune(ratio=0.5,sensitivity_rows=16)"), {}, &shared);
+  CHECK(shared.measurements->size() == 3);
 }

@@ -176,3 +176,25 @@ TEST_CASE("labels that do not fit the data are refused before any row runs") {
           report::plan_evaluation(*original, rows, ir::Tensor::from_vector<int64_t>({797}, bad), "bad.npy");
         }).find("label 10 of row 5") != std::string::npos);
 }
+
+TEST_CASE("compare_with_reference gives the metrics evaluate_models gives, from one float run") {
+  const auto original = load("digits_cnn");
+  const auto damaged_copy = damaged(*original, original->topological_order().front()->name, 1.2f);
+  const ir::Tensor rows = data("digits_test.npy");
+  const report::EvaluationPlan plan = report::plan_evaluation(*original, rows, data("digits_test_labels.npy"), "labels");
+  report::EvaluationOptions options;
+  options.max_chunk_rows = 100;  // the reference's chunks need not be the evaluation's
+  const report::ReferenceOutputs reference = report::run_reference(*original, rows, options);
+  REQUIRE(reference.outputs.size() == 1);
+  CHECK(reference.outputs[0].shape() == ir::Shape{797, 10});
+  const report::Metrics full = report::evaluate_models(*original, *damaged_copy, rows, plan).metrics;
+  const report::Metrics quick = report::compare_with_reference(reference, *damaged_copy, rows, plan, options);
+  REQUIRE(quick.classification);
+  CHECK(quick.rows == 797);
+  CHECK(quick.classification->agreement_pct == full.classification->agreement_pct);
+  CHECK(quick.classification->agreement_pct < 100.0);  // the damage shows
+  CHECK(*quick.classification->top1_compressed_pct == *full.classification->top1_compressed_pct);
+  CHECK(*quick.classification->top1_float_pct == *full.classification->top1_float_pct);
+  CHECK(quick.outputs[0].snr_db == Approx(full.outputs[0].snr_db).epsilon(1e-9));
+  CHECK(quick.outputs[0].max_abs_error == Approx(full.outputs[0].max_abs_error).epsilon(1e-9));
+}
