@@ -1,6 +1,8 @@
 // Writes `count` distinct rows of an .npy file, drawn at random with a fixed seed, in file order:
-// the random calibration subsets benchmarks/calib_select.sh compares --calib-select against.
+// the random calibration subsets benchmarks/calib_select.sh compares --calib-select against; or,
+// given BEGIN:END instead of a count, rows BEGIN..END-1 (the split halves of choose_board.sh).
 //   node benchmarks/npy_rows.js in.npy out.npy count seed
+//   node benchmarks/npy_rows.js in.npy out.npy BEGIN:END
 const fs = require("fs");
 const [input, output, countText, seedText] = process.argv.slice(2);
 const bytes = fs.readFileSync(input);
@@ -11,8 +13,10 @@ const header = bytes.toString("latin1", headerStart, headerStart + headerLength)
 const itemSize = Number(/'descr': *'[<>|]?[a-z](\d+)'/.exec(header)[1]);
 const shape = /'shape': *\(([^)]*)\)/.exec(header)[1].split(",").map((s) => s.trim()).filter((s) => s).map(Number);
 const rowBytes = shape.slice(1).reduce((a, b) => a * b, 1) * itemSize;
-const count = Number(countText);
+const range = /^(\d+):(\d+)$/.exec(countText);
+const count = range ? Number(range[2]) - Number(range[1]) : Number(countText);
 if (!(count >= 1 && count <= shape[0])) throw new Error(`count must be between 1 and ${shape[0]}`);
+if (range && Number(range[2]) > shape[0]) throw new Error(`END must be at most ${shape[0]}`);
 
 // mulberry32: a small seeded generator, so every run draws the same rows.
 let state = Number(seedText) >>> 0;
@@ -24,11 +28,12 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const rows = Array.from({ length: shape[0] }, (_, i) => i);
-for (let i = 0; i < count; ++i) {
+for (let i = 0; !range && i < count; ++i) {
   const j = i + Math.floor(random() * (rows.length - i));
   [rows[i], rows[j]] = [rows[j], rows[i]];
 }
-const chosen = rows.slice(0, count).sort((a, b) => a - b);
+const chosen = range ? Array.from({ length: count }, (_, i) => Number(range[1]) + i)
+                    : rows.slice(0, count).sort((a, b) => a - b);
 
 const newShape = [count, ...shape.slice(1)];
 let dict = header.replace(/'shape': *\([^)]*\)/, `'shape': (${newShape.join(", ")}${newShape.length === 1 ? "," : ""})`).trimEnd();

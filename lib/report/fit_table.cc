@@ -46,6 +46,10 @@ bool FitPoint::fits(const TargetFit& target) const {
   return flash_bytes && ram_bytes && *flash_bytes <= target.flash_budget && *ram_bytes <= target.ram_budget;
 }
 
+std::string loss_text(const FitAccuracy& a) {
+  return fixed(a.loss, 2) + (a.loss_se > 0 ? " ±" + fixed(a.loss_se, 2) : "");
+}
+
 FitAccuracy fit_accuracy(const Metrics& m) {
   FitAccuracy a;
   a.snr_db = m.min_output_snr_db();
@@ -53,6 +57,8 @@ FitAccuracy fit_accuracy(const Metrics& m) {
   if (m.classification) {
     a.agreement_pct = m.classification->agreement_pct;
     a.loss = 100.0 - *a.agreement_pct;
+    if (m.rows > 0)
+      a.loss_se = 100.0 * std::sqrt(static_cast<double>(m.classification->disagreements)) / static_cast<double>(m.rows);
     if (m.classification->top1_compressed_pct) {
       a.top1_pct = m.classification->top1_compressed_pct;
       a.loss = 0.0 - *m.classification->top1_delta_points();  // 0.0 - x: no negative zero
@@ -61,6 +67,7 @@ FitAccuracy fit_accuracy(const Metrics& m) {
   if (m.anomaly) {
     a.auc = m.anomaly->auc_compressed;
     a.loss = 100.0 * (m.anomaly->auc_float - m.anomaly->auc_compressed);
+    a.loss_se = 0;
   }
   return a;
 }
@@ -98,7 +105,7 @@ void choose_point(FitTable& t) {
     if (measured(t.points[i]) && t.points[i].fits(t.target)) fitting.push_back(i);
   const auto key_loss = [&](size_t i) {
     const FitPoint& p = t.points[i];
-    return std::make_tuple(p.accuracy->loss, *p.flash_bytes, *p.ram_bytes, i);
+    return std::make_tuple(p.accuracy->pessimistic_loss(), *p.flash_bytes, *p.ram_bytes, i);
   };
   const auto key_flash = [&](size_t i) {
     const FitPoint& p = t.points[i];
@@ -129,14 +136,14 @@ void choose_point(FitTable& t) {
   } else {
     std::vector<size_t> within;
     for (size_t i : fitting)
-      if (t.points[i].accuracy->loss <= *t.max_accuracy_drop) within.push_back(i);
+      if (t.points[i].accuracy->pessimistic_loss() <= *t.max_accuracy_drop) within.push_back(i);
     if (within.empty()) {
       t.closest = *std::min_element(fitting.begin(), fitting.end(),
                                     [&](size_t a, size_t b) { return key_loss(a) < key_loss(b); });
       const FitPoint& c = t.points[*t.closest];
       t.verdict = "no configuration that fits " + board + " keeps within --max-accuracy-drop " +
                   shortest(*t.max_accuracy_drop) + ": the closest, " + c.label() + ", loses " +
-                  fixed(c.accuracy->loss, 2) + " points";
+                  loss_text(*c.accuracy) + " points";
       return;
     }
     t.chosen = *std::min_element(within.begin(), within.end(),
@@ -145,7 +152,7 @@ void choose_point(FitTable& t) {
   const FitPoint& c = t.points[*t.chosen];
   t.verdict = "chosen for " + board + ": " + c.label() + " (" + over_text("flash", *c.flash_bytes, t.target.flash_budget) +
               ", " + over_text("RAM", *c.ram_bytes, t.target.ram_budget) + ", " + t.loss_name + " " +
-              fixed(c.accuracy->loss, 2) + ")";
+              loss_text(*c.accuracy) + ")";
 }
 
 }  // namespace tinyc::report

@@ -20,7 +20,14 @@ struct FitAccuracy {
   std::optional<double> auc;            // with labels and normal classes (autoencoder)
   std::optional<double> agreement_pct;  // classifier: same class as the float model
   double snr_db = 0;                    // the lowest output SNR
-  double loss = 0;                      // what the choice minimises (see FitTable::loss_name)
+  double loss = 0;                      // see FitTable::loss_name
+  // The loss's standard error from the rows it was measured on: a top-1 drop or a disagreement
+  // counted over N rows of which d changed class is uncertain by about 100 * sqrt(d) / N points
+  // (0 for AUC and SNR losses).
+  double loss_se = 0;
+  // What the choice ranks by: the loss one standard error on the pessimistic side, so a point
+  // that changed many rows does not win on luck.
+  double pessimistic_loss() const { return loss + loss_se; }
 };
 
 // One configuration: its compress options, what it costs on the device, and its accuracy.
@@ -62,8 +69,12 @@ struct FitTable {
 };
 
 // The accuracy of `m` and its loss: with labels the top-1 drop in points (anomaly AUC drop x 100
-// for an autoencoder), else 100 - agreement for a classifier, else minus the lowest output SNR.
+// for an autoencoder), else 100 - agreement for a classifier, else minus the lowest output SNR;
+// and the loss's standard error.
 FitAccuracy fit_accuracy(const Metrics& m);
+// "0.30 ±0.42": the loss and, when it has one, its standard error.
+std::string loss_text(const FitAccuracy& a);
+
 // The name of that loss for rows measured as `plan` says.
 std::string loss_name(const EvaluationPlan& plan);
 
@@ -71,10 +82,10 @@ std::string loss_name(const EvaluationPlan& plan);
 void mark_pareto(std::vector<FitPoint>& points);
 
 // Fills chosen, closest and verdict. Among the measured points that fit: without
-// max_accuracy_drop, the least loss (then the least flash, then RAM); with it, the least flash
-// among those within the drop (then RAM, then loss). When none fits, `closest` is the built point
+// max_accuracy_drop, the least pessimistic loss (then the least flash, then RAM); with it, the
+// least flash among those whose pessimistic loss is within the drop (then RAM, then loss). When none fits, `closest` is the built point
 // with the least overshoot of its budgets (the larger of flash/flash budget and RAM/RAM budget);
-// when points fit but none is within the drop, the fitting point with the least loss.
+// when points fit but none is within the drop, the fitting point with the least pessimistic loss.
 void choose_point(FitTable& table);
 
 }  // namespace tinyc::report

@@ -1,6 +1,7 @@
 // Text renderings of the fit table: JSON, Markdown and the terminal summary.
 #include "report/fit_writers.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -35,6 +36,7 @@ json point_json(const FitPoint& p, const TargetFit& target) {
           {"agreement_pct", a ? or_null(a->agreement_pct) : json(nullptr)},
           {"snr_db", a ? number(a->snr_db) : json(nullptr)},
           {"loss", a ? number(a->loss) : json(nullptr)},
+          {"loss_se", a ? number(a->loss_se) : json(nullptr)},
           {"pareto", p.pareto},
           {"skipped", p.skipped.empty() ? json(nullptr) : json(p.skipped)},
           {"seconds", p.seconds},
@@ -62,6 +64,13 @@ std::vector<Column> accuracy_columns(const FitTable& t) {
     columns.push_back({"agreement %", [](const FitAccuracy& a) { return pct_or_dash(a.agreement_pct, 2); }});
   columns.push_back({"SNR dB", [](const FitAccuracy& a) { return fixed(a.snr_db, 1); }});
   return columns;
+}
+
+// `text` right-aligned in `width` columns of a terminal, counting UTF-8 characters, not bytes ("±").
+std::string right_aligned(const std::string& text, size_t width) {
+  const size_t chars = static_cast<size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return std::string(width > chars ? width - chars : 0, ' ') + text;
 }
 
 std::string mark(const FitTable& t, size_t i) {
@@ -104,7 +113,8 @@ std::string fit_to_markdown(const FitTable& t, const std::string& plot_file) {
      << grouped(g.profile.ram_bytes) << " B RAM; after the runtime's " << grouped(g.runtime_flash) << " B and "
      << grouped(g.runtime_ram) << " B, the model may use **" << grouped(g.flash_budget) << " B of flash and "
      << grouped(g.ram_budget) << " B of RAM**.\n\n"
-     << "Accuracy measured on " << t.measured_on << "; the choice minimises " << t.loss_name;
+     << "Accuracy measured on " << t.measured_on << "; the choice minimises the " << t.loss_name
+     << " plus its standard error";
   if (t.max_accuracy_drop) os << ", the smallest flash within a drop of " << fixed(*t.max_accuracy_drop, 2) << " points";
   if (const std::string f = float_line(t); !f.empty()) os << " (" << f << ")";
   os << ".\n\n**" << t.verdict << "**\n\n";
@@ -112,7 +122,7 @@ std::string fit_to_markdown(const FitTable& t, const std::string& plot_file) {
   const std::vector<Column> columns = accuracy_columns(t);
   os << "| # | configuration | flash B | RAM B | fits |";
   for (const Column& c : columns) os << " " << c.header << " |";
-  os << " " << t.loss_name << " | |\n|---:|---|---:|---:|---|";
+  os << " " << t.loss_name << " ± SE | |\n|---:|---|---:|---:|---|";
   for (size_t i = 0; i < columns.size() + 1; ++i) os << "---:|";
   os << "---|\n";
   for (size_t i = 0; i < t.points.size(); ++i) {
@@ -120,7 +130,7 @@ std::string fit_to_markdown(const FitTable& t, const std::string& plot_file) {
     os << "| " << i + 1 << " | " << p.label() << " | " << bytes_or_dash(p.flash_bytes) << " | "
        << bytes_or_dash(p.ram_bytes) << " | " << (p.flash_bytes ? (p.fits(g) ? "yes" : "no") : "-") << " |";
     for (const Column& c : columns) os << " " << (p.accuracy ? c.value(*p.accuracy) : "-") << " |";
-    os << " " << (p.accuracy ? fixed(p.accuracy->loss, 2) : "-") << " | " << mark(t, i)
+    os << " " << (p.accuracy ? loss_text(*p.accuracy) : "-") << " | " << mark(t, i)
        << (p.skipped.empty() ? "" : (mark(t, i).empty() ? "" : "; ") + p.skipped) << " |\n";
   }
   if (!plot_file.empty()) os << "\n![accuracy against flash](" << plot_file << ")\n";
@@ -131,17 +141,17 @@ std::string fit_to_markdown(const FitTable& t, const std::string& plot_file) {
 std::string fit_summary(const FitTable& t) {
   std::ostringstream os;
   const std::vector<Column> columns = accuracy_columns(t);
-  os << std::left << std::setw(4) << "#" << std::setw(52) << "configuration" << std::right << std::setw(10) << "flash B"
+  os << std::left << std::setw(4) << "#" << std::setw(62) << "configuration" << std::right << std::setw(10) << "flash B"
      << std::setw(10) << "RAM B" << std::setw(6) << "fits";
   for (const Column& c : columns) os << std::setw(13) << c.header;
-  os << std::setw(8) << "loss" << "  \n";
+  os << std::setw(14) << "loss" << "  \n";
   for (size_t i = 0; i < t.points.size(); ++i) {
     const FitPoint& p = t.points[i];
-    os << std::left << std::setw(4) << i + 1 << std::setw(52) << p.label() << std::right << std::setw(10)
+    os << std::left << std::setw(4) << i + 1 << std::setw(62) << p.label() << std::right << std::setw(10)
        << bytes_or_dash(p.flash_bytes) << std::setw(10) << bytes_or_dash(p.ram_bytes) << std::setw(6)
        << (p.flash_bytes ? (p.fits(t.target) ? "yes" : "no") : "-");
     for (const Column& c : columns) os << std::setw(13) << (p.accuracy ? c.value(*p.accuracy) : "-");
-    os << std::setw(8) << (p.accuracy ? fixed(p.accuracy->loss, 2) : "-") << "  " << mark(t, i);
+    os << right_aligned(p.accuracy ? loss_text(*p.accuracy) : "-", 14) << "  " << mark(t, i);
     if (!p.skipped.empty()) os << (mark(t, i).empty() ? "" : "; ") << p.skipped;
     os << "\n";
   }

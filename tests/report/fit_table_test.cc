@@ -3,6 +3,8 @@
 // SVG carry.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "report/fit_writers.h"
 
 using namespace tinyc::report;
@@ -126,4 +128,34 @@ TEST_CASE("fit writers: every point in JSON, Markdown and the summary; the SVG p
   CHECK(circles == 2);  // the two measured points
   CHECK(svg.find("flash budget") != std::string::npos);
   CHECK(svg.find("<polyline") != std::string::npos);
+}
+
+TEST_CASE("fit: a loss measured from many changed rows counts its standard error against it") {
+  Metrics m;
+  m.rows = 1000;
+  m.task = OutputTask::Classification;
+  m.outputs.push_back({"output", 10, 20.0});
+  m.classification = ClassificationMetrics{};
+  m.classification->agreement_pct = 98.2;
+  m.classification->disagreements = 18;
+  m.classification->top1_float_pct = 92.0;
+  m.classification->top1_compressed_pct = 92.3;
+  const FitAccuracy lucky = fit_accuracy(m);
+  CHECK(lucky.loss == Approx(-0.3));
+  CHECK(lucky.loss_se == Approx(100.0 * std::sqrt(18.0) / 1000));  // 0.42
+  CHECK(loss_text(lucky) == "-0.30 ±0.42");
+
+  m.classification->agreement_pct = 99.6;
+  m.classification->disagreements = 4;
+  m.classification->top1_compressed_pct = 92.1;
+  const FitAccuracy steady = fit_accuracy(m);
+  CHECK(steady.loss_se == Approx(0.2));
+
+  // -0.30 from 18 changed rows is less sure than -0.10 from 4: the steady point wins.
+  FitTable t = table_of({point(0.25, "8", 5000, 3000, 0.0), point(0, "8", 9000, 3000, 0.0)});
+  t.points[0].accuracy = lucky;
+  t.points[1].accuracy = steady;
+  choose_point(t);
+  REQUIRE(t.chosen);
+  CHECK(*t.chosen == 1);
 }
