@@ -13,5 +13,6 @@ void add_run_command(CLI::App& app);
 void add_analyze_command(CLI::App& app);
 void add_targets_command(CLI::App& app);
 void add_fit_command(CLI::App& app);
+void add_firmware_command(CLI::App& app);
 
 }  // namespace tinyc::cli

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   tinyc::cli::add_analyze_command(app);
   tinyc::cli::add_targets_command(app);
   tinyc::cli::add_fit_command(app);
+  tinyc::cli::add_firmware_command(app);
 
   try {
     app.parse(argc, argv);
