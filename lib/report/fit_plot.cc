@@ -1,6 +1,7 @@
 // The fit table's plot: accuracy against flash as a small self-contained SVG.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 #include "report/fit_writers.h"
@@ -58,7 +59,9 @@ std::string fit_to_svg(const FitTable& t) {
   for (size_t i = 0; i < t.points.size(); ++i)
     if (t.points[i].accuracy && t.points[i].flash_bytes && std::isfinite(axis.value(*t.points[i].accuracy)))
       shown.push_back(i);
-  double x_max = static_cast<double>(std::max<int64_t>(t.target.flash_budget, 1));
+  // The budget is drawn when it is near the points; far beyond them it would crowd them to the left.
+  const auto budget = static_cast<double>(std::max<int64_t>(t.target.flash_budget, 0));
+  double x_max = 1;
   double y_min = axis.float_value.value_or(0), y_max = y_min;
   for (size_t i : shown) {
     x_max = std::max(x_max, static_cast<double>(*t.points[i].flash_bytes));
@@ -67,6 +70,8 @@ std::string fit_to_svg(const FitTable& t) {
     y_max = std::max(y_max, y);
   }
   if (shown.empty()) y_min = 0, y_max = 1;
+  const bool budget_shown = shown.empty() || budget <= 1.5 * x_max;
+  if (budget_shown) x_max = std::max(x_max, budget);
   const double y_pad = std::max(0.05 * (y_max - y_min), 1e-3 * std::max(1.0, std::fabs(y_max)));
   y_min -= y_pad;
   y_max += y_pad;
@@ -79,7 +84,7 @@ std::string fit_to_svg(const FitTable& t) {
   os << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << kWidth << "\" height=\"" << kHeight
      << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-     << "<text x=\"" << kLeft << "\" y=\"22\" font-size=\"14\">" << escape(t.model) << " on "
+     << "<text x=\"" << kLeft << "\" y=\"22\" font-size=\"14\">" << escape(std::filesystem::path(t.model).filename().string()) << " on "
      << escape(t.target.profile.name) << ": " << escape(axis.title) << " against flash</text>\n";
   // Axes with ticks.
   os << "<g stroke=\"#444\"><line x1=\"" << kLeft << "\" y1=\"" << kTop + plot_h << "\" x2=\"" << kLeft + plot_w
@@ -98,10 +103,15 @@ std::string fit_to_svg(const FitTable& t) {
      << "<text transform=\"translate(16," << kTop + plot_h / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
      << escape(axis.title) << "</text>\n";
   // The budget and the float model.
-  const double budget_x = px(static_cast<double>(std::max<int64_t>(t.target.flash_budget, 0)));
-  os << "<line x1=\"" << budget_x << "\" y1=\"" << kTop << "\" x2=\"" << budget_x << "\" y2=\"" << kTop + plot_h
-     << "\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/>\n<text x=\"" << budget_x - 4 << "\" y=\"" << kTop + 12
-     << "\" text-anchor=\"end\" fill=\"#c00\">flash budget</text>\n";
+  if (budget_shown) {
+    const double budget_x = px(budget);
+    os << "<line x1=\"" << budget_x << "\" y1=\"" << kTop << "\" x2=\"" << budget_x << "\" y2=\"" << kTop + plot_h
+       << "\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/>\n<text x=\"" << budget_x - 4 << "\" y=\"" << kTop + 12
+       << "\" text-anchor=\"end\" fill=\"#c00\">flash budget</text>\n";
+  } else {
+    os << "<text x=\"" << kLeft + plot_w << "\" y=\"" << kTop + 12 << "\" text-anchor=\"end\" fill=\"#c00\">flash budget "
+       << grouped(static_cast<int64_t>(budget)) << " B, off the chart →</text>\n";
+  }
   if (axis.float_value)
     os << "<line x1=\"" << kLeft << "\" y1=\"" << py(*axis.float_value) << "\" x2=\"" << kLeft + plot_w << "\" y2=\""
        << py(*axis.float_value) << "\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n<text x=\"" << kLeft + plot_w - 4
