@@ -191,7 +191,6 @@ void run_firmware_check(const FirmwareOptions& opt) {
               << (flash <= fit->profile.flash_bytes && ram <= fit->profile.ram_bytes ? "fits" : "does not fit") << "\n";
 
   if (!opt.json.empty()) {
-    const auto optional = [](const std::optional<int64_t>& v) { return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr); };
     nlohmann::ordered_json j = {
         {"model", opt.model},
         {"kernels", opt.kernels},
@@ -203,7 +202,7 @@ void run_firmware_check(const FirmwareOptions& opt) {
         {"estimate",
          {{"blob_bytes", blob_bytes}, {"arena_bytes", estimate}, {"runtime_flash_reserve", report::kRuntimeFlashReserve},
           {"runtime_ram_reserve", report::kRuntimeRamReserve}}},
-        {"tflm_arena_used_bytes", optional(run.arena_used_bytes)},
+        {"tflm_arena_used_bytes", report::optional_value(run.arena_used_bytes)},
         {"outputs_equal", run.exit_code == 0 && difference.empty()},
         {"failures", failures},
         {"target", fit ? report::target_to_json(*fit) : nlohmann::ordered_json(nullptr)},

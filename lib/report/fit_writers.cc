@@ -14,11 +14,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-template <class T>
-json or_null(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 json point_json(const FitPoint& p, const TargetFit& target) {
   const std::optional<FitAccuracy>& a = p.accuracy;
   return {{"label", p.label()},
@@ -28,12 +23,12 @@ json point_json(const FitPoint& p, const TargetFit& target) {
           {"four_bit_layers", p.four_bit_layers ? json(p.four_bit_layers->first) : json(nullptr)},
           {"weighted_layers", p.four_bit_layers ? json(p.four_bit_layers->second) : json(nullptr)},
           {"calib_method", p.calib_method},
-          {"flash_bytes", or_null(p.flash_bytes)},
-          {"ram_bytes", or_null(p.ram_bytes)},
+          {"flash_bytes", optional_value(p.flash_bytes)},
+          {"ram_bytes", optional_value(p.ram_bytes)},
           {"fits", p.fits(target)},
-          {"top1_pct", a ? or_null(a->top1_pct) : json(nullptr)},
-          {"auc", a ? or_null(a->auc) : json(nullptr)},
-          {"agreement_pct", a ? or_null(a->agreement_pct) : json(nullptr)},
+          {"top1_pct", a ? optional_value(a->top1_pct) : json(nullptr)},
+          {"auc", a ? optional_value(a->auc) : json(nullptr)},
+          {"agreement_pct", a ? optional_value(a->agreement_pct) : json(nullptr)},
           {"snr_db", a ? number(a->snr_db) : json(nullptr)},
           {"loss", a ? number(a->loss) : json(nullptr)},
           {"loss_se", a ? number(a->loss_se) : json(nullptr)},
@@ -95,11 +90,11 @@ nlohmann::ordered_json fit_to_json(const FitTable& t) {
           {"target", target_to_json(t.target)},
           {"measured_on", t.measured_on},
           {"loss", t.loss_name},
-          {"float", {{"top1_pct", or_null(t.float_top1_pct)}, {"auc", or_null(t.float_auc)}}},
-          {"max_accuracy_drop", or_null(t.max_accuracy_drop)},
+          {"float", {{"top1_pct", optional_value(t.float_top1_pct)}, {"auc", optional_value(t.float_auc)}}},
+          {"max_accuracy_drop", optional_value(t.max_accuracy_drop)},
           {"points", points},
-          {"chosen", or_null(t.chosen)},
-          {"closest", or_null(t.closest)},
+          {"chosen", optional_value(t.chosen)},
+          {"closest", optional_value(t.closest)},
           {"verdict", t.verdict},
           {"command", t.chosen ? json(t.points[*t.chosen].command) : json(nullptr)},
           {"seconds", t.seconds}};

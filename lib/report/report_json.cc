@@ -12,12 +12,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-
-template <class T>
-json optional_value(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-
 json optional_number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
 
 json model_json(const ModelFacts& m) {
@@ -196,7 +190,6 @@ json gates_json(const std::vector<GateResult>& gates) {
 json number(double v) { return std::isfinite(v) ? json(v) : json(fixed(v, 0)); }
 
 json target_to_json(const TargetFit& fit) {
-  const auto optional = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
   return {{"name", fit.profile.name},
           {"board", fit.profile.board},
           {"core", fit.profile.core},
@@ -205,8 +198,8 @@ json target_to_json(const TargetFit& fit) {
           {"runtime_reserve", {{"flash_bytes", fit.runtime_flash}, {"ram_bytes", fit.runtime_ram}}},
           {"flash_budget_bytes", fit.flash_budget},
           {"ram_budget_bytes", fit.ram_budget},
-          {"flash_used_bytes", optional(fit.flash_used)},
-          {"ram_used_bytes", optional(fit.ram_used)},
+          {"flash_used_bytes", optional_value(fit.flash_used)},
+          {"ram_used_bytes", optional_value(fit.ram_used)},
           {"fits", fit.fits()},
           {"source", fit.profile.source}};
 }

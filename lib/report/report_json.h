@@ -14,6 +14,12 @@ inline constexpr int kReportSchemaVersion = 1;
 // strings "inf", "-inf", "nan".
 nlohmann::ordered_json report_to_json(const AccuracyReport& report);
 
+// A value, or null when absent.
+template <class T>
+nlohmann::ordered_json optional_value(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
 // A number as the report writes it: non-finite values as the strings "inf", "-inf", "nan".
 nlohmann::ordered_json number(double v);
 

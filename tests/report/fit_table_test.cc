@@ -44,7 +44,7 @@ FitTable table_of(std::vector<FitPoint> points) {
 
 }  // namespace
 
-TEST_CASE("fit: the most accurate point that fits is chosen; --max-accuracy-drop takes the smallest within it") {
+TEST_CASE("fit: the most accurate point that fits is chosen, and --max-accuracy-drop takes the smallest within it") {
   FitTable t = table_of({point(0, "8", 20000, 3000, std::nullopt),  // too large: not measured
                          point(0.25, "8", 9000, 3000, 0.4), point(0.5, "8", 6000, 2500, 0.9),
                          point(0.5, "4", 4000, 6000, 1.2),  // RAM over
@@ -93,7 +93,7 @@ TEST_CASE("fit: the Pareto front over flash, RAM and loss") {
   CHECK(!points[5].pareto);  // not measured
 }
 
-TEST_CASE("fit writers: every point in JSON, Markdown and the summary; the SVG plots the measured ones") {
+TEST_CASE("fit writers: every point in JSON, Markdown and the summary, and the SVG plots the measured ones") {
   FitTable t = table_of({point(0, "8", 9000, 3000, 0.0), point(0.5, "auto", 6000, 2500, 0.9),
                          point(0.75, "4", 30000, 9000, std::nullopt)});
   t.points[1].four_bit_layers = std::make_pair<int64_t, int64_t>(3, 7);
