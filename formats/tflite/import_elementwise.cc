@@ -1,5 +1,6 @@
 // Elementwise ops: ADD / MUL -> Add / Mul (operands of lower rank broadcast against NHWC as in TFLite),
-// SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH -> Sigmoid / Tanh, RELU / RELU6 /
+// SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH -> Sigmoid / Tanh, LEAKY_RELU ->
+// LeakyRelu, RELU / RELU6 /
 // RELU_N1_TO_1 -> Relu / Clip, QUANTIZE -> QuantizeLinear (float -> int8) or an int8 requantization,
 // DEQUANTIZE -> DequantizeLinear.
 #include "formats/tflite/import_ops.h"
@@ -94,6 +95,13 @@ void import_logistic_tanh(const FileOp& op, ImportContext& ctx) {
   const bool logistic = op.code == static_cast<int32_t>(fb::BuiltinOperator::LOGISTIC);
   const int32_t input = required_input(op, ctx, 0, "input");
   ctx.define(logistic ? "Sigmoid" : "Tanh", {ctx.value(input)}, single_output(op, ctx));
+}
+
+void import_leaky_relu(const FileOp& op, ImportContext& ctx) {
+  const fb::LeakyReluOptions* o = op.op->builtin_options_as_LeakyReluOptions();
+  if (!o) throw InputError(ctx.describe(op) + ": the options (alpha) are missing");
+  const int32_t input = required_input(op, ctx, 0, "input");
+  ctx.define("LeakyRelu", {ctx.value(input)}, single_output(op, ctx))->attrs["alpha"] = o->alpha();
 }
 
 void import_clamp(const FileOp& op, ImportContext& ctx) {

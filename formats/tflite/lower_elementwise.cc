@@ -1,5 +1,6 @@
 // Elementwise ops: Add / Mul -> ADD / MUL, Softmax -> SOFTMAX, Sigmoid / Tanh -> LOGISTIC / TANH,
-// Relu / Clip -> RELU / RELU6 (or nothing when the clamp cannot change an int8 value),
+// LeakyRelu -> LEAKY_RELU, Relu / Clip -> RELU / RELU6 (or nothing when the clamp cannot change an
+// int8 value),
 // QuantizeLinear / DequantizeLinear -> QUANTIZE / DEQUANTIZE.
 #include "formats/tflite/activation.h"
 #include "formats/tflite/layout.h"
@@ -98,6 +99,15 @@ void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx) {
   const int32_t input = ctx.input(node.input(0)).index;
   ctx.add_op(node.op_type == "Sigmoid" ? fb::BuiltinOperator::LOGISTIC : fb::BuiltinOperator::TANH, {input},
              {ctx.define(node.output(0))});
+}
+
+void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx) {
+  fb::LeakyReluOptionsT o;
+  o.alpha = node.attr_float("alpha", 0.01f);
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::LEAKY_RELU, {ctx.input(node.input(0)).index}, {ctx.define(node.output(0))},
+             std::move(options));
 }
 
 void lower_clamp(const ir::Node& node, LoweringContext& ctx) {

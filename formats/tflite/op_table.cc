@@ -19,6 +19,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Flatten", lower_reshape},
       {"Gemm", lower_fully_connected},
       {"GlobalAveragePool", lower_global_average_pool},
+      {"LeakyRelu", lower_leaky_relu},
       {"MatMul", lower_fully_connected},
       {"MaxPool", lower_pool},
       {"Mul", lower_add_mul},
@@ -76,6 +77,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::RESHAPE:
     case Op::QUANTIZE:  // int8 output, per tensor
     case Op::RELU_N1_TO_1:
+    case Op::LEAKY_RELU:  // 2 is int16
       return 1;
     default:
       throw InternalError("no int8 version is known for builtin " + std::to_string(static_cast<int>(code)));

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "calib/simulate.h"
+#include "exec/executor.h"
 #include "exec/int8_reference/quant_math.h"
 #include "exec/shape_inference.h"
 #include "ir/verify.h"
@@ -268,6 +269,34 @@ TEST_CASE("Add and Concat quantize constant operands per tensor, Concat, Sigmoid
   CHECK(params_of(g->find_value("padded")) == params_of(g->find_value("cat")));
   CHECK(params_of(g->find_value("s_quantized")) == q::AffineParams{1.0f / 256.0f, -128});
   CHECK(params_of(g->find_value("t_quantized")) == q::AffineParams{1.0f / 128.0f, 0});
+}
+
+TEST_CASE("quantize_int8 gives LeakyRelu its own measured range, and keeps a negative alpha float") {
+  auto g = new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 2, 3, 3});
+  ir::Node* leaky = g->add_node("LeakyRelu", {x}, {"l"}, "leaky");
+  leaky->attrs["alpha"] = 0.2f;
+  ir::Node* negative = g->add_node("LeakyRelu", {x}, {"n"}, "negative");
+  negative->attrs["alpha"] = -0.5f;
+  g->add_output(leaky->output(0));
+  g->add_output(negative->output(0));
+  exec::infer_shapes(*g);
+  passes::PassContext context = calibration_rows(*g, 32, 12);
+  const std::unique_ptr<ir::Graph> original = g->clone();
+  quantize(*g, context);
+  const ir::Value* l = g->find_node("leaky")->output(0);
+  REQUIRE(l->dtype == ir::DType::Int8);
+  const calib::ValueRange& range = context.calibration->ranges.at("l");
+  CHECK(params_of(l) == q::choose_asymmetric_params(range.min, range.max));
+  CHECK(range.min < 0);  // alpha x of the negative inputs
+  CHECK(g->find_node("negative")->output(0)->dtype == ir::DType::Float32);
+  // The int8 graph (int8 kernels) computes the float one within a few output steps.
+  const std::vector<ir::Tensor> rows = context.calibration_inputs;
+  const ir::Tensor want = run_float(*original, rows).front();
+  const ir::Tensor got = exec::Executor(*g).run(rows).front();
+  const float step = params_of(l).scale;
+  for (size_t i = 0; i < want.values<float>().size(); ++i)
+    CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 2 * step);
 }
 
 TEST_CASE("quantize_int8 takes ranges from the context when given and declines values without one") {

@@ -143,6 +143,17 @@ TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching gra
   judge(*b.take(), "add_mul_concat_pool_mean");
 }
 
+TEST_CASE("TFLM: LEAKY_RELU with small, large and zero alpha, its own output parameters", "[tflm]") {
+  for (const float alpha : {0.01f, 0.3f, 0.0f}) {
+    QuantizedGraphBuilder b;
+    ir::Value* x = b.quantized_input("input", {1, 3, 5, 7}, kInputQ);
+    ir::Node* n = b.node("LeakyRelu", {x}, "y", {1, 3, 5, 7}, per_tensor(0.017f, -90));
+    n->attrs["alpha"] = alpha;
+    b.dequantized_output(n->output(0), "output");
+    judge(*b.take(), "leaky_relu_" + std::to_string(static_cast<int>(alpha * 100)));
+  }
+}
+
 TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
   for (const std::string op : {"Sigmoid", "Tanh", "Relu"}) {
     QuantizedGraphBuilder b;

@@ -46,7 +46,7 @@ constexpr Entry kKernels[] = {
     {"HardSigmoid", [] { return make_unary(Unary::HardSigmoid); }, nullptr},
     {"HardSwish", [] { return make_unary(Unary::HardSwish); }, nullptr},
     {"Identity", make_copy, q::make_reshape},
-    {"LeakyRelu", [] { return make_unary(Unary::LeakyRelu); }, nullptr},
+    {"LeakyRelu", [] { return make_unary(Unary::LeakyRelu); }, q::make_leaky_relu},
     {"Log", [] { return make_unary(Unary::Log); }, nullptr},
     {"LogSoftmax", [] { return make_softmax(true); }, nullptr},
     {"MatMul", make_matmul, q::make_matmul},

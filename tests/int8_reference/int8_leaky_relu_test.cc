@@ -1,0 +1,61 @@
+// int8 LeakyRelu: every int8 input against the float formula (within one output step), the
+// identity side exact when input and output share parameters, and the refused parameters. TFLite
+// Micro itself judges the kernel in tests/tflite/tflm_ops_test.cc.
+#include "exec/int8_reference/int8_leaky_relu.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "ir/error.h"
+#include "quant_test_util.h"
+
+using namespace tinyc;
+using namespace tinyc::exec::int8_reference;
+using namespace tinyc::quant_test;
+
+namespace {
+
+std::vector<int8_t> run(const ir::QuantParams& in, const ir::QuantParams& out, float alpha, const std::vector<int8_t>& x) {
+  const LeakyReluParams p = prepare_leaky_relu(in, out, alpha, static_cast<int64_t>(x.size()));
+  std::vector<int8_t> y(x.size());
+  leaky_relu_int8(p, x, y);
+  return y;
+}
+
+std::vector<int8_t> all_int8() {
+  std::vector<int8_t> v;
+  for (int q = -128; q <= 127; ++q) v.push_back(static_cast<int8_t>(q));
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("LeakyRelu int8 agrees with float math within one output step on every input", "[quant][activation]") {
+  const ir::QuantParams in = qp(0.05f, 10), out = qp(0.03f, -40);
+  for (float alpha : {0.0f, 0.01f, 0.2f, 0.5f, 1.0f}) {
+    INFO("alpha " << alpha);
+    const std::vector<int8_t> x = all_int8();
+    const std::vector<int8_t> y = run(in, out, alpha, x);
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double real = 0.05 * (x[i] - 10);
+      const double want = std::clamp(std::round((real >= 0 ? real : alpha * real) / 0.03) - 40, -128.0, 127.0);
+      CHECK(std::abs(y[i] - want) <= 1);
+    }
+  }
+}
+
+TEST_CASE("LeakyRelu int8 with shared parameters keeps non-negative inputs exactly", "[quant][activation]") {
+  const ir::QuantParams q = qp(0.1f, -20);
+  const std::vector<int8_t> x = all_int8();
+  const std::vector<int8_t> y = run(q, q, 0.25f, x);
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i] >= -20) CHECK(y[i] == x[i]);
+    // below the zero point: a quarter of the distance, rounded half away from zero
+    else CHECK(y[i] == static_cast<int8_t>(-20 - std::lround((-20 - x[i]) / 4.0)));
+  }
+}
+
+TEST_CASE("LeakyRelu int8 refuses a negative alpha and a scale ratio beyond the multiplier's range", "[quant][activation]") {
+  CHECK_THROWS_AS(prepare_leaky_relu(qp(0.1f, 0), qp(0.1f, 0), -0.1f, 4), InputError);
+  CHECK_THROWS_AS(prepare_leaky_relu(qp(1e6f, 0), qp(1e-6f, 0), 0.1f, 4), InputError);
+}
