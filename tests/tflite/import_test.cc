@@ -199,6 +199,21 @@ TEST_CASE("import: unfused RELU and RELU6 become Relu and Clip [0, 6]", "[tflite
   CHECK(clip.input(2)->constant().values<float>()[0] == 6.0f);
 }
 
+TEST_CASE("import: LEAKY_RELU comes back as LeakyRelu with its alpha and computes the same int8 outputs",
+          "[tflite][import]") {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", {1, 2, 3, 4}, per_tensor(0.02f, -5));
+  ir::Node* leaky = b.node("LeakyRelu", {x}, "leaky", {1, 2, 3, 4}, per_tensor(0.015f, -60));
+  leaky->attrs["alpha"] = 0.2f;
+  b.dequantized_output(leaky->output(0), "output");
+  const auto original = b.take();
+  const auto g = round_trip(*original);
+  const ir::Node& imported = producer(*g, "output_quantized");
+  CHECK(imported.op_type == "LeakyRelu");
+  CHECK(imported.attr_float("alpha", 0) == 0.2f);
+  check_same_outputs(*original, *g, 64, 13);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);
