@@ -172,6 +172,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"MatMul", gemm},
       {"MaxPool", same_as_input},
       {"Mul", own_operands},
+      {"PRelu", own_operands},
       {"Pad", pad_form},
       {"ReduceMean",
        [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {

@@ -1,6 +1,6 @@
 // Elementwise ops: ADD / MUL -> Add / Mul (operands of lower rank broadcast against NHWC as in TFLite),
 // SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH -> Sigmoid / Tanh, LEAKY_RELU ->
-// LeakyRelu, RELU / RELU6 /
+// LeakyRelu, PRELU -> PRelu (its alpha broadcast as ADD's operands are), RELU / RELU6 /
 // RELU_N1_TO_1 -> Relu / Clip, QUANTIZE -> QuantizeLinear (float -> int8) or an int8 requantization,
 // DEQUANTIZE -> DequantizeLinear.
 #include "formats/tflite/import_ops.h"
@@ -67,6 +67,14 @@ void import_add_mul(const FileOp& op, ImportContext& ctx) {
   ir::Value* x = binary_operand(op, ctx, a, rank);
   ir::Value* y = binary_operand(op, ctx, b, rank);
   set_fused_activation(ctx.define(add ? "Add" : "Mul", {x, y}, output), activation, op, ctx);
+}
+
+void import_prelu(const FileOp& op, ImportContext& ctx) {
+  const int32_t input = required_input(op, ctx, 0, "input");
+  const int32_t slope = required_input(op, ctx, 1, "alpha");
+  const int32_t output = single_output(op, ctx);
+  const size_t rank = ctx.tensor(output).shape.size();
+  ctx.define("PRelu", {binary_operand(op, ctx, input, rank), binary_operand(op, ctx, slope, rank)}, output);
 }
 
 void import_softmax(const FileOp& op, ImportContext& ctx) {

@@ -27,6 +27,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::MEAN), import_mean},
       {static_cast<int32_t>(Op::MUL), import_add_mul},
       {static_cast<int32_t>(Op::PAD), import_pad},
+      {static_cast<int32_t>(Op::PRELU), import_prelu},
       {static_cast<int32_t>(Op::QUANTIZE), import_quantize},
       {static_cast<int32_t>(Op::RELU), import_clamp},
       {static_cast<int32_t>(Op::RELU6), import_clamp},

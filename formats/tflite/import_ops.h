@@ -26,6 +26,7 @@ void import_add_mul(const FileOp& op, ImportContext& ctx);
 void import_softmax(const FileOp& op, ImportContext& ctx);
 void import_logistic_tanh(const FileOp& op, ImportContext& ctx);
 void import_leaky_relu(const FileOp& op, ImportContext& ctx);
+void import_prelu(const FileOp& op, ImportContext& ctx);
 void import_clamp(const FileOp& op, ImportContext& ctx);           // RELU, RELU6, RELU_N1_TO_1
 void import_quantize(const FileOp& op, ImportContext& ctx);
 void import_dequantize(const FileOp& op, ImportContext& ctx);

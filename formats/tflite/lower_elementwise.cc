@@ -1,7 +1,7 @@
 // Elementwise ops: Add / Mul -> ADD / MUL, Softmax -> SOFTMAX, Sigmoid / Tanh -> LOGISTIC / TANH,
-// LeakyRelu -> LEAKY_RELU, Relu / Clip -> RELU / RELU6 (or nothing when the clamp cannot change an
-// int8 value),
-// QuantizeLinear / DequantizeLinear -> QUANTIZE / DEQUANTIZE.
+// LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
+// RELU / RELU6 (or nothing when the clamp cannot change an int8 value), QuantizeLinear /
+// DequantizeLinear -> QUANTIZE / DEQUANTIZE.
 #include "formats/tflite/activation.h"
 #include "formats/tflite/layout.h"
 #include "formats/tflite/lowering.h"
@@ -11,7 +11,7 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-// An ADD/MUL operand laid out like the output: constants that broadcast against an NHWC output are
+// An ADD/MUL/PRELU operand laid out like the output: constants that broadcast against an NHWC output are
 // padded to rank 4 and permuted; a non-constant operand must already have the output's layout.
 int32_t binary_operand(LoweringContext& ctx, const ir::Node& node, const ir::Value* v, size_t out_rank) {
   const ir::Shape& shape = shape_of(node, v);
@@ -108,6 +108,13 @@ void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx) {
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::LEAKY_RELU, {ctx.input(node.input(0)).index}, {ctx.define(node.output(0))},
              std::move(options));
+}
+
+void lower_prelu(const ir::Node& node, LoweringContext& ctx) {
+  const size_t out_rank = shape_of(node, node.output(0)).size();
+  ctx.add_op(fb::BuiltinOperator::PRELU,
+             {binary_operand(ctx, node, node.input(0), out_rank), binary_operand(ctx, node, node.input(1), out_rank)},
+             {ctx.define(node.output(0))});
 }
 
 void lower_clamp(const ir::Node& node, LoweringContext& ctx) {

@@ -107,6 +107,7 @@ void lower_add_mul(const ir::Node& node, LoweringContext& ctx);
 void lower_softmax(const ir::Node& node, LoweringContext& ctx);
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx);
 void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx);
+void lower_prelu(const ir::Node& node, LoweringContext& ctx);
 void lower_clamp(const ir::Node& node, LoweringContext& ctx);
 void lower_quantize_dequantize(const ir::Node& node, LoweringContext& ctx);
 void lower_reshape(const ir::Node& node, LoweringContext& ctx);

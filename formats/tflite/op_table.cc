@@ -23,6 +23,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"MatMul", lower_fully_connected},
       {"MaxPool", lower_pool},
       {"Mul", lower_add_mul},
+      {"PRelu", lower_prelu},
       {"Pad", lower_pad},
       {"QuantizeLinear", lower_quantize_dequantize},
       {"ReduceMean", lower_reduce_mean},
@@ -78,6 +79,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::QUANTIZE:  // int8 output, per tensor
     case Op::RELU_N1_TO_1:
     case Op::LEAKY_RELU:  // 2 is int16
+    case Op::PRELU:
       return 1;
     default:
       throw InternalError("no int8 version is known for builtin " + std::to_string(static_cast<int>(code)));

@@ -1,7 +1,8 @@
-// int8 LeakyRelu: every int8 input against the float formula (within one output step), the
-// identity side exact when input and output share parameters, and the refused parameters. TFLite
-// Micro itself judges the kernel in tests/tflite/tflm_ops_test.cc.
+// int8 LeakyRelu and PRelu: every int8 input against the float formula (within one output step),
+// the identity side exact when input and output share parameters, a broadcast slope, and the
+// refused parameters. TFLite Micro itself judges the kernels in tests/tflite/tflm_ops_test.cc.
 #include "exec/int8_reference/int8_leaky_relu.h"
+#include "exec/int8_reference/int8_prelu.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -58,4 +59,22 @@ TEST_CASE("LeakyRelu int8 with shared parameters keeps non-negative inputs exact
 TEST_CASE("LeakyRelu int8 refuses a negative alpha and a scale ratio beyond the multiplier's range", "[quant][activation]") {
   CHECK_THROWS_AS(prepare_leaky_relu(qp(0.1f, 0), qp(0.1f, 0), -0.1f, 4), InputError);
   CHECK_THROWS_AS(prepare_leaky_relu(qp(1e6f, 0), qp(1e-6f, 0), 0.1f, 4), InputError);
+}
+
+TEST_CASE("PRelu int8 with a slope per channel agrees with float math within one output step", "[quant][activation]") {
+  const ir::QuantParams in = qp(0.05f, 10), slope_q = qp(0.01f, -20), out = qp(0.04f, -30);
+  const std::vector<int8_t> slope{-20, 30, -128};  // slopes 0, 0.5 and -1.08
+  std::vector<int8_t> x;
+  for (int c = 0; c < 3; ++c)
+    for (int q = -128; q <= 127; ++q) x.push_back(static_cast<int8_t>(q));
+  const PreluParams p = prepare_prelu({1, 3, 1, 256}, in, {3, 1, 1}, slope_q, out);
+  REQUIRE(p.broadcast.count == 768);
+  std::vector<int8_t> y(x.size());
+  prelu_int8(p, x, slope, y);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double real = 0.05 * (x[i] - 10);
+    const double a = 0.01 * (slope[i / 256] + 20);
+    const double want = std::clamp(std::round((real >= 0 ? real : a * real) / 0.04) - 30, -128.0, 127.0);
+    CHECK(std::abs(y[i] - want) <= 1);
+  }
 }

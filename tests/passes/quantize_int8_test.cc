@@ -299,6 +299,28 @@ TEST_CASE("quantize_int8 gives LeakyRelu its own measured range, and keeps a neg
     CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 2 * step);
 }
 
+TEST_CASE("quantize_int8 quantizes PRelu's slope per tensor and runs it in int8") {
+  auto g = new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 3, 2, 2});
+  ir::Value* slope = g->add_constant("slope", ir::Tensor::from_vector<float>({3, 1, 1}, {0.1f, 0.25f, -0.5f}));
+  g->add_output(g->add_node("PRelu", {x, slope}, {"p"}, "prelu")->output(0));
+  exec::infer_shapes(*g);
+  passes::PassContext context = calibration_rows(*g, 32, 13);
+  const std::unique_ptr<ir::Graph> original = g->clone();
+  quantize(*g, context);
+  const ir::Node* prelu = g->find_node("prelu");
+  REQUIRE(prelu->output(0)->dtype == ir::DType::Int8);
+  const ir::Value* sq = prelu->input(1);
+  REQUIRE(sq->dtype == ir::DType::Int8);
+  CHECK(params_of(sq) == q::choose_asymmetric_params(-0.5f, 0.25f));
+  const std::vector<ir::Tensor> rows = context.calibration_inputs;
+  const ir::Tensor want = run_float(*original, rows).front();
+  const ir::Tensor got = exec::Executor(*g).run(rows).front();
+  const float step = params_of(prelu->output(0)).scale;
+  for (size_t i = 0; i < want.values<float>().size(); ++i)
+    CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 3 * step);
+}
+
 TEST_CASE("quantize_int8 takes ranges from the context when given and declines values without one") {
   auto g = new_graph();
   ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 4});

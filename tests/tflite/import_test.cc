@@ -214,6 +214,22 @@ TEST_CASE("import: LEAKY_RELU comes back as LeakyRelu with its alpha and compute
   check_same_outputs(*original, *g, 64, 13);
 }
 
+TEST_CASE("import: PRELU comes back as PRelu with its slope per channel in NCHW and the same int8 outputs",
+          "[tflite][import]") {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", {1, 3, 2, 4}, per_tensor(0.02f, -5));
+  ir::Value* slope = b.graph().add_constant("slope", ir::Tensor::from_vector<int8_t>({3, 1, 1}, {25, -60, 127}));
+  slope->quant = per_tensor(0.004f, -3);
+  ir::Node* prelu = b.node("PRelu", {x, slope}, "prelu", {1, 3, 2, 4}, per_tensor(0.021f, -70));
+  b.dequantized_output(prelu->output(0), "output");
+  const auto original = b.take();
+  const auto g = round_trip(*original);
+  const ir::Node& imported = producer(*g, "output_quantized");
+  CHECK(imported.op_type == "PRelu");
+  CHECK(imported.input(1)->constant().values<int8_t>()[1] == -60);
+  check_same_outputs(*original, *g, 64, 17);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

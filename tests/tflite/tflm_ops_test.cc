@@ -154,6 +154,21 @@ TEST_CASE("TFLM: LEAKY_RELU with small, large and zero alpha, its own output par
   }
 }
 
+TEST_CASE("TFLM: PRELU with a per-channel slope and with one slope, negative slopes included", "[tflm]") {
+  const std::vector<std::pair<ir::Shape, std::vector<int8_t>>> slopes = {
+      {{3, 1, 1}, {25, -60, 127}},  // one slope per channel, broadcast over H and W
+      {{1}, {40}}};
+  for (const auto& [shape, values] : slopes) {
+    QuantizedGraphBuilder b;
+    ir::Value* x = b.quantized_input("input", {1, 3, 5, 7}, kInputQ);
+    ir::Value* slope = b.graph().add_constant("slope", ir::Tensor::from_vector<int8_t>(shape, values));
+    slope->quant = per_tensor(0.004f, -3);
+    ir::Node* n = b.node("PRelu", {x, slope}, "y", {1, 3, 5, 7}, per_tensor(0.021f, -70));
+    b.dequantized_output(n->output(0), "output");
+    judge(*b.take(), "prelu_" + std::to_string(values.size()));
+  }
+}
+
 TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
   for (const std::string op : {"Sigmoid", "Tanh", "Relu"}) {
     QuantizedGraphBuilder b;

@@ -56,7 +56,7 @@ constexpr Entry kKernels[] = {
     {"Min", [] { return make_variadic(Variadic::Min); }, nullptr},
     {"Mul", [] { return make_binary(BinaryOp::Mul); }, [] { return q::make_binary(q::Binary::Mul); }},
     {"Neg", [] { return make_unary(Unary::Neg); }, nullptr},
-    {"PRelu", make_prelu, nullptr},
+    {"PRelu", make_prelu, q::make_prelu},
     {"Pad", make_pad, q::make_pad},
     {"QuantizeLinear", make_quantize_linear, q::make_quantize},
     {"Reciprocal", [] { return make_unary(Unary::Reciprocal); }, nullptr},
