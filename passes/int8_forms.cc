@@ -164,6 +164,8 @@ const std::map<std::string, FormFn>& form_table() {
       {"Gemm", gemm},
       {"GlobalAveragePool",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},
+      {"HardSwish",
+       [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},
       {"LeakyRelu",
        [](const ir::Node& n, int64_t, std::string& why) -> std::optional<Int8Form> {
          if (!(n.attr_float("alpha", 0.01f) >= 0.0f)) return refuse(why, "int8 LeakyRelu needs alpha >= 0");

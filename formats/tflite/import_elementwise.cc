@@ -1,5 +1,6 @@
 // Elementwise ops: ADD / MUL -> Add / Mul (operands of lower rank broadcast against NHWC as in TFLite),
-// SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH -> Sigmoid / Tanh, LEAKY_RELU ->
+// SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH / HARD_SWISH -> Sigmoid / Tanh /
+// HardSwish, LEAKY_RELU ->
 // LeakyRelu, PRELU -> PRelu (its alpha broadcast as ADD's operands are), RELU / RELU6 /
 // RELU_N1_TO_1 -> Relu / Clip, QUANTIZE -> QuantizeLinear (float -> int8) or an int8 requantization,
 // DEQUANTIZE -> DequantizeLinear.
@@ -100,9 +101,12 @@ void import_softmax(const FileOp& op, ImportContext& ctx) {
 }
 
 void import_logistic_tanh(const FileOp& op, ImportContext& ctx) {
-  const bool logistic = op.code == static_cast<int32_t>(fb::BuiltinOperator::LOGISTIC);
+  using Op = fb::BuiltinOperator;
+  const char* type = op.code == static_cast<int32_t>(Op::LOGISTIC) ? "Sigmoid"
+                     : op.code == static_cast<int32_t>(Op::TANH)   ? "Tanh"
+                                                                   : "HardSwish";
   const int32_t input = required_input(op, ctx, 0, "input");
-  ctx.define(logistic ? "Sigmoid" : "Tanh", {ctx.value(input)}, single_output(op, ctx));
+  ctx.define(type, {ctx.value(input)}, single_output(op, ctx));
 }
 
 void import_leaky_relu(const FileOp& op, ImportContext& ctx) {

@@ -24,7 +24,7 @@ void import_pool(const FileOp& op, ImportContext& ctx);            // AVERAGE_PO
 void import_fully_connected(const FileOp& op, ImportContext& ctx);
 void import_add_mul(const FileOp& op, ImportContext& ctx);
 void import_softmax(const FileOp& op, ImportContext& ctx);
-void import_logistic_tanh(const FileOp& op, ImportContext& ctx);
+void import_logistic_tanh(const FileOp& op, ImportContext& ctx);  // and HARD_SWISH
 void import_leaky_relu(const FileOp& op, ImportContext& ctx);
 void import_prelu(const FileOp& op, ImportContext& ctx);
 void import_clamp(const FileOp& op, ImportContext& ctx);           // RELU, RELU6, RELU_N1_TO_1

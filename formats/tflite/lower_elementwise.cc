@@ -1,4 +1,5 @@
-// Elementwise ops: Add / Mul -> ADD / MUL, Softmax -> SOFTMAX, Sigmoid / Tanh -> LOGISTIC / TANH,
+// Elementwise ops: Add / Mul -> ADD / MUL, Softmax -> SOFTMAX, Sigmoid / Tanh / HardSwish ->
+// LOGISTIC / TANH / HARD_SWISH,
 // LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
 // RELU / RELU6 (or nothing when the clamp cannot change an int8 value), QuantizeLinear /
 // DequantizeLinear -> QUANTIZE / DEQUANTIZE.
@@ -97,8 +98,10 @@ void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
 
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx) {
   const int32_t input = ctx.input(node.input(0)).index;
-  ctx.add_op(node.op_type == "Sigmoid" ? fb::BuiltinOperator::LOGISTIC : fb::BuiltinOperator::TANH, {input},
-             {ctx.define(node.output(0))});
+  const fb::BuiltinOperator op = node.op_type == "Sigmoid" ? fb::BuiltinOperator::LOGISTIC
+                                 : node.op_type == "Tanh"  ? fb::BuiltinOperator::TANH
+                                                           : fb::BuiltinOperator::HARD_SWISH;
+  ctx.add_op(op, {input}, {ctx.define(node.output(0))});
 }
 
 void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx) {

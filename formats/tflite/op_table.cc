@@ -19,6 +19,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Flatten", lower_reshape},
       {"Gemm", lower_fully_connected},
       {"GlobalAveragePool", lower_global_average_pool},
+      {"HardSwish", lower_logistic_tanh},
       {"LeakyRelu", lower_leaky_relu},
       {"MatMul", lower_fully_connected},
       {"MaxPool", lower_pool},
@@ -80,6 +81,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::RELU_N1_TO_1:
     case Op::LEAKY_RELU:  // 2 is int16
     case Op::PRELU:
+    case Op::HARD_SWISH:
       return 1;
     default:
       throw InternalError("no int8 version is known for builtin " + std::to_string(static_cast<int>(code)));

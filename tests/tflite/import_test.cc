@@ -199,11 +199,13 @@ TEST_CASE("import: unfused RELU and RELU6 become Relu and Clip [0, 6]", "[tflite
   CHECK(clip.input(2)->constant().values<float>()[0] == 6.0f);
 }
 
-TEST_CASE("import: LEAKY_RELU comes back as LeakyRelu with its alpha and computes the same int8 outputs",
+TEST_CASE("import: LEAKY_RELU and HARD_SWISH come back as LeakyRelu (with its alpha) and HardSwish, computing the "
+          "same int8 outputs",
           "[tflite][import]") {
   QuantizedGraphBuilder b;
   ir::Value* x = b.quantized_input("input", {1, 2, 3, 4}, per_tensor(0.02f, -5));
-  ir::Node* leaky = b.node("LeakyRelu", {x}, "leaky", {1, 2, 3, 4}, per_tensor(0.015f, -60));
+  ir::Node* swish = b.node("HardSwish", {x}, "swish", {1, 2, 3, 4}, per_tensor(0.012f, -90));
+  ir::Node* leaky = b.node("LeakyRelu", {swish->output(0)}, "leaky", {1, 2, 3, 4}, per_tensor(0.015f, -60));
   leaky->attrs["alpha"] = 0.2f;
   b.dequantized_output(leaky->output(0), "output");
   const auto original = b.take();
@@ -211,6 +213,7 @@ TEST_CASE("import: LEAKY_RELU comes back as LeakyRelu with its alpha and compute
   const ir::Node& imported = producer(*g, "output_quantized");
   CHECK(imported.op_type == "LeakyRelu");
   CHECK(imported.attr_float("alpha", 0) == 0.2f);
+  CHECK(imported.input(0)->producer()->op_type == "HardSwish");
   check_same_outputs(*original, *g, 64, 13);
 }
 

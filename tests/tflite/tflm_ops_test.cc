@@ -169,6 +169,16 @@ TEST_CASE("TFLM: PRELU with a per-channel slope and with one slope, negative slo
   }
 }
 
+TEST_CASE("TFLM: HARD_SWISH with its own output parameters", "[tflm]") {
+  for (const ir::QuantParams& out_q : {per_tensor(0.015f, -100), per_tensor(0.03f, 20)}) {
+    QuantizedGraphBuilder b;
+    ir::Value* x = b.quantized_input("input", {1, 3, 5, 7}, kInputQ);
+    ir::Node* n = b.node("HardSwish", {x}, "y", {1, 3, 5, 7}, out_q);
+    b.dequantized_output(n->output(0), "output");
+    judge(*b.take(), "hard_swish_" + std::to_string(out_q.zero_point[0] + 200));
+  }
+}
+
 TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
   for (const std::string op : {"Sigmoid", "Tanh", "Relu"}) {
     QuantizedGraphBuilder b;

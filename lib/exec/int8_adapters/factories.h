@@ -26,6 +26,7 @@ std::unique_ptr<kernels::Kernel> make_softmax();
 std::unique_ptr<kernels::Kernel> make_fixed_activation(FixedActivation op);
 std::unique_ptr<kernels::Kernel> make_leaky_relu();
 std::unique_ptr<kernels::Kernel> make_prelu();
+std::unique_ptr<kernels::Kernel> make_hard_swish();
 // Relu and Clip: a clamp in the input's quantized range.
 std::unique_ptr<kernels::Kernel> make_clamp();
 std::unique_ptr<kernels::Kernel> make_concat();

@@ -44,7 +44,7 @@ constexpr Entry kKernels[] = {
     {"GlobalAveragePool", [] { return make_reduce(Reduction::Mean, true); }, [] { return q::make_mean(true); }},
     {"GlobalMaxPool", [] { return make_reduce(Reduction::Max, true); }, nullptr},
     {"HardSigmoid", [] { return make_unary(Unary::HardSigmoid); }, nullptr},
-    {"HardSwish", [] { return make_unary(Unary::HardSwish); }, nullptr},
+    {"HardSwish", [] { return make_unary(Unary::HardSwish); }, q::make_hard_swish},
     {"Identity", make_copy, q::make_reshape},
     {"LeakyRelu", [] { return make_unary(Unary::LeakyRelu); }, q::make_leaky_relu},
     {"Log", [] { return make_unary(Unary::Log); }, nullptr},

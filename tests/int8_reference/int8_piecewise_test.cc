@@ -1,6 +1,8 @@
-// int8 LeakyRelu and PRelu: every int8 input against the float formula (within one output step),
-// the identity side exact when input and output share parameters, a broadcast slope, and the
-// refused parameters. TFLite Micro itself judges the kernels in tests/tflite/tflm_ops_test.cc.
+// int8 LeakyRelu, PRelu and HardSwish, the piecewise activations: every int8 input against the
+// float formula (within one or two output steps), the identity side exact when input and output
+// share parameters, a broadcast slope, and the refused parameters. TFLite Micro itself judges the
+// kernels in tests/tflite/tflm_ops_test.cc.
+#include "exec/int8_reference/int8_hard_swish.h"
 #include "exec/int8_reference/int8_leaky_relu.h"
 #include "exec/int8_reference/int8_prelu.h"
 
@@ -77,4 +79,25 @@ TEST_CASE("PRelu int8 with a slope per channel agrees with float math within one
     const double want = std::clamp(std::round((real >= 0 ? real : a * real) / 0.04) - 30, -128.0, 127.0);
     CHECK(std::abs(y[i] - want) <= 1);
   }
+}
+
+TEST_CASE("HardSwish int8 agrees with float math within two output steps on every input", "[quant][activation]") {
+  for (const auto& [in, out] : {std::pair{qp(0.05f, 10), qp(0.03f, -40)}, std::pair{qp(0.02f, -5), qp(0.015f, -100)}}) {
+    const std::vector<int8_t> x = all_int8();
+    const HardSwishParams p = prepare_hard_swish(in, out, static_cast<int64_t>(x.size()));
+    std::vector<int8_t> y(x.size());
+    hard_swish_int8(p, x, y);
+    const double s_in = in.scale[0], s_out = out.scale[0];
+    for (size_t i = 0; i < x.size(); ++i) {
+      const double real = s_in * (x[i] - in.zero_point[0]);
+      const double want = std::clamp(std::round(real * std::clamp(real + 3, 0.0, 6.0) / 6 / s_out) + out.zero_point[0],
+                                     -128.0, 127.0);
+      INFO("input " << int(x[i]));
+      CHECK(std::abs(y[i] - want) <= 2);
+    }
+  }
+}
+
+TEST_CASE("HardSwish int8 refuses an output scale below the input scale / 128", "[quant][activation]") {
+  CHECK_THROWS_AS(prepare_hard_swish(qp(0.1f, 0), qp(0.0005f, 0), 4), InputError);
 }
