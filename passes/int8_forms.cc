@@ -174,7 +174,11 @@ const std::map<std::string, FormFn>& form_table() {
       {"MatMul", gemm},
       {"MaxPool", same_as_input},
       {"Mul", own_operands},
-      {"PRelu", own_operands},
+      {"PRelu",
+       [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {
+         if (opset < 7) return refuse(why, "before opset 7 PRelu's slope broadcasts per channel, not as numpy does");
+         return operands_form(n, OutputParams::Own, why);
+       }},
       {"Pad", pad_form},
       {"ReduceMean",
        [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {

@@ -31,11 +31,6 @@ std::vector<int8_t> run_tanh(const std::vector<int8_t>& x, const ir::QuantParams
   return y;
 }
 
-std::vector<int8_t> all_int8() {
-  std::vector<int8_t> v;
-  for (int q = -128; q <= 127; ++q) v.push_back(static_cast<int8_t>(q));
-  return v;
-}
 
 }  // namespace
 

@@ -25,11 +25,6 @@ std::vector<int8_t> run(const ir::QuantParams& in, const ir::QuantParams& out, f
   return y;
 }
 
-std::vector<int8_t> all_int8() {
-  std::vector<int8_t> v;
-  for (int q = -128; q <= 127; ++q) v.push_back(static_cast<int8_t>(q));
-  return v;
-}
 
 }  // namespace
 

@@ -18,6 +18,13 @@ namespace tinyc::quant_test {
 
 inline ir::QuantParams qp(float scale, int64_t zero_point) { return {{scale}, {zero_point}, 0}; }
 
+// Every int8 value, -128 .. 127, for the exhaustive activation tests.
+inline std::vector<int8_t> all_int8() {
+  std::vector<int8_t> v;
+  for (int q = -128; q <= 127; ++q) v.push_back(static_cast<int8_t>(q));
+  return v;
+}
+
 inline ir::QuantParams per_channel(const std::vector<float>& scales) {
   return {scales, std::vector<int64_t>(scales.size(), 0), 0};
 }

@@ -216,7 +216,7 @@ TEST_CASE("an op without an int8 form stays float between DequantizeLinear and Q
   ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 4});
   ir::Node* fc1 = g->add_node("Gemm", {x, add_random_constant(*g, "w1", {3, 4}, 1)}, {"h"}, "fc1");
   fc1->attrs["transB"] = int64_t{1};
-  ir::Value* e = g->add_node("LeakyRelu", {fc1->output(0)}, {"e"}, "leaky")->output(0);
+  ir::Value* e = g->add_node("HardSigmoid", {fc1->output(0)}, {"e"}, "hard_sigmoid")->output(0);
   ir::Node* fc2 = g->add_node("Gemm", {e, add_random_constant(*g, "w2", {2, 3}, 2)}, {"y"}, "fc2");
   fc2->attrs["transB"] = int64_t{1};
   g->add_output(fc2->output(0));
@@ -225,11 +225,11 @@ TEST_CASE("an op without an int8 form stays float between DequantizeLinear and Q
   const passes::PassResult r = quantize(*g, context);
   CHECK(r.rewrites == 2);
   REQUIRE(r.declined.size() == 1);
-  CHECK(r.declined[0].find("no int8 kernel for LeakyRelu") != std::string::npos);
-  const ir::Node* leaky = g->find_node("leaky");
-  CHECK(leaky->input(0)->name == "h_dequantized");
-  CHECK(leaky->input(0)->producer()->op_type == "DequantizeLinear");
-  CHECK(leaky->input(0)->producer()->input(0) == g->find_value("h"));
+  CHECK(r.declined[0].find("no int8 kernel for HardSigmoid") != std::string::npos);
+  const ir::Node* hard_sigmoid = g->find_node("hard_sigmoid");
+  CHECK(hard_sigmoid->input(0)->name == "h_dequantized");
+  CHECK(hard_sigmoid->input(0)->producer()->op_type == "DequantizeLinear");
+  CHECK(hard_sigmoid->input(0)->producer()->input(0) == g->find_value("h"));
   CHECK(g->find_value("e")->dtype == ir::DType::Float32);
   const ir::Value* eq = g->find_node("fc2")->input(0);
   CHECK(eq->name == "e_quantized");
