@@ -153,7 +153,7 @@ void run_firmware_check(const FirmwareOptions& opt) {
   if (run.exit_code != 0)
     failures.push_back("the firmware failed on QEMU (exit " + std::to_string(run.exit_code) + ")" +
                        (run.error.empty() ? "" : ": " + run.error) +
-                       (run.error.find("AllocateTensors") != std::string::npos
+                       (opt.arena == 0 && run.error.find("AllocateTensors") != std::string::npos
                             ? " (an arena of " + grouped(arena) + " B, tinyc's estimate, is too small: a bug in the "
                                                                   "estimate; run again with a larger --arena)"
                             : ""));

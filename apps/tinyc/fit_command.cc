@@ -102,20 +102,22 @@ void check_space(FitSpace& space) {
   if (space.prune_ratios.empty()) throw InputError("--prune-ratios: give at least one value");
 }
 
-// The folder of the outputs, made now: its parent must exist.
-fs::path make_out_dir(const FitOptions& opt) {
+// The folder of the outputs, checked before any work: it exists and takes files, or its parent does.
+fs::path out_dir(const FitOptions& opt) {
   const fs::path dir = opt.out_dir.empty() ? fs::path(fs::path(opt.model).stem().string() + ".fit") : fs::path(opt.out_dir);
-  if (!fs::is_directory(dir)) {
-    check_output_folder(dir, "--out-dir");
-    std::error_code ec;
-    fs::create_directory(dir, ec);
-    if (ec) throw InputError("--out-dir " + dir.string() + ": cannot create the folder (" + ec.message() + ")");
-  }
-  check_output_folder(dir / "fit.json", "--out-dir");
+  check_output_folder(fs::is_directory(dir) ? dir / "fit.json" : dir, "--out-dir");
   return dir;
 }
 
+// Makes the folder when it does not exist yet: only once there is something to write into it.
+void make_out_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir) && !fs::create_directory(dir, ec))
+    throw InputError("--out-dir " + dir.string() + ": cannot create the folder (" + ec.message() + ")");
+}
+
 void write_tables(const report::FitTable& table, const fs::path& dir) {
+  make_out_dir(dir);
   io::write_file_atomically(dir / "fit.json", io::json_text(report::fit_to_json(table)) + "\n");
   io::write_file_atomically(dir / "fit.md", report::fit_to_markdown(table, "fit.svg"));
   io::write_file_atomically(dir / "fit.svg", report::fit_to_svg(table));
@@ -133,7 +135,7 @@ void run_fit(FitOptions opt) {
   const TfliteFacts facts = tflite ? read_tflite_facts(opt.model) : TfliteFacts{};
   if (facts.int8)
     throw InputError("'" + opt.model + "' is already int8: tinyc fit needs the float model (ONNX or float .tflite)");
-  const fs::path dir = make_out_dir(opt);
+  const fs::path dir = out_dir(opt);
   const fs::path output = dir / (fs::path(opt.model).stem().string() + ".tflite");
   check_outputs_apart({{"--out-dir", output}, {"--out-dir", dir / "fit.json"}},
                       {{"model", opt.model}, {"--calib", opt.calib}, {"--eval", opt.eval}, {"--labels", opt.labels}});
@@ -145,6 +147,7 @@ void run_fit(FitOptions opt) {
   report_options.labels = opt.labels;
   report_options.normal_classes = opt.normal_classes;
   report_options.file_layout_rows = tflite;
+  report_options.gates.max_accuracy_drop_points = opt.max_accuracy_drop;  // checked measurable as compress's gate
   std::optional<EvalInputs> eval = prepare_report(report_options, *graph);
   QuantizeOptions quantize;
   quantize.int8 = true;
@@ -161,11 +164,6 @@ void run_fit(FitOptions opt) {
     setup.rows = setup.context.calibration_inputs.front();
     setup.plan = report::plan_evaluation(*graph, setup.rows, std::nullopt, "");
   }
-  const bool drop_measured = setup.plan.has_labels() && (setup.plan.task == report::OutputTask::Classification ||
-                                                         !setup.plan.normal_classes.empty());
-  if (opt.max_accuracy_drop && !drop_measured)
-    throw InputError("--max-accuracy-drop needs the accuracy: give --eval rows with --labels (and --normal-classes "
-                     "for an autoencoder)");
   setup.target = *target;
   setup.output = plan_output(setup.output_options, opt.model, true, tflite ? facts.io_type : "int8");
   setup.output.path = output;
@@ -183,8 +181,8 @@ void run_fit(FitOptions opt) {
   table.measured_on = eval ? opt.eval + " (" + report::grouped(eval->plan.rows) + " rows" +
                                  (opt.labels.empty() ? "" : ", labels " + opt.labels) + ")"
                            : opt.calib + " (the calibration rows; give --eval for held-out rows)";
-  if (outcome.chosen_blob) io::write_file_atomically(output, *outcome.chosen_blob);
   write_tables(table, dir);
+  if (outcome.chosen_blob) io::write_file_atomically(output, *outcome.chosen_blob);
   std::cout << report::fit_summary(table);
   if (outcome.chosen_blob) std::cout << "wrote " << output.string() << "\n";
   std::cout << "table: " << (dir / "fit.md").string() << ", " << (dir / "fit.json").string() << ", "

@@ -249,7 +249,7 @@ class Search {
   // An earlier point that wrote exactly these bytes (mixed widths that came out all 8 or all 4).
   std::optional<size_t> same_file(size_t i) const {
     for (size_t j = 0; j < points_.size(); ++j)
-      if (j != i && points_[j].flash_bytes && !blobs_[j].empty() && blobs_[j] == blobs_[i]) return j;
+      if (j != i && !blobs_[j].empty() && blobs_[j] == blobs_[i]) return j;
     return std::nullopt;
   }
 

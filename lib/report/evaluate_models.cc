@@ -43,11 +43,21 @@ double input_clipped_pct(const ir::Graph& compressed, const ir::Tensor& rows) {
   return 0;
 }
 
-// Rows per run of a graph whose input is `input`: a model whose batch is not 1 takes its rows in one
-// run of exactly its shape.
-int64_t rows_per_run(const ir::Value& input, int64_t total, int64_t chunk) {
+// Calls run(begin, end) for consecutive chunks of `rows` (dim 0) of at most `chunk` rows, as a graph
+// whose input is `input` takes them: a model whose batch is not 1 takes all rows in one run of
+// exactly its shape.
+template <class Run>
+void for_each_chunk(const ir::Value& input, const ir::Tensor& rows, int64_t chunk, Run&& run) {
+  const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
   const bool unit_batch = !input.shape->empty() && (*input.shape)[0] == 1;
-  return unit_batch ? chunk : std::max<int64_t>(1, total);
+  const int64_t step = unit_batch ? std::max<int64_t>(1, chunk) : std::max<int64_t>(1, total);
+  for (int64_t begin = 0; begin < total; begin += step) run(begin, std::min(total, begin + step));
+}
+
+// The labels of rows begin..end-1; empty without labels.
+std::vector<int64_t> labels_of(const EvaluationPlan& plan, int64_t begin, int64_t end) {
+  if (!plan.has_labels()) return {};
+  return {plan.labels.begin() + begin, plan.labels.begin() + end};
 }
 
 void check_output_count(size_t reference, size_t compressed) {
@@ -99,17 +109,14 @@ Evaluation evaluate_models(const ir::Graph& reference, const ir::Graph& compress
   LayerErrorCollector layers(ref, comp);
   MetricsAccumulator metrics(names, plan.task, plan.normal_classes);
   const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
-  const int64_t chunk = rows_per_run(*ref.inputs()[0], total, chunk_rows(options, layers.bytes_per_row()));
-  for (int64_t begin = 0; begin < total; begin += chunk) {
-    const int64_t end = std::min(total, begin + chunk);
+  for_each_chunk(*ref.inputs()[0], rows, chunk_rows(options, layers.bytes_per_row()), [&](int64_t begin, int64_t end) {
     const std::vector<ir::Tensor> slice{ir::slice_rows(rows, begin, end)};
     const std::vector<ir::Tensor> ref_out = reference_run.run(slice, layers.reference_observer(end - begin));
     const std::vector<ir::Tensor> comp_out = compressed_run.run(slice, layers.compressed_observer());
-    std::vector<int64_t> labels;
-    if (plan.has_labels()) labels.assign(plan.labels.begin() + begin, plan.labels.begin() + end);
+    const std::vector<int64_t> labels = labels_of(plan, begin, end);
     metrics.add(ref_out, comp_out, slice[0], plan.has_labels() ? &labels : nullptr);
     if (options.progress) options.progress(end, total);
-  }
+  });
   Evaluation result{metrics.finish(), layers.finish(), 0, input_clipped_pct(comp, rows)};
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
@@ -119,13 +126,11 @@ ReferenceOutputs run_reference(const ir::Graph& reference, const ir::Tensor& row
   const exec::Executor run(reference, {options.threads});
   ReferenceOutputs result;
   for (const ir::Value* out : run.graph().outputs()) result.names.push_back(out->name);
-  const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
-  const int64_t chunk = rows_per_run(*run.graph().inputs()[0], total, std::max<int64_t>(1, options.max_chunk_rows));
   std::vector<std::vector<ir::Tensor>> parts(result.names.size());
-  for (int64_t begin = 0; begin < total; begin += chunk) {
-    std::vector<ir::Tensor> out = run.run({ir::slice_rows(rows, begin, std::min(total, begin + chunk))});
+  for_each_chunk(*run.graph().inputs()[0], rows, options.max_chunk_rows, [&](int64_t begin, int64_t end) {
+    std::vector<ir::Tensor> out = run.run({ir::slice_rows(rows, begin, end)});
     for (size_t i = 0; i < out.size(); ++i) parts[i].push_back(std::move(out[i]));
-  }
+  });
   for (const std::vector<ir::Tensor>& p : parts) result.outputs.push_back(ir::concat_rows(p));
   return result;
 }
@@ -136,17 +141,14 @@ Metrics compare_with_reference(const ReferenceOutputs& reference, const ir::Grap
   check_output_count(reference.names.size(), run.graph().outputs().size());
   MetricsAccumulator metrics(reference.names, plan.task, plan.normal_classes);
   const int64_t total = rows.shape().empty() ? 0 : rows.shape()[0];
-  const int64_t chunk = rows_per_run(*run.graph().inputs()[0], total, std::max<int64_t>(1, options.max_chunk_rows));
-  for (int64_t begin = 0; begin < total; begin += chunk) {
-    const int64_t end = std::min(total, begin + chunk);
+  for_each_chunk(*run.graph().inputs()[0], rows, options.max_chunk_rows, [&](int64_t begin, int64_t end) {
     const ir::Tensor slice = ir::slice_rows(rows, begin, end);
     std::vector<ir::Tensor> ref_out;
     for (const ir::Tensor& out : reference.outputs) ref_out.push_back(ir::slice_rows(out, begin, end));
-    std::vector<int64_t> labels;
-    if (plan.has_labels()) labels.assign(plan.labels.begin() + begin, plan.labels.begin() + end);
+    const std::vector<int64_t> labels = labels_of(plan, begin, end);
     metrics.add(ref_out, run.run({slice}), slice, plan.has_labels() ? &labels : nullptr);
     if (options.progress) options.progress(end, total);
-  }
+  });
   return metrics.finish();
 }
 

@@ -125,7 +125,8 @@ TEST_CASE("tinyc fit: bad input is one line and exit 2 before any work", "[fit]"
   const auto drop = run_tinyc({"fit", model, "--target", "rp2040", "--calib", calib, "--max-accuracy-drop", "1",
                                "--out-dir", (dir.path() / "o").string()});
   CHECK(drop.exit_code == 2);
-  CHECK(drop.err.find("--max-accuracy-drop needs the accuracy") != std::string::npos);
+  CHECK(drop.err.find("--max-accuracy-drop needs eval data") != std::string::npos);
+  CHECK(!fs::exists(dir.path() / "o"));  // nothing was made for a run refused before its work
   const auto ratio = run_tinyc({"fit", model, "--target", "rp2040", "--calib", calib, "--prune-ratios", "0.5,1"});
   CHECK(ratio.exit_code == 2);
   const auto int8 = run_tinyc({"fit", (corpus_dir() / "tflite/pretrainedResnet_quant.tflite").string(), "--target",
