@@ -5,7 +5,9 @@
 
 #include <random>
 
+#include "exec/int8_fast/add.h"
 #include "exec/int8_fast/conv.h"
+#include "exec/int8_fast/isa.h"
 #include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/int8_fast/fully_connected.h"
@@ -25,9 +27,11 @@ class Draw {
     for (int8_t& x : v) x = static_cast<int8_t>(between(-128, 127));
     return v;
   }
+  // Moderate biases, or 1 time in 4 any int32, so the accumulator wraps.
   std::vector<int32_t> biases(int64_t n) {
+    const int64_t bound = between(0, 3) == 0 ? int64_t{1} << 31 : 200000;
     std::vector<int32_t> v(static_cast<size_t>(n));
-    for (int32_t& b : v) b = static_cast<int32_t>(between(-200000, 200000));
+    for (int32_t& b : v) b = static_cast<int32_t>(between(-bound, bound - 1));
     return v;
   }
   int8_reference::ActivationBounds activation() {
@@ -56,8 +60,9 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
   int cases = 0;
   while (cases < 80) {
     int8_reference::ConvShape shape;
-    const int64_t batch = draw.between(1, 2), channels = draw.between(1, 6), out_channels = draw.between(1, 6);
-    const int64_t h = draw.between(1, 9), w = draw.between(1, 9), kh = draw.between(1, 4), kw = draw.between(1, 4);
+    const int64_t batch = draw.between(1, 2), channels = draw.between(1, draw.between(0, 3) == 0 ? 40 : 6);
+    const int64_t out_channels = draw.between(1, draw.between(0, 3) == 0 ? 19 : 6);
+    const int64_t h = draw.between(1, 20), w = draw.between(1, 20), kh = draw.between(1, 4), kw = draw.between(1, 4);
     shape.input = {batch, channels, h, w};
     shape.weights = {out_channels, channels, kh, kw};
     shape.strides = {draw.between(1, 3), draw.between(1, 3)};
@@ -81,10 +86,12 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::conv_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
-    int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
-    INFO("case " << cases << ": input " << ir::shape_to_string(shape.input) << ", weights "
-                 << ir::shape_to_string(shape.weights));
-    CHECK(actual == expected);
+    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+      int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
+      INFO("case " << cases << " on " << int8_fast::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
+                   << ", weights " << ir::shape_to_string(shape.weights));
+      CHECK(actual == expected);
+    }
   }
 }
 
@@ -122,16 +129,37 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
   }
 }
 
-TEST_CASE("fast int8 Conv leaves grouped convolutions and very deep windows to the reference") {
+TEST_CASE("fast int8 Conv leaves grouped convolutions and negative multipliers to the reference") {
   int8_reference::ConvParams p;
   p.groups = 2;
   p.group_in = 1;
   p.kernel_h = p.kernel_w = 1;
   CHECK(!int8_fast::fast_conv_applies(p));
   p.groups = 1;
-  p.group_in = 4096;
-  p.kernel_h = p.kernel_w = 3;  // 36,864 taps: the int32 sum could wrap
+  p.multipliers = {{1 << 30, -3}};
+  CHECK(int8_fast::fast_conv_applies(p));
+  p.multipliers.push_back({-(1 << 30), -3});
   CHECK(!int8_fast::fast_conv_applies(p));
+}
+
+TEST_CASE("fast int8 Conv wraps a sum beyond int32 as TFLite's accumulator does") {
+  // 8192 channels x 3 x 3 taps of (-128 - 127) * -128 = 32640 each: 2.4e9, past 2^31.
+  int8_reference::ConvShape shape;
+  shape.input = {1, 8192, 3, 3};
+  shape.weights = {2, 8192, 3, 3};
+  const auto p = int8_reference::prepare_conv(shape, tensor_params(0.01f, 127), {{0.01f}, {0}, 0},
+                                              tensor_params(0.5f, 0), int8_reference::ActivationBounds::none(), false);
+  const std::vector<int8_t> x(static_cast<size_t>(p.input_count()), int8_t{-128});
+  std::vector<int8_t> weights(static_cast<size_t>(p.weights_count()), int8_t{-128});
+  weights.back() = 5;  // the two channels' sums differ
+  std::vector<int8_t> expected(2), actual(2);
+  int8_reference::conv_int8(p, x, weights, {}, expected);
+  std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
+  for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, {}, actual, scratch);
+    INFO(int8_fast::isa_name(isa));
+    CHECK(actual == expected);
+  }
 }
 
 TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tensor and per channel") {
@@ -156,5 +184,27 @@ TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tens
                                          scratch);
     INFO("case " << c << ": " << batch << " x " << depth << " -> " << units << (per_channel ? ", per channel" : ""));
     CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("fast int8 Add equals the reference byte for byte, equal shapes and broadcast") {
+  Draw draw(31);
+  for (int c = 0; c < 120; ++c) {
+    const int64_t n = draw.between(1, 70);
+    const ir::Shape a_shape{1, n}, b_shape = c % 5 == 0 ? ir::Shape{1, 1} : a_shape;
+    // Output scales from well above the inputs' (no saturation) to far below (most saturate).
+    const float s1 = draw.scale(), s2 = draw.scale();
+    const float out_scale = std::max(s1, s2) * (draw.between(0, 3) == 0 ? 0.01f : 2.0f);
+    const auto p = int8_reference::prepare_add(a_shape, tensor_params(s1, draw.between(-128, 127)), b_shape,
+                                               tensor_params(s2, draw.between(-128, 127)),
+                                               tensor_params(out_scale, draw.between(-128, 127)), draw.activation());
+    const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
+    std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
+    int8_reference::add_int8(p, a, b, expected);
+    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+      int8_fast::fast_add_int8(isa, p, a, b, actual);
+      INFO("case " << c << " on " << int8_fast::isa_name(isa) << ": " << n << " elements");
+      CHECK(actual == expected);
+    }
   }
 }

@@ -1,7 +1,8 @@
-// int8 Add and Mul adapters: TFLite's ADD and MUL (int8_reference::add_int8, int8_reference::mul_int8), each input
+// int8 Add and Mul adapters: TFLite's ADD and MUL (int8_fast::fast_add_int8, int8_reference::mul_int8), each input
 // with its own parameters, numpy broadcasting, and the fused activation in the output's range.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/add.h"
 #include "exec/int8_reference/int8_add.h"
 #include "exec/int8_reference/int8_mul.h"
 
@@ -32,10 +33,16 @@ class BinaryInt8 final : public ClampingKernel {
   Params p_;
 };
 
+// Add on the widest instruction set the CPU has.
+void add_int8(const int8_reference::AddParams& p, std::span<const int8_t> a, std::span<const int8_t> b,
+              std::span<int8_t> output) {
+  int8_fast::fast_add_int8(int8_fast::detected_isa(), p, a, b, output);
+}
+
 }  // namespace
 
 std::unique_ptr<kernels::Kernel> make_binary(Binary op) {
-  if (op == Binary::Add) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_add, int8_reference::add_int8>>();
+  if (op == Binary::Add) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_add, add_int8>>();
   return std::make_unique<BinaryInt8<int8_reference::MulParams, int8_reference::prepare_mul, int8_reference::mul_int8>>();
 }
 

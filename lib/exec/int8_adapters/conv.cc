@@ -71,7 +71,7 @@ class ConvInt8 final : public ClampingKernel {
     const auto y = args.out<int8_t>(0, p_.output_count());
     if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(p_, x, w, bias, y, args.scratch);
     else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
-    else if (!packed_.rows.empty()) int8_fast::fast_conv_int8(p_, packed_, x, bias, y, args.scratch);
+    else if (!packed_.values.empty()) int8_fast::fast_conv_int8(isa_, p_, packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
   }
 
@@ -79,7 +79,8 @@ class ConvInt8 final : public ClampingKernel {
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
   bool fast_depthwise_ = false;
-  int8_fast::PackedConvWeights packed_;  // empty: the reference loop runs
+  int8_fast::GemmWeights packed_;  // empty: the reference loop runs
+  int8_fast::Isa isa_ = int8_fast::detected_isa();
   size_t scratch_ = 0;
 };
 

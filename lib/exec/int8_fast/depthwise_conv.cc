@@ -4,35 +4,10 @@
 #include <algorithm>
 
 #include "exec/int8_fast/dot.h"
+#include "exec/int8_fast/padded_plane.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
-
-namespace {
-
-// The padded plane covers every position a window reads, from (-pad_top, -pad_left) on.
-struct PlaneSize {
-  int64_t rows = 0, cols = 0;
-};
-
-PlaneSize plane_size(const int8_reference::ConvParams& p) {
-  return {(p.out_h - 1) * p.stride_h + (p.kernel_h - 1) * p.dilation_h + 1,
-          (p.out_w - 1) * p.stride_w + (p.kernel_w - 1) * p.dilation_w + 1};
-}
-
-// Channel `c` of one image as differences from the zero point, 0 where the window reads padding.
-void fill_plane(const int8_reference::ConvParams& p, const int8_t* channel, PlaneSize size, int16_t* plane) {
-  std::fill_n(plane, size.rows * size.cols, int16_t{0});
-  for (int64_t r = 0; r < size.rows; ++r) {
-    const int64_t iy = r - p.pad_top;
-    if (iy < 0 || iy >= p.in_h) continue;
-    const int64_t first = std::max<int64_t>(0, p.pad_left), last = std::min(size.cols, p.pad_left + p.in_w);
-    for (int64_t col = first; col < last; ++col)
-      plane[r * size.cols + col] = static_cast<int16_t>(channel[iy * p.in_w + col - p.pad_left] - p.input_zero_point);
-  }
-}
-
-}  // namespace
 
 bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p) {
   return p.group_in == 1 && p.kernel_h * p.kernel_w <= kMaxDotTerms;

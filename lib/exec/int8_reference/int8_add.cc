@@ -30,12 +30,7 @@ void add_int8(const AddParams& p, std::span<const int8_t> a, std::span<const int
   require_count(a.size(), plan.count_a, "Add int8", "input 1");
   require_count(b.size(), plan.count_b, "Add int8", "input 2");
   for_each_broadcast(plan, [&](int64_t o, int64_t ia, int64_t ib) {
-    const int32_t x1 = (static_cast<int32_t>(a[static_cast<size_t>(ia)]) - p.input1_zero_point) * (1 << kAddLeftShift);
-    const int32_t x2 = (static_cast<int32_t>(b[static_cast<size_t>(ib)]) - p.input2_zero_point) * (1 << kAddLeftShift);
-    const int32_t sum = multiply_by_quantized_multiplier(x1, p.input1_multiplier) +
-                        multiply_by_quantized_multiplier(x2, p.input2_multiplier);
-    const int32_t raw = multiply_by_quantized_multiplier(sum, p.output_multiplier) + p.output_zero_point;
-    output[static_cast<size_t>(o)] = clamp_to(raw, p.activation);
+    output[static_cast<size_t>(o)] = add_one(p, a[static_cast<size_t>(ia)], b[static_cast<size_t>(ib)]);
   });
 }
 

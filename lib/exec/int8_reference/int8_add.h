@@ -30,8 +30,16 @@ struct AddParams {
 AddParams prepare_add(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
                       const ir::QuantParams& output_q, ActivationBounds activation);
 
-// Accumulator bounds: |q - z| <= 255 shifted by 20 bits stays below 2^28; each rescaled input is at
-// most half of that, so the int32 sum never wraps.
+// One output element. Accumulator bounds: |q - z| <= 255 shifted by 20 bits stays below 2^28;
+// each rescaled input is at most half of that, so the int32 sum never wraps.
+inline int8_t add_one(const AddParams& p, int8_t a, int8_t b) {
+  const int32_t x1 = (static_cast<int32_t>(a) - p.input1_zero_point) * (1 << kAddLeftShift);
+  const int32_t x2 = (static_cast<int32_t>(b) - p.input2_zero_point) * (1 << kAddLeftShift);
+  const int32_t sum = multiply_by_quantized_multiplier(x1, p.input1_multiplier) +
+                      multiply_by_quantized_multiplier(x2, p.input2_multiplier);
+  return clamp_to(multiply_by_quantized_multiplier(sum, p.output_multiplier) + p.output_zero_point, p.activation);
+}
+
 void add_int8(const AddParams& p, std::span<const int8_t> a, std::span<const int8_t> b, std::span<int8_t> output);
 
 }  // namespace tinyc::exec::int8_reference

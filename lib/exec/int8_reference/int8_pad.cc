@@ -29,7 +29,8 @@ PadParams prepare_pad(const ir::Shape& input, std::span<const int64_t> pads, con
     p.first_offset += pads[d] * stride;
     stride *= padded[d];
   }
-  for (size_t d = 0; d < input.size(); ++d) p.input_walk.push(input[d], strides[d]);
+  for (size_t d = 0; d + 1 < input.size(); ++d) p.input_walk.push(input[d], strides[d]);
+  if (!input.empty()) p.row = input.back();
   return p;
 }
 
@@ -38,8 +39,11 @@ void pad_int8(const PadParams& p, std::span<const int8_t> input, std::span<int8_
   require_count(output.size(), p.output_count, "Pad int8", "output");
   std::fill(output.begin(), output.end(), p.fill);
   if (p.input_count == 0) return;
-  size_t i = 0;
-  walk_offsets(p.input_walk, p.first_offset, [&](int64_t o) { output[static_cast<size_t>(o)] = input[i++]; });
+  const int8_t* row = input.data();
+  walk_offsets(p.input_walk, p.first_offset, [&](int64_t o) {
+    std::copy_n(row, p.row, output.begin() + o);
+    row += p.row;
+  });
 }
 
 }  // namespace tinyc::exec::int8_reference

@@ -13,7 +13,8 @@ namespace tinyc::exec::int8_reference {
 
 // Where the input lands inside the padded output, computed once by prepare_pad.
 struct PadParams {
-  StridedWalk input_walk;    // input dims with their strides in the output
+  StridedWalk input_walk;    // input dims but the last (the rows) with their strides in the output
+  int64_t row = 1;           // the last input dim: contiguous in input and output
   int64_t first_offset = 0;  // output offset of input element 0
   int64_t input_count = 0;
   int64_t output_count = 0;

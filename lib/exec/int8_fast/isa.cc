@@ -1,0 +1,46 @@
+// CPU feature detection for the fast int8 kernels.
+#include "exec/int8_fast/isa.h"
+
+namespace tinyc::exec::int8_fast {
+
+namespace {
+
+bool cpu_runs(Isa isa) {
+  switch (isa) {
+    case Isa::portable:
+      return true;
+    case Isa::avx2:
+#if defined(__x86_64__) && defined(__GNUC__)
+      return __builtin_cpu_supports("avx2");
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+}  // namespace
+
+Isa detected_isa() {
+  static const Isa best = runnable_isas().back();
+  return best;
+}
+
+std::vector<Isa> runnable_isas() {
+  std::vector<Isa> isas;
+  for (Isa isa : {Isa::portable, Isa::avx2})
+    if (cpu_runs(isa)) isas.push_back(isa);
+  return isas;
+}
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::portable:
+      return "portable";
+    case Isa::avx2:
+      return "avx2";
+  }
+  return "unknown";
+}
+
+}  // namespace tinyc::exec::int8_fast
