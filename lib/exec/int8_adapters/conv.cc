@@ -69,7 +69,7 @@ class ConvInt8 final : public ClampingKernel {
     const auto x = args.in<int8_t>(0, p_.input_count());
     const auto w = args.in<int8_t>(1, p_.weights_count());
     const auto y = args.out<int8_t>(0, p_.output_count());
-    if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(p_, x, w, bias, y, args.scratch);
+    if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(isa_, p_, x, w, bias, y, args.scratch);
     else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
     else if (!packed_.values.empty()) int8_fast::fast_conv_int8(isa_, p_, packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);

@@ -1,12 +1,14 @@
 // Fast int8 depthwise convolution: each input channel becomes one zero-padded plane of int16
-// differences (x - z_in), and each output row is accumulated tap by tap across the whole row, a
-// loop the compiler vectorizes (at stride 1) with no bounds checks. Bit-exact with the reference
+// differences (x - z_in), and each output channel is accumulated tap by tap across whole rows (at
+// stride 1 across the whole plane), loops the compiler vectorizes with no bounds checks, once for
+// the baseline and once for AVX2. Bit-exact with the reference
 // grouped convolution (int8_reference::depthwise_conv_int8), the oracle its tests compare with.
 #pragma once
 
 #include <cstddef>
 #include <span>
 
+#include "exec/int8_fast/isa.h"
 #include "exec/int8_reference/int8_conv.h"
 
 namespace tinyc::exec::int8_fast {
@@ -15,12 +17,12 @@ namespace tinyc::exec::int8_fast {
 // kMaxDotTerms taps.
 bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p);
 
-// Scratch fast_depthwise_conv_int8 needs: one padded plane and one row of sums.
+// Scratch fast_depthwise_conv_int8 needs: one padded plane, one channel of sums and of outputs.
 size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p);
 
-// Same contract and result as int8_reference::depthwise_conv_int8. Precondition:
+// Same contract and result as int8_reference::depthwise_conv_int8, on `isa`. Precondition:
 // fast_depthwise_conv_applies(p).
-void fast_depthwise_conv_int8(const int8_reference::ConvParams& p, std::span<const int8_t> input,
+void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, std::span<const int8_t> input,
                               std::span<const int8_t> weights, std::span<const int32_t> bias, std::span<int8_t> output,
                               std::span<std::byte> scratch);
 
