@@ -8,6 +8,7 @@
 #include "exec/int8_fast/add.h"
 #include "exec/int8_fast/conv.h"
 #include "exec/int8_fast/isa.h"
+#include "exec/int8_fast/max_pool.h"
 #include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/int8_fast/fully_connected.h"
@@ -65,7 +66,7 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     const int64_t h = draw.between(1, 20), w = draw.between(1, 20), kh = draw.between(1, 4), kw = draw.between(1, 4);
     shape.input = {batch, channels, h, w};
     shape.weights = {out_channels, channels, kh, kw};
-    shape.strides = {draw.between(1, 3), draw.between(1, 3)};
+    shape.strides = {draw.between(1, 2), draw.between(1, 3)};
     shape.dilations = {draw.between(1, 2), draw.between(1, 2)};
     shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
     if (shape.dilations[0] * (kh - 1) + 1 > h + shape.pads[0] + shape.pads[2] ||
@@ -182,10 +183,13 @@ TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tens
     std::vector<int8_t> expected(static_cast<size_t>(batch * units)), actual(expected.size());
     int8_reference::fully_connected_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_fully_connected_scratch_bytes(p));
-    int8_fast::fast_fully_connected_int8(p, int8_fast::pack_fully_connected_weights(p, weights), x, bias, actual,
-                                         scratch);
-    INFO("case " << c << ": " << batch << " x " << depth << " -> " << units << (per_channel ? ", per channel" : ""));
-    CHECK(actual == expected);
+    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+      int8_fast::fast_fully_connected_int8(isa, p, int8_fast::pack_fully_connected_weights(p, weights), x, bias,
+                                           actual, scratch);
+      INFO("case " << c << " on " << int8_fast::isa_name(isa) << ": " << batch << " x " << depth << " -> " << units
+                   << (per_channel ? ", per channel" : ""));
+      CHECK(actual == expected);
+    }
   }
 }
 
@@ -206,6 +210,38 @@ TEST_CASE("fast int8 Add equals the reference byte for byte, equal shapes and br
     for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
       int8_fast::fast_add_int8(isa, p, a, b, actual);
       INFO("case " << c << " on " << int8_fast::isa_name(isa) << ": " << n << " elements");
+      CHECK(actual == expected);
+    }
+  }
+}
+
+TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {
+  Draw draw(2026);
+  int cases = 0;
+  while (cases < 100) {
+    int8_reference::PoolShape shape;
+    const int64_t h = draw.between(1, 12), w = draw.between(1, 12);
+    shape.input = {draw.between(1, 2), draw.between(1, 3), h, w};
+    // Half the cases the common 2 x 2 window at stride 2.
+    const bool two = draw.between(0, 1) != 0;
+    shape.kernel = {two ? 2 : draw.between(1, 4), two ? 2 : draw.between(1, 4)};
+    shape.strides = {two ? 2 : draw.between(1, 3), two ? 2 : draw.between(1, 3)};
+    shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
+    if (shape.pads[0] >= shape.kernel[0] || shape.pads[1] >= shape.kernel[1] || shape.pads[2] >= shape.kernel[0] ||
+        shape.pads[3] >= shape.kernel[1] || shape.kernel[0] > h + shape.pads[0] + shape.pads[2] ||
+        shape.kernel[1] > w + shape.pads[1] + shape.pads[3])
+      continue;  // a window of padding only, or none fits
+    ++cases;
+    const ir::QuantParams q = tensor_params(draw.scale(), draw.between(-128, 127));
+    const auto p = int8_reference::prepare_max_pool(shape, q, q, draw.activation());
+    const auto x = draw.int8s(p.input_count());
+    std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
+    int8_reference::max_pool_int8(p, x, expected);
+    std::vector<std::byte> scratch(int8_fast::fast_max_pool_scratch_bytes(p));
+    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+      int8_fast::fast_max_pool_int8(isa, p, x, actual, scratch);
+      INFO("case " << cases << " on " << int8_fast::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
+                   << ", kernel " << shape.kernel[0] << "x" << shape.kernel[1]);
       CHECK(actual == expected);
     }
   }

@@ -65,7 +65,7 @@ class FullyConnectedInt8 final : public ClampingKernel {
     const auto x = args.in<int8_t>(0, p_.batch * p_.depth);
     const auto y = args.out<int8_t>(0, p_.batch * p_.units);
     if (!packed_.rows.empty()) {
-      int8_fast::fast_fully_connected_int8(p_, packed_, x, bias, y, args.scratch);
+      int8_fast::fast_fully_connected_int8(isa_, p_, packed_, x, bias, y, args.scratch);
       return;
     }
     const auto w = transposed_.empty() ? args.in<int8_t>(1, p_.units * p_.depth) : std::span<const int8_t>(transposed_);
@@ -104,6 +104,7 @@ class FullyConnectedInt8 final : public ClampingKernel {
   int8_reference::FullyConnectedParams p_;
   std::vector<int8_t> transposed_;  // empty when the weight is already units x K or packed
   int8_fast::PackedFullyConnectedWeights packed_;  // empty: the reference loop runs
+  int8_fast::Isa isa_ = int8_fast::detected_isa();
   size_t scratch_ = 0;
 };
 

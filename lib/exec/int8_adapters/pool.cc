@@ -1,11 +1,12 @@
 // int8 MaxPool and AveragePool adapters: TFLite's MAX_POOL_2D and AVERAGE_POOL_2D
-// (int8_reference::max_pool_int8, int8_reference::average_pool_int8) on 2-D windows. ONNX's pads, auto_pad and
+// (int8_fast::fast_max_pool_int8, int8_reference::average_pool_int8) on 2-D windows. ONNX's pads, auto_pad and
 // ceil_mode are resolved by the shared window geometry; the int8 functions clip windows to the input
 // (padding is never read), so the extra end room that ceil_mode adds becomes end padding.
 #include <algorithm>
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/max_pool.h"
 #include "exec/int8_reference/int8_pool.h"
 #include "exec/shape/window.h"
 
@@ -43,8 +44,21 @@ int8_reference::PoolShape pool_shape(const PrepareContext& ctx) {
   return s;
 }
 
-// One adapter for both pools: their prepare and eval functions have the same signatures.
-template <auto prepare_op, auto run_op>
+// MaxPool on the widest instruction set the CPU has.
+void max_pool(const int8_reference::PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output,
+              std::span<std::byte> scratch) {
+  int8_fast::fast_max_pool_int8(int8_fast::detected_isa(), p, input, output, scratch);
+}
+
+// AveragePool's reference function in the signature of the fast max pool.
+void average_pool(const int8_reference::PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output,
+                  std::span<std::byte>) {
+  int8_reference::average_pool_int8(p, input, output);
+}
+size_t no_scratch(const int8_reference::PoolParams&) { return 0; }
+
+// One adapter for both pools: their prepare, scratch and eval functions have the same signatures.
+template <auto prepare_op, auto run_op, auto scratch_op>
 class PoolInt8 final : public ClampingKernel {
  public:
   void prepare(const PrepareContext& ctx) override {
@@ -59,8 +73,10 @@ class PoolInt8 final : public ClampingKernel {
                           ir::shape_to_string(computed));
   }
 
+  size_t scratch_bytes() const override { return scratch_op(p_); }
+
   void eval(const EvalArgs& args) const override {
-    run_op(p_, args.in<int8_t>(0, p_.input_count()), args.out<int8_t>(0, p_.output_count()));
+    run_op(p_, args.in<int8_t>(0, p_.input_count()), args.out<int8_t>(0, p_.output_count()), args.scratch);
   }
 
  private:
@@ -70,8 +86,10 @@ class PoolInt8 final : public ClampingKernel {
 }  // namespace
 
 std::unique_ptr<kernels::Kernel> make_pool(Pool op) {
-  if (op == Pool::Max) return std::make_unique<PoolInt8<int8_reference::prepare_max_pool, int8_reference::max_pool_int8>>();
-  return std::make_unique<PoolInt8<int8_reference::prepare_average_pool, int8_reference::average_pool_int8>>();
+  if (op == Pool::Max)
+    return std::make_unique<PoolInt8<int8_reference::prepare_max_pool, max_pool,
+                                     int8_fast::fast_max_pool_scratch_bytes>>();
+  return std::make_unique<PoolInt8<int8_reference::prepare_average_pool, average_pool, no_scratch>>();
 }
 
 }  // namespace tinyc::exec::int8_adapters

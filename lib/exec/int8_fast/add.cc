@@ -13,8 +13,8 @@ void fast_add_int8([[maybe_unused]] Isa isa, const int8_reference::AddParams& p,
   int8_reference::require_count(a.size(), count, "Add int8", "input 1");
   int8_reference::require_count(b.size(), count, "Add int8", "input 2");
   int64_t done = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (isa == Isa::avx2) done = detail::add_int8_avx2(p, a.data(), b.data(), output.data(), count);
+#if TINYC_X86_KERNELS
+  if (has_avx2(isa)) done = detail::add_int8_avx2(p, a.data(), b.data(), output.data(), count);
 #endif
   for (int64_t i = done; i < count; ++i) output[static_cast<size_t>(i)] = int8_reference::add_one(p, a[i], b[i]);
 }

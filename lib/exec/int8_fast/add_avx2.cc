@@ -5,7 +5,7 @@
 
 namespace tinyc::exec::int8_fast::detail {
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if TINYC_X86_KERNELS
 
 namespace {
 

@@ -87,8 +87,8 @@ void depthwise_portable(const int8_reference::ConvParams& p, const int8_t* input
   depthwise(Isa::portable, p, input, weights, bias, output, plane, sums, staged);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2"))) void depthwise_avx2(const int8_reference::ConvParams& p, const int8_t* input,
+#if TINYC_X86_KERNELS
+TINYC_AVX2 void depthwise_avx2(const int8_reference::ConvParams& p, const int8_t* input,
                                                     const int8_t* weights, const int32_t* bias, int8_t* output,
                                                     int16_t* plane, int32_t* sums, int8_t* staged) {
   depthwise(Isa::avx2, p, input, weights, bias, output, plane, sums, staged);
@@ -120,8 +120,8 @@ void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, std:
   auto* sums = reinterpret_cast<int32_t*>(scratch.data() + sums_offset);
   auto* staged = reinterpret_cast<int8_t*>(sums + sums_count(p));
   const int32_t* bias_values = p.has_bias ? bias.data() : nullptr;
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (isa == Isa::avx2)
+#if TINYC_X86_KERNELS
+  if (has_avx2(isa))
     return depthwise_avx2(p, input.data(), weights.data(), bias_values, output.data(), plane, sums, staged);
 #endif
   depthwise_portable(p, input.data(), weights.data(), bias_values, output.data(), plane, sums, staged);

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "exec/int8_fast/isa.h"
 #include "exec/int8_reference/int8_fully_connected.h"
 
 namespace tinyc::exec::int8_fast {
@@ -26,9 +27,9 @@ PackedFullyConnectedWeights pack_fully_connected_weights(const int8_reference::F
 // Scratch fast_fully_connected_int8 needs: one row of differences.
 size_t fast_fully_connected_scratch_bytes(const int8_reference::FullyConnectedParams& p);
 
-// Same contract and result as int8_reference::fully_connected_int8. Precondition:
+// Same contract and result as int8_reference::fully_connected_int8, on `isa`. Precondition:
 // fast_fully_connected_applies(p).
-void fast_fully_connected_int8(const int8_reference::FullyConnectedParams& p,
+void fast_fully_connected_int8(Isa isa, const int8_reference::FullyConnectedParams& p,
                                const PackedFullyConnectedWeights& weights, std::span<const int8_t> input,
                                std::span<const int32_t> bias, std::span<int8_t> output, std::span<std::byte> scratch);
 

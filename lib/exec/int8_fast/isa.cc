@@ -10,8 +10,15 @@ bool cpu_runs(Isa isa) {
     case Isa::portable:
       return true;
     case Isa::avx2:
-#if defined(__x86_64__) && defined(__GNUC__)
+#if TINYC_X86_KERNELS
       return __builtin_cpu_supports("avx2");
+#else
+      return false;
+#endif
+    case Isa::avx512:
+#if TINYC_X86_KERNELS
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vnni");
 #else
       return false;
 #endif
@@ -28,7 +35,7 @@ Isa detected_isa() {
 
 std::vector<Isa> runnable_isas() {
   std::vector<Isa> isas;
-  for (Isa isa : {Isa::portable, Isa::avx2})
+  for (Isa isa : {Isa::portable, Isa::avx2, Isa::avx512})
     if (cpu_runs(isa)) isas.push_back(isa);
   return isas;
 }
@@ -39,6 +46,8 @@ const char* isa_name(Isa isa) {
       return "portable";
     case Isa::avx2:
       return "avx2";
+    case Isa::avx512:
+      return "avx512";
   }
   return "unknown";
 }

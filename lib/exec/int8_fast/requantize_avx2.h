@@ -3,17 +3,19 @@
 // files that call it from functions compiled for AVX2.
 #pragma once
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#include "exec/int8_fast/isa.h"
+
+#if TINYC_X86_KERNELS
 
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstring>
 
+#include "exec/int8_fast/requantize.h"
 #include "exec/int8_reference/quant_math.h"
 
 namespace tinyc::exec::int8_fast::avx2 {
-
-#define TINYC_AVX2 __attribute__((target("avx2")))
 
 // One multiplier's constants, broadcast once per row of outputs.
 struct VectorMultiplier {
@@ -56,6 +58,23 @@ TINYC_AVX2 inline __m128i to_int8(__m256i lo, __m256i hi, int32_t zero_point, in
   const __m128i lo16 = _mm_packs_epi32(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
   const __m128i hi16 = _mm_packs_epi32(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
   return _mm_packs_epi16(lo16, hi16);
+}
+
+// Requantizes 16 sums of one row (two vectors) and stores the first `count` (at most 16).
+TINYC_AVX2 inline void requantize_store(__m256i lo, __m256i hi, const RowRequantization& r, int8_t* out,
+                                        int64_t count) {
+  const __m256i bias = _mm256_set1_epi32(r.bias);
+  const VectorMultiplier m = broadcast_multiplier(r.multiplier);
+  const __m128i bytes = to_int8(multiply_by_quantized_multiplier(_mm256_add_epi32(lo, bias), m),
+                                multiply_by_quantized_multiplier(_mm256_add_epi32(hi, bias), m), r.zero_point,
+                                r.activation);
+  if (count == 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), bytes);
+  } else {
+    alignas(16) int8_t staged[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(staged), bytes);
+    std::memcpy(out, staged, static_cast<size_t>(count));
+  }
 }
 
 }  // namespace tinyc::exec::int8_fast::avx2
