@@ -1,8 +1,11 @@
-// Float executor throughput on one model and data set: prints one JSON line for run_throughput.sh.
-// The model runs after tinyc's default folding pipeline (BatchNorm and activations folded into the
-// Conv), as ONNX Runtime runs it after its own default graph optimizations.
-//   tinyc_throughput <model.onnx> <data.npy> <threads> <rows_per_chunk> [repeats]
+// Executor throughput on one model and data set: prints one JSON line for run_throughput.sh. An
+// ONNX model runs in float after tinyc's default folding pipeline (BatchNorm and activations folded
+// into the Conv), as ONNX Runtime runs it after its own default graph optimizations; a .tflite file
+// (tinyc's int8 output) runs as written. Best of `repeats` timed runs after a warm-up, as
+// ort_throughput.js times ONNX Runtime.
+//   tinyc_throughput <model.onnx|model.tflite> <data.npy> <threads> <rows_per_chunk> [repeats]
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +13,7 @@
 #include "exec/input_data.h"
 #include "exec/shape_inference.h"
 #include "formats/onnx/import.h"
+#include "formats/tflite/import.h"
 #include "io/npy.h"
 #include "ir/error.h"
 #include "passes/default_pipelines.h"
@@ -18,13 +22,21 @@
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::cerr << "usage: tinyc_throughput <model.onnx> <data.npy> <threads> <rows_per_chunk> [repeats]\n";
+    std::cerr << "usage: tinyc_throughput <model.onnx|model.tflite> <data.npy> <threads> <rows_per_chunk> [repeats]\n";
     return 1;
   }
   try {
-    auto graph = tinyc::onnx_format::import_model_file(argv[1]).graph;
-    tinyc::exec::infer_shapes(*graph);
-    tinyc::passes::run_pipeline(*graph, tinyc::passes::parse_pipeline(tinyc::passes::default_folding_pipeline()), {});
+    const std::filesystem::path model = argv[1];
+    std::unique_ptr<tinyc::ir::Graph> graph;
+    if (model.extension() == ".tflite") {
+      graph = tinyc::tflite_format::import_tflite_file(model);
+      tinyc::exec::infer_shapes(*graph);
+    } else {
+      graph = tinyc::onnx_format::import_model_file(model).graph;
+      tinyc::exec::infer_shapes(*graph);
+      tinyc::passes::run_pipeline(*graph, tinyc::passes::parse_pipeline(tinyc::passes::default_folding_pipeline()),
+                                  {});
+    }
     const tinyc::ir::Tensor rows = tinyc::exec::as_input_rows(*graph->inputs()[0], tinyc::io::read_npy(argv[2]), argv[2]);
     const int threads = std::stoi(argv[3]);
     const int64_t chunk = std::stoll(argv[4]);

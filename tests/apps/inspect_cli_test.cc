@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "exec/int8_fast/isa.h"
 #include "formats/onnx/export.h"
 #include "ir/graph.h"
 #include "support/test_support.h"
@@ -54,6 +55,15 @@ TEST_CASE("usage errors exit 1, bad option values 2, each with one tinyc: error:
   auto help = run_tinyc({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("inspect") != std::string::npos);
+}
+
+TEST_CASE("--version names the instruction set the int8 kernels run on") {
+  auto r = run_tinyc({"--version"});
+  CHECK(r.exit_code == 0);
+  const std::string expected = std::string("(int8 kernels: ") +
+                               tinyc::exec::int8_fast::isa_name(tinyc::exec::int8_fast::detected_isa()) + ")";
+  CHECK(r.out.rfind("tinyc ", 0) == 0);
+  CHECK(r.out.find(expected) != std::string::npos);
 }
 
 TEST_CASE("a missing model file is one line, exit 2") {
