@@ -57,7 +57,7 @@ TEST_CASE("usage errors exit 1, bad option values 2, each with one tinyc: error:
   CHECK(help.out.find("inspect") != std::string::npos);
 }
 
-TEST_CASE("--version names the instruction set the int8 kernels run on") {
+TEST_CASE("tinyc --version names the instruction set the int8 kernels run on") {
   auto r = run_tinyc({"--version"});
   CHECK(r.exit_code == 0);
   const std::string expected = std::string("(int8 kernels: ") +
