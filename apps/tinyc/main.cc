@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "interrupt.h"
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "ir/error.h"
 #include "ir/version.h"
 #include "logging.h"
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
       "130/143 interrupted by SIGINT/SIGTERM (no file is left half-written).",
       "tinyc"};
   app.set_version_flag("--version", std::string("tinyc ") + tinyc::kVersion + " (int8 kernels: " +
-                                        tinyc::exec::int8_fast::isa_name(tinyc::exec::int8_fast::detected_isa()) + ")");
+                                        tinyc::exec::isa_name(tinyc::exec::detected_isa()) + ")");
   app.require_subcommand(1);
   int verbosity = 0;
   app.add_flag_callback("-v,--verbose", [&] { verbosity = 1; }, "Log every step (pass summaries, notices)");

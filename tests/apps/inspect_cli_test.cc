@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "formats/onnx/export.h"
 #include "ir/graph.h"
 #include "support/test_support.h"
@@ -61,7 +61,7 @@ TEST_CASE("tinyc --version names the instruction set the int8 kernels run on") {
   auto r = run_tinyc({"--version"});
   CHECK(r.exit_code == 0);
   const std::string expected = std::string("(int8 kernels: ") +
-                               tinyc::exec::int8_fast::isa_name(tinyc::exec::int8_fast::detected_isa()) + ")";
+                               tinyc::exec::isa_name(tinyc::exec::detected_isa()) + ")";
   CHECK(r.out.rfind("tinyc ", 0) == 0);
   CHECK(r.out.find(expected) != std::string::npos);
 }

@@ -7,7 +7,7 @@
 
 #include "exec/int8_fast/add.h"
 #include "exec/int8_fast/conv.h"
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_fast/max_pool.h"
 #include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
@@ -87,9 +87,9 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::conv_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
-    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
-      INFO("case " << cases << " on " << int8_fast::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
+      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", weights " << ir::shape_to_string(shape.weights));
       CHECK(actual == expected);
     }
@@ -123,9 +123,9 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::depthwise_conv_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_depthwise_conv_scratch_bytes(p));
-    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_depthwise_conv_int8(isa, p, x, weights, bias, actual, scratch);
-      INFO("case " << cases << " on " << int8_fast::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
+      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", weights " << ir::shape_to_string(shape.weights));
       CHECK(actual == expected);
     }
@@ -158,9 +158,9 @@ TEST_CASE("fast int8 Conv wraps a sum beyond int32 as TFLite's accumulator does"
   std::vector<int8_t> expected(2), actual(2);
   int8_reference::conv_int8(p, x, weights, {}, expected);
   std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
-  for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+  for (exec::Isa isa : exec::runnable_isas()) {
     int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, {}, actual, scratch);
-    INFO(int8_fast::isa_name(isa));
+    INFO(exec::isa_name(isa));
     CHECK(actual == expected);
   }
 }
@@ -183,10 +183,10 @@ TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tens
     std::vector<int8_t> expected(static_cast<size_t>(batch * units)), actual(expected.size());
     int8_reference::fully_connected_int8(p, x, weights, bias, expected);
     std::vector<std::byte> scratch(int8_fast::fast_fully_connected_scratch_bytes(p));
-    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_fully_connected_int8(isa, p, int8_fast::pack_fully_connected_weights(p, weights), x, bias,
                                            actual, scratch);
-      INFO("case " << c << " on " << int8_fast::isa_name(isa) << ": " << batch << " x " << depth << " -> " << units
+      INFO("case " << c << " on " << exec::isa_name(isa) << ": " << batch << " x " << depth << " -> " << units
                    << (per_channel ? ", per channel" : ""));
       CHECK(actual == expected);
     }
@@ -207,9 +207,9 @@ TEST_CASE("fast int8 Add equals the reference byte for byte, equal shapes and br
     const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
     std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
     int8_reference::add_int8(p, a, b, expected);
-    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_add_int8(isa, p, a, b, actual);
-      INFO("case " << c << " on " << int8_fast::isa_name(isa) << ": " << n << " elements");
+      INFO("case " << c << " on " << exec::isa_name(isa) << ": " << n << " elements");
       CHECK(actual == expected);
     }
   }
@@ -238,9 +238,9 @@ TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random window
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::max_pool_int8(p, x, expected);
     std::vector<std::byte> scratch(int8_fast::fast_max_pool_scratch_bytes(p));
-    for (int8_fast::Isa isa : int8_fast::runnable_isas()) {
+    for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_max_pool_int8(isa, p, x, actual, scratch);
-      INFO("case " << cases << " on " << int8_fast::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
+      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", kernel " << shape.kernel[0] << "x" << shape.kernel[1]);
       CHECK(actual == expected);
     }

@@ -36,7 +36,7 @@ class BinaryInt8 final : public ClampingKernel {
 // Add on the widest instruction set the CPU has.
 void add_int8(const int8_reference::AddParams& p, std::span<const int8_t> a, std::span<const int8_t> b,
               std::span<int8_t> output) {
-  int8_fast::fast_add_int8(int8_fast::detected_isa(), p, a, b, output);
+  int8_fast::fast_add_int8(exec::detected_isa(), p, a, b, output);
 }
 
 }  // namespace

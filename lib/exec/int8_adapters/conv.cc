@@ -80,7 +80,7 @@ class ConvInt8 final : public ClampingKernel {
   bool depthwise_ = false;
   bool fast_depthwise_ = false;
   int8_fast::GemmWeights packed_;  // empty: the reference loop runs
-  int8_fast::Isa isa_ = int8_fast::detected_isa();
+  exec::Isa isa_ = exec::detected_isa();
   size_t scratch_ = 0;
 };
 

@@ -104,7 +104,7 @@ class FullyConnectedInt8 final : public ClampingKernel {
   int8_reference::FullyConnectedParams p_;
   std::vector<int8_t> transposed_;  // empty when the weight is already units x K or packed
   int8_fast::PackedFullyConnectedWeights packed_;  // empty: the reference loop runs
-  int8_fast::Isa isa_ = int8_fast::detected_isa();
+  exec::Isa isa_ = exec::detected_isa();
   size_t scratch_ = 0;
 };
 

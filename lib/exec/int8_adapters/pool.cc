@@ -47,7 +47,7 @@ int8_reference::PoolShape pool_shape(const PrepareContext& ctx) {
 // MaxPool on the widest instruction set the CPU has.
 void max_pool(const int8_reference::PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output,
               std::span<std::byte> scratch) {
-  int8_fast::fast_max_pool_int8(int8_fast::detected_isa(), p, input, output, scratch);
+  int8_fast::fast_max_pool_int8(exec::detected_isa(), p, input, output, scratch);
 }
 
 // AveragePool's reference function in the signature of the fast max pool.

@@ -5,7 +5,7 @@
 
 #include <span>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/int8_add.h"
 
 namespace tinyc::exec::int8_fast {

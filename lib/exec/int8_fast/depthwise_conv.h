@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <span>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/int8_conv.h"
 
 namespace tinyc::exec::int8_fast {

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/int8_fully_connected.h"
 
 namespace tinyc::exec::int8_fast {

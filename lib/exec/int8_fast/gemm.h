@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/quant_math.h"
 
 namespace tinyc::exec::int8_fast {

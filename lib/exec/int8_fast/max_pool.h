@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <span>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/int8_pool.h"
 
 namespace tinyc::exec::int8_fast {

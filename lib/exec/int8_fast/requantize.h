@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 #include "exec/int8_reference/quant_math.h"
 
 namespace tinyc::exec::int8_fast {

@@ -3,7 +3,7 @@
 // files that call it from functions compiled for AVX2.
 #pragma once
 
-#include "exec/int8_fast/isa.h"
+#include "exec/isa.h"
 
 #if TINYC_X86_KERNELS
 

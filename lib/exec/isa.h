@@ -1,6 +1,7 @@
-// Which instruction set the fast int8 kernels run on. One binary serves every machine of its
-// architecture: the portable kernels are compiled for the baseline, the wider ones are chosen at
-// run time when the CPU reports them, and every choice computes the same bytes.
+// Which instruction set the fast kernels (int8_fast/, the float Conv product) run on. One binary
+// serves every machine of its architecture: the portable kernels are compiled for the baseline, the
+// wider ones are chosen at run time when the CPU reports them, and every choice computes the same
+// bytes.
 #pragma once
 
 #include <vector>
@@ -12,7 +13,7 @@
 #define TINYC_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 #endif
 
-namespace tinyc::exec::int8_fast {
+namespace tinyc::exec {
 
 // The instruction sets the kernels have code for, narrowest first.
 enum class Isa {
@@ -32,4 +33,4 @@ std::vector<Isa> runnable_isas();
 
 const char* isa_name(Isa isa);
 
-}  // namespace tinyc::exec::int8_fast
+}  // namespace tinyc::exec

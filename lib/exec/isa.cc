@@ -1,7 +1,7 @@
-// CPU feature detection for the fast int8 kernels.
-#include "exec/int8_fast/isa.h"
+// CPU feature detection for the fast kernels.
+#include "exec/isa.h"
 
-namespace tinyc::exec::int8_fast {
+namespace tinyc::exec {
 
 namespace {
 
@@ -52,4 +52,4 @@ const char* isa_name(Isa isa) {
   return "unknown";
 }
 
-}  // namespace tinyc::exec::int8_fast
+}  // namespace tinyc::exec
