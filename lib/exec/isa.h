@@ -10,7 +10,12 @@
 #define TINYC_X86_KERNELS 1
 // Function attributes that compile one function for a wider instruction set than the build's.
 #define TINYC_AVX2 __attribute__((target("avx2")))
+#if defined(__clang__)
 #define TINYC_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
+#else
+// GCC drops the file's -ffp-contract=off in a function with this target (whose FMA it then uses).
+#define TINYC_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni"), optimize("fp-contract=off")))
+#endif
 #endif
 
 namespace tinyc::exec {

@@ -37,13 +37,14 @@ struct ConvParams {
   PaddedPlane padded;                // for ColumnSource::Padded
   std::vector<int64_t> tap_offsets;  // for ColumnSource::Padded: row (c, k) of the columns in the padded copies
   bool compact = false;              // Padded with junk columns: the product goes to a wide buffer first
+  Isa isa = detected_isa();          // the product's instruction set
 };
 
 // The product of one image and group.
 template <class T>
 ConvGemm<T> conv_gemm_of(const ConvParams& p) {
   const int64_t columns = p.source == ColumnSource::Padded ? p.padded.wide_count : p.geometry.column_count;
-  return ConvGemm<T>(p.group_out, p.group_in * p.geometry.kernel_count, columns);
+  return ConvGemm<T>(p.group_out, p.group_in * p.geometry.kernel_count, columns, conv_block<T>(p.isa));
 }
 
 // Scratch layout of conv_gemm_all, in elements of T: packed weights of every group, the columns'
@@ -78,7 +79,8 @@ void im2col(const ColumnGeometry& g, int64_t channels, const T* x, T* columns) {
   }
 }
 
-// Accumulation: each output sums group_in * kernel_count products in T (fused multiply-adds).
+// Accumulation: each output adds group_in * kernel_count products to the bias in T, in order, a
+// product then a sum (conv_gemm.h), on every instruction set.
 template <class T>
 void conv_gemm_all(const ConvParams& p, const T* x, const T* w, const T* bias, T* y, T* scratch) {
   const ColumnGeometry& g = p.geometry;

@@ -1,37 +1,55 @@
 // The matrix product of Conv in register blocks: out[m, j] = bias[m] + sum over k of
 // w[m, k] * columns[k, j] for output channels m and output positions j (out row-major, NCHW).
-// A block holds kConvBlockRows x 2 SIMD packets of accumulators, starts from the bias and is stored
-// once. Its packets run along the positions j (wide feature maps) or, when that wastes fewer
+// A block holds ConvBlock::rows x 2 vectors of accumulators, starts from the bias and is stored
+// once. Its vectors run along the positions j (wide feature maps) or, when that wastes fewer
 // lanes, along the channels m (small maps with many channels; stored transposed).
 // Eigen's general GEMM packs both operands on every call and is tuned for larger matrices; Conv's
 // products are small (depth 9 to 600) and repeat per image.
+// The vectors are 16 bytes (the build's baseline: SSE2, NEON), or on x86-64, chosen at run time
+// (exec/isa.h), 32 (AVX2) or 64 (AVX-512), written once with GCC vector extensions and compiled per
+// instruction set with target attributes. Each output is the bias plus its products added in order
+// of k, a product then a sum (the including file is compiled with -ffp-contract=off, so never a
+// fused multiply-add): every instruction set gives the same bits.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
-#include "exec/kernels/simd.h"
+#include "exec/isa.h"
 
 namespace tinyc::exec::kernels {
 
-// Block shape: kConvBlockRows broadcast values x kConvBlockLanes packet lanes (2 packets). With 32
-// vector registers (AVX-512) 8 x 2 accumulators fit next to the operands; with 16, 4 x 2.
+// The register block of one instruction set: `rows` broadcast values x `lanes` (two vectors) of
+// accumulators. With 32 vector registers (AVX-512) 8 x 2 accumulators fit next to the operands;
+// with 16, 4 x 2.
+struct ConvBlock {
+  Isa isa = Isa::portable;
+  int64_t rows = 4;
+  int64_t lanes = 8;
+};
+
 template <class T>
-inline constexpr int64_t kConvBlockRows = sizeof(SimdPacket<T>) >= 64 ? 8 : 4;
-template <class T>
-inline constexpr int64_t kConvBlockLanes = 2 * kSimdLanes<T>;
+ConvBlock conv_block(Isa isa) {
+  constexpr auto lanes = [](int64_t bytes) { return 2 * bytes / static_cast<int64_t>(sizeof(T)); };
+  if (isa == Isa::avx512) return {isa, 8, lanes(64)};
+  if (isa == Isa::avx2) return {isa, 4, lanes(32)};
+  return {Isa::portable, 4, lanes(16)};
+}
 
 // One product, resolved in prepare(). Columns are `depth` rows of `columns` elements (row stride
-// `columns`); weights are packed by pack_conv_weights.
+// `columns`); weights are packed by pack_conv_weights for `block`.
 template <class T>
 struct ConvGemm {
   int64_t rows = 0;     // output channels
   int64_t depth = 0;    // input channels x kernel positions
   int64_t columns = 0;  // output positions
-  bool channel_lanes = false;  // packets run along the output channels
+  ConvBlock block;
+  bool channel_lanes = false;  // vectors run along the output channels
 
-  ConvGemm(int64_t rows_, int64_t depth_, int64_t columns_) : rows(rows_), depth(depth_), columns(columns_) {
-    constexpr int64_t R = kConvBlockRows<T>, L = kConvBlockLanes<T>;
+  ConvGemm(int64_t rows_, int64_t depth_, int64_t columns_, ConvBlock block_)
+      : rows(rows_), depth(depth_), columns(columns_), block(block_) {
+    const int64_t R = block.rows, L = block.lanes;
     // Lane multiply-adds, counting the lanes wasted past the ends; a transposed scalar store costs
     // about as much as R lanes of multiply-adds.
     const int64_t position_lanes = round_up(rows, R) * round_up(columns, L) * depth;
@@ -40,10 +58,10 @@ struct ConvGemm {
   }
 
   // Output channels padded to whole blocks along the axis they are packed in.
-  int64_t padded_rows() const { return round_up(rows, channel_lanes ? kConvBlockLanes<T> : kConvBlockRows<T>); }
+  int64_t padded_rows() const { return round_up(rows, channel_lanes ? block.lanes : block.rows); }
   int64_t packed_weights_size() const { return padded_rows() * depth; }
   // Scratch for the last, partial block of positions (copied and zero-padded).
-  int64_t tail_size() const { return depth * std::max(kConvBlockRows<T>, kConvBlockLanes<T>); }
+  int64_t tail_size() const { return depth * std::max(block.rows, block.lanes); }
 
   static int64_t round_up(int64_t n, int64_t block) { return (n + block - 1) / block * block; }
 };
@@ -72,27 +90,40 @@ struct OffsetColumns {
 
 namespace conv_gemm_detail {
 
-template <class T>
-using Accumulators = SimdPacket<T>[kConvBlockRows<T>][2];
+// A vector of Bytes / sizeof(T) lanes of T.
+template <class T, int Bytes>
+struct VectorOf {
+  typedef T type __attribute__((vector_size(Bytes)));
+};
 
-// acc[r][v] += sum over k of a.row(k)[r] * b.row(k)[v * packet + lane]. The loops over r are
-// unrolled, acc is only indexed by constants and the function is inlined, so acc stays in registers.
-// Accumulation: depth fused multiply-adds per output in T, after the initial value.
-template <class T, class A, class B>
-[[gnu::always_inline]] inline void multiply(const A& a, const B& b, int64_t depth, Accumulators<T>& acc) {
-  using namespace Eigen::internal;
-  using Packet = SimdPacket<T>;
-  constexpr int64_t L = kConvBlockLanes<T> / 2;
+// Vectors go by reference only: by value, their ABI would depend on the instruction set.
+template <class T, int Bytes>
+[[gnu::always_inline]] inline void load(typename VectorOf<T, Bytes>::type& v, const T* from) {
+  std::memcpy(&v, from, sizeof(v));
+}
+
+template <class T, int Bytes>
+[[gnu::always_inline]] inline void store(T* to, const typename VectorOf<T, Bytes>::type& v) {
+  std::memcpy(to, &v, sizeof(v));
+}
+
+// acc[r][v] += sum over k of a.row(k)[r] * b.row(k)[v * lanes + lane], k in order. The loops over
+// r are unrolled, acc is only indexed by constants and the function is inlined, so acc stays in
+// registers.
+template <class T, int Bytes, int R, class A, class B>
+[[gnu::always_inline]] inline void multiply(const A& a, const B& b, int64_t depth,
+                                            typename VectorOf<T, Bytes>::type (&acc)[R][2]) {
+  constexpr int64_t P = Bytes / sizeof(T);
   for (int64_t k = 0; k < depth; ++k) {
     const T* a_row = a.row(k);
     const T* b_row = b.row(k);
-    const Packet b0 = ploadu<Packet>(b_row);
-    const Packet b1 = ploadu<Packet>(b_row + L);
+    typename VectorOf<T, Bytes>::type b0, b1;
+    load<T, Bytes>(b0, b_row);
+    load<T, Bytes>(b1, b_row + P);
 #pragma GCC unroll 8
-    for (int64_t r = 0; r < kConvBlockRows<T>; ++r) {
-      const Packet x = pset1<Packet>(a_row[r]);
-      acc[r][0] = pmadd(x, b0, acc[r][0]);
-      acc[r][1] = pmadd(x, b1, acc[r][1]);
+    for (int r = 0; r < R; ++r) {
+      acc[r][0] = acc[r][0] + a_row[r] * b0;
+      acc[r][1] = acc[r][1] + a_row[r] * b1;
     }
   }
 }
@@ -101,65 +132,107 @@ template <class T, class A, class B>
 template <class T>
 StridedColumns<T> weight_rows(const ConvGemm<T>& g, const T* packed, int64_t m0) {
   return g.channel_lanes ? StridedColumns<T>{packed + m0, g.padded_rows()}
-                         : StridedColumns<T>{packed + m0 * g.depth, kConvBlockRows<T>};
+                         : StridedColumns<T>{packed + m0 * g.depth, g.block.rows};
 }
 
 // One block of positions [j0, j0 + valid_columns) of every output channel, reading `panel` (the
 // columns from j0 on).
-template <class T, class Columns>
-void gemm_block(const ConvGemm<T>& g, const T* packed, const Columns& panel, const T* bias, T* out, int64_t j0,
-                int64_t valid_columns) {
-  using namespace Eigen::internal;
-  using Packet = SimdPacket<T>;
-  constexpr int64_t R = kConvBlockRows<T>, L = kConvBlockLanes<T>, P = L / 2;
+template <class T, int Bytes, int R, class Columns>
+[[gnu::always_inline]] inline void gemm_block(const ConvGemm<T>& g, const T* packed, const Columns& panel,
+                                              const T* bias, T* out, int64_t j0, int64_t valid_columns) {
+  using Vector = typename VectorOf<T, Bytes>::type;
+  constexpr int64_t P = Bytes / sizeof(T), L = 2 * P;
   T staged[L];
   if (g.channel_lanes) {
     for (int64_t m0 = 0; m0 < g.rows; m0 += L) {
       const int64_t valid_rows = std::min(L, g.rows - m0);
       std::fill(staged, staged + L, T(0));
       if (bias) std::copy_n(bias + m0, valid_rows, staged);
-      Accumulators<T> acc;
+      Vector acc[R][2];
 #pragma GCC unroll 8
-      for (int64_t r = 0; r < R; ++r) {
-        acc[r][0] = ploadu<Packet>(staged);
-        acc[r][1] = ploadu<Packet>(staged + P);
+      for (int r = 0; r < R; ++r) {
+        load<T, Bytes>(acc[r][0], staged);
+        load<T, Bytes>(acc[r][1], staged + P);
       }
-      multiply<T>(panel, weight_rows(g, packed, m0), g.depth, acc);
+      multiply<T, Bytes, R>(panel, weight_rows(g, packed, m0), g.depth, acc);
 #pragma GCC unroll 8
-      for (int64_t r = 0; r < R; ++r) {
+      for (int r = 0; r < R; ++r) {
         if (r >= valid_columns) break;
-        pstoreu(staged, acc[r][0]);
-        pstoreu(staged + P, acc[r][1]);
+        store<T, Bytes>(staged, acc[r][0]);
+        store<T, Bytes>(staged + P, acc[r][1]);
         for (int64_t m = 0; m < valid_rows; ++m) out[(m0 + m) * g.columns + j0 + r] = staged[m];
       }
     }
     return;
   }
   for (int64_t m0 = 0; m0 < g.rows; m0 += R) {
-    const int64_t valid_rows = std::min(R, g.rows - m0);
-    Accumulators<T> acc;
+    const int64_t valid_rows = std::min<int64_t>(R, g.rows - m0);
+    Vector acc[R][2];
 #pragma GCC unroll 8
-    for (int64_t r = 0; r < R; ++r) acc[r][0] = acc[r][1] = pset1<Packet>(bias && r < valid_rows ? bias[m0 + r] : T(0));
-    multiply<T>(weight_rows(g, packed, m0), panel, g.depth, acc);
+    for (int r = 0; r < R; ++r) {  // each row's bias in every lane
+      std::fill(staged, staged + P, bias && r < valid_rows ? bias[m0 + r] : T(0));
+      load<T, Bytes>(acc[r][0], staged);
+      load<T, Bytes>(acc[r][1], staged);
+    }
+    multiply<T, Bytes, R>(weight_rows(g, packed, m0), panel, g.depth, acc);
 #pragma GCC unroll 8
-    for (int64_t r = 0; r < R; ++r) {
+    for (int r = 0; r < R; ++r) {
       if (r >= valid_rows) break;
       T* row = out + (m0 + r) * g.columns + j0;
       if (valid_columns == L) {
-        pstoreu(row, acc[r][0]);
-        pstoreu(row + P, acc[r][1]);
+        store<T, Bytes>(row, acc[r][0]);
+        store<T, Bytes>(row + P, acc[r][1]);
         continue;
       }
-      pstoreu(staged, acc[r][0]);
-      pstoreu(staged + P, acc[r][1]);
+      store<T, Bytes>(staged, acc[r][0]);
+      store<T, Bytes>(staged + P, acc[r][1]);
       std::copy_n(staged, valid_columns, row);
     }
   }
 }
 
+// conv_gemm on one block shape: Bytes per vector, R rows.
+template <class T, int Bytes, int R, class Columns>
+[[gnu::always_inline]] inline void conv_gemm_on(const ConvGemm<T>& g, const T* packed, const Columns& columns,
+                                                const T* bias, T* out, T* tail) {
+  const int64_t step = g.channel_lanes ? g.block.rows : g.block.lanes;  // positions per block
+  for (int64_t j0 = 0; j0 < g.columns; j0 += step) {
+    const int64_t valid_columns = std::min(step, g.columns - j0);
+    if (Columns::kReadablePastEnd || valid_columns == step) {
+      gemm_block<T, Bytes, R>(g, packed, columns.from(j0), bias, out, j0, valid_columns);
+      continue;
+    }
+    for (int64_t k = 0; k < g.depth; ++k) {
+      std::copy_n(columns.row(k) + j0, valid_columns, tail + k * step);
+      std::fill(tail + k * step + valid_columns, tail + (k + 1) * step, T(0));
+    }
+    gemm_block<T, Bytes, R>(g, packed, StridedColumns<T>{tail, step}, bias, out, j0, valid_columns);
+  }
+}
+
+template <class T, class Columns>
+void conv_gemm_portable(const ConvGemm<T>& g, const T* packed, const Columns& columns, const T* bias, T* out,
+                        T* tail) {
+  conv_gemm_on<T, 16, 4>(g, packed, columns, bias, out, tail);
+}
+
+#if TINYC_X86_KERNELS
+template <class T, class Columns>
+TINYC_AVX2 void conv_gemm_avx2(const ConvGemm<T>& g, const T* packed, const Columns& columns, const T* bias, T* out,
+                               T* tail) {
+  conv_gemm_on<T, 32, 4>(g, packed, columns, bias, out, tail);
+}
+
+template <class T, class Columns>
+TINYC_AVX512 void conv_gemm_avx512(const ConvGemm<T>& g, const T* packed, const Columns& columns, const T* bias,
+                                   T* out, T* tail) {
+  conv_gemm_on<T, 64, 8>(g, packed, columns, bias, out, tail);
+}
+#endif
+
 }  // namespace conv_gemm_detail
 
-// Reorders w (rows x depth, row-major) for conv_gemm: blocks of kConvBlockRows channels stored
+// Reorders w (rows x depth, row-major) for conv_gemm: blocks of block.rows channels stored
 // depth-major, or with channel lanes w transposed (depth x padded rows); padding channels are zero.
 template <class T>
 void pack_conv_weights(const ConvGemm<T>& g, const T* w, T* packed) {
@@ -169,29 +242,22 @@ void pack_conv_weights(const ConvGemm<T>& g, const T* w, T* packed) {
       for (int64_t m = 0; m < padded; ++m) packed[k * padded + m] = m < g.rows ? w[m * g.depth + k] : T(0);
     return;
   }
-  constexpr int64_t R = kConvBlockRows<T>;
+  const int64_t R = g.block.rows;
   for (int64_t m0 = 0; m0 < padded; m0 += R, packed += R * g.depth)
     for (int64_t k = 0; k < g.depth; ++k)
       for (int64_t r = 0; r < R; ++r) packed[k * R + r] = m0 + r < g.rows ? w[(m0 + r) * g.depth + k] : T(0);
 }
 
-// out (rows x columns, row-major) = packed weights x columns + bias (null: 0). `tail` holds
-// g.tail_size() elements (unused when the columns are readable past their end).
+// out (rows x columns, row-major) = packed weights x columns + bias (null: 0), on g.block's
+// instruction set. `tail` holds g.tail_size() elements (unused when the columns are readable past
+// their end).
 template <class T, class Columns>
 void conv_gemm(const ConvGemm<T>& g, const T* packed, const Columns& columns, const T* bias, T* out, T* tail) {
-  const int64_t step = g.channel_lanes ? kConvBlockRows<T> : kConvBlockLanes<T>;  // positions per block
-  for (int64_t j0 = 0; j0 < g.columns; j0 += step) {
-    const int64_t valid_columns = std::min(step, g.columns - j0);
-    if (Columns::kReadablePastEnd || valid_columns == step) {
-      conv_gemm_detail::gemm_block(g, packed, columns.from(j0), bias, out, j0, valid_columns);
-      continue;
-    }
-    for (int64_t k = 0; k < g.depth; ++k) {
-      std::copy_n(columns.row(k) + j0, valid_columns, tail + k * step);
-      std::fill(tail + k * step + valid_columns, tail + (k + 1) * step, T(0));
-    }
-    conv_gemm_detail::gemm_block(g, packed, StridedColumns<T>{tail, step}, bias, out, j0, valid_columns);
-  }
+#if TINYC_X86_KERNELS
+  if (g.block.isa == Isa::avx512) return conv_gemm_detail::conv_gemm_avx512(g, packed, columns, bias, out, tail);
+  if (g.block.isa == Isa::avx2) return conv_gemm_detail::conv_gemm_avx2(g, packed, columns, bias, out, tail);
+#endif
+  conv_gemm_detail::conv_gemm_portable(g, packed, columns, bias, out, tail);
 }
 
 }  // namespace tinyc::exec::kernels
