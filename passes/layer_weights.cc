@@ -12,6 +12,7 @@
 #include "passes/prune/output_error.h"
 #include "passes/prune/patches.h"
 #include "passes/rewrite_util.h"
+#include "passes/transposed_product.h"
 
 namespace tinyc::passes {
 
@@ -31,7 +32,7 @@ std::vector<Eigen::MatrixXd> layer_grams(const PatchGeometry& p, const ir::Tenso
   std::vector<Eigen::MatrixXd> grams;
   for (int64_t g = 0; g < p.groups; ++g) {
     const Eigen::MatrixXd patches = gather_patches(p, x, samples, p.groups, g);
-    grams.push_back(patches.transpose() * patches);
+    grams.push_back(transposed_product(patches, patches));
   }
   return grams;
 }

@@ -13,7 +13,7 @@
 #if defined(__clang__)
 #define TINYC_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni")))
 #else
-// GCC drops the file's -ffp-contract=off in a function with this target (whose FMA it then uses).
+// GCC drops the build's -ffp-contract=off in a function with this target (whose FMA it then uses).
 #define TINYC_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512vnni"), optimize("fp-contract=off")))
 #endif
 #endif

@@ -14,6 +14,7 @@
 #include "passes/prune/patches.h"
 #include "passes/prune/support_swap.h"
 #include "passes/rewrite_util.h"
+#include "passes/transposed_product.h"
 
 namespace tinyc::passes {
 
@@ -30,7 +31,7 @@ struct Normal {
   Eigen::VectorXd yy;
 
   Normal(const Eigen::MatrixXd& p, const Eigen::MatrixXd& y)
-      : a(p.transpose() * p), b(p.transpose() * y), yy(y.colwise().squaredNorm().transpose()) {}
+      : a(transposed_product(p, p)), b(transposed_product(p, y)), yy(y.colwise().squaredNorm().transpose()) {}
   Normal(const Normal& x, const Normal& z) : a(x.a + z.a), b(x.b + z.b), yy(x.yy + z.yy) {}
 
   // sum |P w_o - y_o|^2 over `outputs`, weights as [outputs, inputs + 1].

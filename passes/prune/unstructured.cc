@@ -10,6 +10,7 @@
 #include "passes/prune/obs.h"
 #include "passes/prune/output_error.h"
 #include "passes/prune/patches.h"
+#include "passes/transposed_product.h"
 
 namespace tinyc::passes {
 
@@ -27,7 +28,7 @@ std::vector<Eigen::MatrixXd> layer_factors(const ir::Node& n, const ir::Tensor& 
   std::vector<Eigen::MatrixXd> factors;
   for (int64_t g = 0; g < geometry->groups; ++g) {
     const Eigen::MatrixXd p = gather_patches(*geometry, x, samples, geometry->groups, g);
-    factors.push_back(obs_factor(p.transpose() * p));
+    factors.push_back(obs_factor(transposed_product(p, p)));
   }
   return factors;
 }

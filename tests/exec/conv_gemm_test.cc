@@ -1,7 +1,7 @@
 // The float Conv product (conv_gemm.h) on every instruction set the CPU runs: the same bits as the
 // portable body and as the plain sum bias + w[0] * x[0] + w[1] * x[1] + ... in T, on seeded random
 // shapes that take both lane layouts (along positions and along channels) and the partial last
-// block. This file is compiled with -ffp-contract=off, as conv.cc, so the plain sum is not fused.
+// block. The build's -ffp-contract=off keeps the plain sum unfused, as the product.
 #include <catch2/catch.hpp>
 
 #include <cstring>

@@ -8,8 +8,8 @@
 // The vectors are 16 bytes (the build's baseline: SSE2, NEON), or on x86-64, chosen at run time
 // (exec/isa.h), 32 (AVX2) or 64 (AVX-512), written once with GCC vector extensions and compiled per
 // instruction set with target attributes. Each output is the bias plus its products added in order
-// of k, a product then a sum (the including file is compiled with -ffp-contract=off, so never a
-// fused multiply-add): every instruction set gives the same bits.
+// of k, a product then a sum (the build's -ffp-contract=off: never a fused multiply-add): every
+// instruction set gives the same bits.
 #pragma once
 
 #include <algorithm>
