@@ -14,9 +14,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
 #include "exec/isa.h"
+#include "exec/kernels/vectors.h"
 
 namespace tinyc::exec::kernels {
 
@@ -90,23 +90,6 @@ struct OffsetColumns {
 
 namespace conv_gemm_detail {
 
-// A vector of Bytes / sizeof(T) lanes of T.
-template <class T, int Bytes>
-struct VectorOf {
-  typedef T type __attribute__((vector_size(Bytes)));
-};
-
-// Vectors go by reference only: by value, their ABI would depend on the instruction set.
-template <class T, int Bytes>
-[[gnu::always_inline]] inline void load(typename VectorOf<T, Bytes>::type& v, const T* from) {
-  std::memcpy(&v, from, sizeof(v));
-}
-
-template <class T, int Bytes>
-[[gnu::always_inline]] inline void store(T* to, const typename VectorOf<T, Bytes>::type& v) {
-  std::memcpy(to, &v, sizeof(v));
-}
-
 // acc[r][v] += sum over k of a.row(k)[r] * b.row(k)[v * lanes + lane], k in order. The loops over
 // r are unrolled, acc is only indexed by constants and the function is inlined, so acc stays in
 // registers.
@@ -170,9 +153,8 @@ template <class T, int Bytes, int R, class Columns>
     Vector acc[R][2];
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {  // each row's bias in every lane
-      std::fill(staged, staged + P, bias && r < valid_rows ? bias[m0 + r] : T(0));
-      load<T, Bytes>(acc[r][0], staged);
-      load<T, Bytes>(acc[r][1], staged);
+      broadcast<T, Bytes>(acc[r][0], bias && r < valid_rows ? bias[m0 + r] : T(0));
+      acc[r][1] = acc[r][0];
     }
     multiply<T, Bytes, R>(weight_rows(g, packed, m0), panel, g.depth, acc);
 #pragma GCC unroll 8

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "exec/isa.h"
 #include "exec/kernels/columns.h"
 #include "exec/kernels/padded_plane.h"
 
@@ -17,6 +18,7 @@ struct DepthwisePlan {
   int64_t channels = 1;
   int64_t multiplier = 1;
   PaddedPlane padded;
+  Isa isa = Isa::portable;  // the instruction set the loops run on
 
   // Scratch elements of depthwise_conv: one padded input plane and one wide output plane.
   int64_t scratch_size() const { return padded.size() + padded.wide_size; }
@@ -28,8 +30,8 @@ std::optional<DepthwisePlan> plan_depthwise(const ColumnGeometry& g, int64_t bat
                                             int64_t group_in, int64_t group_out);
 
 // y = depthwise conv of x (N x C x spatial) with w (C * multiplier x 1 x kernel) plus bias (0 when
-// null); `scratch` holds plan.scratch_size() elements. Accumulation: each output sums its kernel's
-// products in T (fused multiply-adds), starting from the bias.
+// null); `scratch` holds plan.scratch_size() elements. Accumulation: each output adds its kernel's
+// products in T to the bias in tap order, a product then a sum, on every instruction set.
 template <class T>
 void depthwise_conv(const DepthwisePlan& plan, const T* x, const T* w, const T* bias, T* y, T* scratch);
 

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
+#include "exec/isa.h"
 #include "exec/kernels/kernel.h"
 
 namespace tinyc::exec::kernels {
@@ -12,5 +14,10 @@ namespace tinyc::exec::kernels {
 // int8 kernels, which clamp in the output's quantized range); otherwise a kernel that prepares and
 // runs it, then clamps output 0 (min first, then max, as ONNX Clip). The output must be float.
 std::unique_ptr<Kernel> with_fused_activation(const ir::Node& node, std::unique_ptr<Kernel> kernel);
+
+// v = std::min(std::max(v, lo), hi) element-wise on `isa` (NaN stays NaN, as in ONNX Clip): the
+// clamp the wrapper applies. T is float or double.
+template <class T>
+void clamp_values(Isa isa, std::span<T> v, T lo, T hi);
 
 }  // namespace tinyc::exec::kernels

@@ -30,6 +30,9 @@ PaddedPlane padded_plane(const PlaneWindow& g) {
   p.wide_count = g.out_h * p.width;
   p.wide_size = (p.wide_count + kPaddedBlock - 1) / kPaddedBlock * kPaddedBlock;
   p.plane_size = std::max(p.height * p.width, p.wide_size + *std::max_element(tap_offsets.begin(), tap_offsets.end()));
+  for (const auto& [row_phase, col_phase] : p.phases)
+    p.copies.push_back({inside_range(p.height, p.in_h, p.stride_h, row_phase - p.pad_top),
+                        inside_range(p.width, p.in_w, p.stride_w, col_phase - p.pad_left)});
   for (size_t t = 0; t < tap_offsets.size(); ++t) {
     const int64_t phase = std::find(p.phases.begin(), p.phases.end(), tap_phases[t]) - p.phases.begin();
     p.taps.push_back(phase * p.plane_size + tap_offsets[t]);
@@ -44,19 +47,18 @@ void clear_padded(const PaddedPlane& p, T* padded) {
 
 template <class T>
 void pad_plane(const PaddedPlane& p, const T* x, T* padded) {
-  for (const auto& [row_phase, col_phase] : p.phases) {
-    // Phase row r holds input row r * stride_h + row_phase - pad_top, phase column q input column
-    // q * stride_w + col_phase - pad_left; rows and columns outside the input stay zero.
-    const int64_t first_row = row_phase - p.pad_top, first_col = col_phase - p.pad_left;
-    const InsideRange rows = inside_range(p.height, p.in_h, p.stride_h, first_row);
-    const InsideRange cols = inside_range(p.width, p.in_w, p.stride_w, first_col);
+  for (const PhaseCopy& copy : p.copies) {
+    // Phase row r holds input row r * stride_h + rows.input_offset, phase column q input column
+    // q * stride_w + cols.input_offset; rows and columns outside the input stay zero.
+    const InsideRange& rows = copy.rows;
+    const InsideRange& cols = copy.cols;
     for (int64_t r = rows.begin; r < rows.end && cols.begin < cols.end; ++r) {
-      const T* in = x + (r * p.stride_h + first_row) * p.in_w;
+      const T* in = x + (r * p.stride_h + rows.input_offset) * p.in_w;
       T* out = padded + r * p.width;
       if (p.stride_w == 1)
-        std::copy(in + cols.begin + first_col, in + cols.end + first_col, out + cols.begin);
+        std::copy(in + cols.begin + cols.input_offset, in + cols.end + cols.input_offset, out + cols.begin);
       else
-        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = in[q * p.stride_w + first_col];
+        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = in[q * p.stride_w + cols.input_offset];
     }
     padded += p.plane_size;
   }

@@ -19,12 +19,18 @@ namespace tinyc::exec::kernels {
 // or double. They visit the wide grid in such blocks and may read a block past its last position.
 inline constexpr int64_t kPaddedBlock = 64;
 
+// The input rows and columns one phase plane holds (the rest of it stays zero), resolved in prepare().
+struct PhaseCopy {
+  InsideRange rows, cols;  // phase positions holding input; input_offset = input row / column of position 0
+};
+
 // The padded layout of one window geometry, resolved in prepare().
 struct PaddedPlane {
   int64_t in_h = 1, in_w = 1, out_h = 1, out_w = 1;
   int64_t pad_top = 0, pad_left = 0, stride_h = 1, stride_w = 1;
   int64_t height = 1, width = 1;  // of each phase plane; width is also the wide grid's row stride
   std::vector<std::array<int64_t, 2>> phases;  // (row, column) phase of each stored plane, those taps read
+  std::vector<PhaseCopy> copies;               // per phase: what pad_plane copies into it
   int64_t wide_count = 0;  // out_h * width positions of the wide grid
   int64_t wide_size = 0;   // wide_count rounded up to whole blocks
   int64_t plane_size = 0;  // elements per phase plane, with zeros the last block reads past its end
