@@ -6,6 +6,7 @@
 #include "exec/int8_fast/dot.h"
 #include "exec/int8_fast/padded_plane.h"
 #include "exec/int8_fast/requantize.h"
+#include "exec/int8_fast/requantize_avx2.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -16,52 +17,75 @@ bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p) {
 
 namespace {
 
-// Stride 1 both ways: a channel's sums are computed over the padded plane's own row pitch, so each
-// tap is one long loop over out_h rows at once; the kernel_w - 1 extra columns per row are dropped
-// when requantizing.
-bool plane_pitched(const int8_reference::ConvParams& p) { return p.stride_h == 1 && p.stride_w == 1; }
+// Positions per block of the AVX2 sums; the phase planes are followed by this many zeros, which
+// the last block reads past the planes.
+constexpr int64_t kBlock = 64;
 
-// The sums of output channel `oc` over one input plane: at oy * cols + ox when plane_pitched,
-// else at oy * out_w + ox. Each product is int16 x int8 in int32; the bound on taps keeps the sum
-// from wrapping.
-__attribute__((always_inline)) inline void channel_sums(const int8_reference::ConvParams& p, PlaneSize size,
-                                                        const int16_t* plane, const int8_t* w, int32_t* sums) {
-  if (plane_pitched(p)) {
-    const int64_t count = (p.out_h - 1) * size.cols + p.out_w;
-    std::fill_n(sums, count, 0);
-    for (int64_t ky = 0; ky < p.kernel_h; ++ky)
-      for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
-        const int32_t tap = w[ky * p.kernel_w + kx];
-        const int16_t* x = plane + ky * p.dilation_h * size.cols + kx * p.dilation_w;
-        for (int64_t n = 0; n < count; ++n) sums[n] += tap * x[n];
-      }
-    return;
-  }
-  std::fill_n(sums, p.out_h * p.out_w, 0);
-  for (int64_t oy = 0; oy < p.out_h; ++oy) {
-    int32_t* row_sums = sums + oy * p.out_w;
-    for (int64_t ky = 0; ky < p.kernel_h; ++ky)
-      for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
-        const int32_t tap = w[ky * p.kernel_w + kx];
-        const int16_t* x = plane + (oy * p.stride_h + ky * p.dilation_h) * size.cols + kx * p.dilation_w;
-        for (int64_t ox = 0; ox < p.out_w; ++ox) row_sums[ox] += tap * x[ox * p.stride_w];
-      }
-  }
+// The sums of output channel `oc` over one input channel's phase planes at every pitched position,
+// tap by tap over the whole run (a loop the compiler vectorizes). Each product is int8 x int16 in
+// int32; the bound on taps keeps the sum from wrapping.
+void channel_sums(const int8_reference::ConvParams& p, PlaneSize size, const int16_t* plane, const int8_t* w,
+                  int32_t* sums) {
+  const int64_t count = pitched_count(p, size);
+  std::fill_n(sums, count, 0);
+  for (int64_t ky = 0; ky < p.kernel_h; ++ky)
+    for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
+      const int32_t tap = w[ky * p.kernel_w + kx];
+      const int16_t* x = plane + tap_offset(p, size, ky, kx);
+      for (int64_t n = 0; n < count; ++n) sums[n] += tap * x[n];
+    }
 }
 
-int64_t sums_count(const int8_reference::ConvParams& p) {
-  return plane_pitched(p) ? p.out_h * plane_size(p).cols : p.out_h * p.out_w;
+#if TINYC_X86_KERNELS
+// channel_sums with AVX2, kBlock positions at a time, all taps added in registers: pmaddwd of 16
+// inputs with (tap, 0) and with (0, tap) gives the even and the odd positions' products in int32,
+// which are interleaved back once per block.
+TINYC_AVX2 void channel_sums_avx2(const int8_reference::ConvParams& p, PlaneSize size, const int16_t* plane,
+                                  const int8_t* w, int32_t* sums) {
+  const int64_t count = pitched_count(p, size);
+  for (int64_t n0 = 0; n0 < count; n0 += kBlock) {
+    __m256i even0 = _mm256_setzero_si256(), odd0 = even0, even1 = even0, odd1 = even0, even2 = even0, odd2 = even0,
+            even3 = even0, odd3 = even0;
+    for (int64_t ky = 0; ky < p.kernel_h; ++ky)
+      for (int64_t kx = 0; kx < p.kernel_w; ++kx) {
+        const auto tap = static_cast<uint16_t>(static_cast<int16_t>(w[ky * p.kernel_w + kx]));
+        const __m256i low = _mm256_set1_epi32(tap), high = _mm256_set1_epi32(static_cast<int32_t>(tap) << 16);
+        const int16_t* x = plane + n0 + tap_offset(p, size, ky, kx);
+        const auto add = [&](__m256i& even, __m256i& odd, int64_t at) TINYC_AVX2 {
+          const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + at));
+          even = _mm256_add_epi32(even, _mm256_madd_epi16(v, low));
+          odd = _mm256_add_epi32(odd, _mm256_madd_epi16(v, high));
+        };
+        add(even0, odd0, 0);
+        add(even1, odd1, 16);
+        add(even2, odd2, 32);
+        add(even3, odd3, 48);
+      }
+    alignas(32) int32_t block[kBlock];
+    const auto put = [&](__m256i even, __m256i odd, int64_t at) TINYC_AVX2 {
+      const __m256i lo = _mm256_unpacklo_epi32(even, odd), hi = _mm256_unpackhi_epi32(even, odd);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(block + at), _mm256_permute2x128_si256(lo, hi, 0x20));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(block + at + 8), _mm256_permute2x128_si256(lo, hi, 0x31));
+    };
+    put(even0, odd0, 0);
+    put(even1, odd1, 16);
+    put(even2, odd2, 32);
+    put(even3, odd3, 48);
+    std::copy_n(block, std::min(kBlock, count - n0), sums + n0);
+  }
 }
+#endif
 
 // The whole kernel, inlined into one function per instruction set so the compiler vectorizes its
 // loops for each.
-__attribute__((always_inline)) inline void depthwise(Isa isa, const int8_reference::ConvParams& p,
+template <class Sums>
+__attribute__((always_inline)) inline void depthwise(Isa isa, Sums channel_sums, const int8_reference::ConvParams& p,
                                                      const int8_t* input, const int8_t* weights, const int32_t* bias,
                                                      int8_t* output, int16_t* plane, int32_t* sums,
                                                      int8_t* staged) {
   const PlaneSize size = plane_size(p);
   const int64_t taps = p.kernel_h * p.kernel_w, in_plane = p.in_h * p.in_w, out_plane = p.out_h * p.out_w;
-  const int64_t pitch = plane_pitched(p) ? size.cols : p.out_w;
+  std::fill_n(plane + size.count(), kBlock, int16_t{0});
   for (int64_t n = 0; n < p.batch; ++n)
     for (int64_t c = 0; c < p.groups; ++c) {
       fill_plane(p, input + (n * p.groups + c) * in_plane, size, plane);
@@ -71,36 +95,38 @@ __attribute__((always_inline)) inline void depthwise(Isa isa, const int8_referen
         const RowRequantization r{bias ? bias[oc] : 0, p.multipliers[static_cast<size_t>(oc)], p.output_zero_point,
                                   p.activation};
         int8_t* y = output + (n * p.out_channels() + oc) * out_plane;
-        if (pitch == p.out_w) {
+        if (size.cols == p.out_w) {
           requantize_row(isa, sums, out_plane, r, y);
           continue;
         }
         // One long row over the pitched sums, then the valid columns of each output row.
-        requantize_row(isa, sums, (p.out_h - 1) * pitch + p.out_w, r, staged);
-        for (int64_t oy = 0; oy < p.out_h; ++oy) std::copy_n(staged + oy * pitch, p.out_w, y + oy * p.out_w);
+        requantize_row(isa, sums, pitched_count(p, size), r, staged);
+        for (int64_t oy = 0; oy < p.out_h; ++oy) std::copy_n(staged + oy * size.cols, p.out_w, y + oy * p.out_w);
       }
     }
 }
 
 void depthwise_portable(const int8_reference::ConvParams& p, const int8_t* input, const int8_t* weights,
                         const int32_t* bias, int8_t* output, int16_t* plane, int32_t* sums, int8_t* staged) {
-  depthwise(Isa::portable, p, input, weights, bias, output, plane, sums, staged);
+  depthwise(Isa::portable, channel_sums, p, input, weights, bias, output, plane, sums, staged);
 }
 
 #if TINYC_X86_KERNELS
 TINYC_AVX2 void depthwise_avx2(const int8_reference::ConvParams& p, const int8_t* input,
                                                     const int8_t* weights, const int32_t* bias, int8_t* output,
                                                     int16_t* plane, int32_t* sums, int8_t* staged) {
-  depthwise(Isa::avx2, p, input, weights, bias, output, plane, sums, staged);
+  depthwise(Isa::avx2, channel_sums_avx2, p, input, weights, bias, output, plane, sums, staged);
 }
 #endif
 
 }  // namespace
 
-// The padded plane, the sums (aligned), the staged outputs of a pitched channel.
+// The phase planes and kBlock zeros, the sums (aligned), the staged outputs of one channel's
+// pitched positions.
 size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p) {
-  return static_cast<size_t>(plane_size(p).count()) * sizeof(int16_t) + alignof(int32_t) +
-         static_cast<size_t>(sums_count(p)) * (sizeof(int32_t) + 1);
+  const PlaneSize size = plane_size(p);
+  return static_cast<size_t>(size.count() + kBlock) * sizeof(int16_t) + alignof(int32_t) +
+         static_cast<size_t>(pitched_count(p, size)) * (sizeof(int32_t) + 1);
 }
 
 void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, std::span<const int8_t> input,
@@ -115,10 +141,10 @@ void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, std:
     throw InternalError("DepthwiseConv int8: scratch of " + std::to_string(scratch.size()) +
                         " bytes, prepare asked for " + std::to_string(fast_depthwise_conv_scratch_bytes(p)));
   auto* plane = reinterpret_cast<int16_t*>(scratch.data());
-  const size_t plane_bytes = static_cast<size_t>(plane_size(p).count()) * sizeof(int16_t);
+  const size_t plane_bytes = static_cast<size_t>(plane_size(p).count() + kBlock) * sizeof(int16_t);
   const size_t sums_offset = (plane_bytes + alignof(int32_t) - 1) / alignof(int32_t) * alignof(int32_t);
   auto* sums = reinterpret_cast<int32_t*>(scratch.data() + sums_offset);
-  auto* staged = reinterpret_cast<int8_t*>(sums + sums_count(p));
+  auto* staged = reinterpret_cast<int8_t*>(sums + pitched_count(p, plane_size(p)));
   const int32_t* bias_values = p.has_bias ? bias.data() : nullptr;
 #if TINYC_X86_KERNELS
   if (has_avx2(isa))

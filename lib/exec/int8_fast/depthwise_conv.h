@@ -1,7 +1,7 @@
-// Fast int8 depthwise convolution: each input channel becomes one zero-padded plane of int16
-// differences (x - z_in), and each output channel is accumulated tap by tap across whole rows (at
-// stride 1 across the whole plane), loops the compiler vectorizes with no bounds checks, once for
-// the baseline and once for AVX2. Bit-exact with the reference
+// Fast int8 depthwise convolution: each input channel becomes zero-padded phase planes of int16
+// differences (x - z_in, padded_plane.h), and each output channel is accumulated tap by tap over
+// contiguous runs of them, blocks of sums in registers, loops the compiler vectorizes with no
+// bounds checks, once for the baseline and once for AVX2. Bit-exact with the reference
 // grouped convolution (int8_reference::depthwise_conv_int8), the oracle its tests compare with.
 #pragma once
 
