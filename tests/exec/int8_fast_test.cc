@@ -63,12 +63,16 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     int8_reference::ConvShape shape;
     const int64_t batch = draw.between(1, 2), channels = draw.between(1, draw.between(0, 3) == 0 ? 40 : 6);
     const int64_t out_channels = draw.between(1, draw.between(0, 3) == 0 ? 19 : 6);
-    const int64_t h = draw.between(1, 20), w = draw.between(1, 20), kh = draw.between(1, 4), kw = draw.between(1, 4);
+    // One case in four a pointwise conv (1 x 1, stride 1, no padding), which reads its input directly.
+    const bool pointwise = cases % 4 == 0;
+    const int64_t h = draw.between(1, 20), w = draw.between(1, 20);
+    const int64_t kh = pointwise ? 1 : draw.between(1, 4), kw = pointwise ? 1 : draw.between(1, 4);
     shape.input = {batch, channels, h, w};
     shape.weights = {out_channels, channels, kh, kw};
-    shape.strides = {draw.between(1, 2), draw.between(1, 3)};
+    shape.strides = {pointwise ? 1 : draw.between(1, 2), pointwise ? 1 : draw.between(1, 3)};
     shape.dilations = {draw.between(1, 2), draw.between(1, 2)};
     shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
+    if (pointwise) shape.pads = {0, 0, 0, 0};
     if (shape.dilations[0] * (kh - 1) + 1 > h + shape.pads[0] + shape.pads[2] ||
         shape.dilations[1] * (kw - 1) + 1 > w + shape.pads[1] + shape.pads[3])
       continue;  // no window fits

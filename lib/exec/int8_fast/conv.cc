@@ -44,6 +44,36 @@ void unroll(const int8_reference::ConvParams& p, PlaneSize size, const int16_t* 
   }
 }
 
+// A 1 x 1 window at stride 1 without padding reads the input itself: its columns are the input
+// channels, paired straight from the int8 image with no phase planes.
+bool reads_input(const int8_reference::ConvParams& p) {
+  return p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+         p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
+}
+
+// unroll for reads_input: pair slot (q, n) holds channels 2q and 2q + 1 of pixel n minus the zero point.
+void unroll_input(const int8_reference::ConvParams& p, const int8_t* image, int16_t* columns) {
+  const int64_t pixels = p.in_h * p.in_w, padded = padded_columns(pixels);
+  const auto zero = static_cast<int16_t>(p.input_zero_point);
+  for (int64_t c = 0; c < p.group_in; c += 2) {
+    int16_t* pairs = columns + c * padded;
+    const int8_t* a = image + c * pixels;
+    if (c + 1 < p.group_in) {
+      const int8_t* b = a + pixels;
+      for (int64_t n = 0; n < pixels; ++n) {
+        pairs[2 * n] = static_cast<int16_t>(a[n] - zero);
+        pairs[2 * n + 1] = static_cast<int16_t>(b[n] - zero);
+      }
+    } else {
+      for (int64_t n = 0; n < pixels; ++n) {
+        pairs[2 * n] = static_cast<int16_t>(a[n] - zero);
+        pairs[2 * n + 1] = 0;
+      }
+    }
+    std::fill(pairs + 2 * pixels, pairs + 2 * padded, int16_t{0});
+  }
+}
+
 }  // namespace
 
 bool fast_conv_applies(const int8_reference::ConvParams& p) {
@@ -56,11 +86,14 @@ GemmWeights pack_conv_weights(const int8_reference::ConvParams& p, std::span<con
   return pack_gemm_weights(weights.data(), p.out_channels(), depth_of(p));
 }
 
-// The unrolled columns, one image's phase planes, the pitched outputs of the product.
+// The unrolled columns, one image's phase planes and the pitched outputs of the product (neither
+// when the columns come from the input itself).
 size_t fast_conv_scratch_bytes(const int8_reference::ConvParams& p) {
   const PlaneSize size = plane_size(p);
   const int64_t pairs = (depth_of(p) + 1) / 2, count = pitched_count(p, size);
-  return static_cast<size_t>(pairs * padded_columns(count) * 2 + p.group_in * size.count()) * sizeof(int16_t) +
+  const int64_t columns = pairs * padded_columns(count) * 2;
+  if (reads_input(p)) return static_cast<size_t>(columns) * sizeof(int16_t);
+  return static_cast<size_t>(columns + p.group_in * size.count()) * sizeof(int16_t) +
          static_cast<size_t>(p.out_channels() * count);
 }
 
@@ -82,9 +115,13 @@ void fast_conv_int8(Isa isa, const int8_reference::ConvParams& p, const GemmWeig
   const bool compact = count != pixels;  // positions no output has
   for (int64_t n = 0; n < p.batch; ++n) {
     const int8_t* image = input.data() + n * p.group_in * p.in_h * p.in_w;
-    for (int64_t c = 0; c < p.group_in; ++c)
-      fill_plane(p, image + c * p.in_h * p.in_w, size, planes + c * size.count());
-    unroll(p, size, planes, columns);
+    if (reads_input(p)) {
+      unroll_input(p, image, columns);
+    } else {
+      for (int64_t c = 0; c < p.group_in; ++c)
+        fill_plane(p, image + c * p.in_h * p.in_w, size, planes + c * size.count());
+      unroll(p, size, planes, columns);
+    }
     int8_t* y = output.data() + n * channels * pixels;
     const GemmOutput out{p.has_bias ? bias.data() : nullptr, p.multipliers.data(), p.output_zero_point, p.activation,
                          compact ? staged : y};
