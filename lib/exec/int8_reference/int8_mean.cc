@@ -39,6 +39,13 @@ MeanParams prepare_mean(const ir::Shape& input, std::span<const int64_t> axes, c
     stride = input[d] == 0 ? 0 : stride / input[d];
     (reduce[d] ? p.reduced : p.kept).push(input[d], stride);
   }
+  // Trailing reduced axes: their strides are those of a contiguous block, innermost stride 1.
+  int64_t run = 1;
+  p.reduced_run = true;
+  for (size_t d = p.reduced.rank; d-- > 0;) {
+    p.reduced_run = p.reduced_run && p.reduced.strides[d] == run;
+    run *= p.reduced.dims[d];
+  }
   if (p.reduced.count == 0 || p.kept.count == 0)
     throw InputError("Mean int8: nothing to average in " + ir::shape_to_string(input) + "; check the axes");
   p.same_params = in == out;
@@ -57,7 +64,10 @@ void mean_int8(const MeanParams& p, std::span<const int8_t> input, std::span<int
   int64_t o = 0;
   walk_offsets(p.kept, 0, [&](int64_t base) {
     int32_t sum = 0;
-    walk_offsets(p.reduced, base, [&](int64_t i) { sum += input[static_cast<size_t>(i)]; });
+    if (p.reduced_run)
+      for (int64_t i = base; i < base + count; ++i) sum += input[static_cast<size_t>(i)];
+    else
+      walk_offsets(p.reduced, base, [&](int64_t i) { sum += input[static_cast<size_t>(i)]; });
     if (p.same_params) {
       output[static_cast<size_t>(o++)] = static_cast<int8_t>(sum / count);
       return;

@@ -17,6 +17,7 @@ namespace tinyc::exec::int8_reference {
 struct MeanParams {
   StridedWalk kept;     // output dims with their input strides, in output order
   StridedWalk reduced;  // reduced dims with their input strides
+  bool reduced_run = false;  // the reduced elements of each output are one contiguous run (trailing axes)
   int64_t input_count = 0;
   bool same_params = false;  // scale and zero point equal: plain truncating mean
   int32_t input_zero_point = 0;
