@@ -90,9 +90,9 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::conv_int8(p, x, weights, bias, expected);
-    std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
     for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, bias, actual, scratch);
+      std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(isa, p));
+      int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(isa, p, weights), x, bias, actual, scratch);
       INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", weights " << ir::shape_to_string(shape.weights));
       CHECK(actual == expected);
@@ -161,9 +161,9 @@ TEST_CASE("fast int8 Conv wraps a sum beyond int32 as TFLite's accumulator does"
   weights.back() = 5;  // the two channels' sums differ
   std::vector<int8_t> expected(2), actual(2);
   int8_reference::conv_int8(p, x, weights, {}, expected);
-  std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p));
   for (exec::Isa isa : exec::runnable_isas()) {
-    int8_fast::fast_conv_int8(isa, p, int8_fast::pack_conv_weights(p, weights), x, {}, actual, scratch);
+    std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(isa, p));
+    int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(isa, p, weights), x, {}, actual, scratch);
     INFO(exec::isa_name(isa));
     CHECK(actual == expected);
   }

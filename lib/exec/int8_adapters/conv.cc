@@ -4,6 +4,7 @@
 // int8_fast::fast_depthwise_conv_int8, else int8_reference::depthwise_conv_int8). Pads, strides, dilations and auto_pad are resolved by the shared window geometry, so
 // shape inference and the kernel agree; the int32 bias is optional.
 #include <array>
+#include <optional>
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
@@ -52,8 +53,8 @@ class ConvInt8 final : public ClampingKernel {
                                  activation, bias.present);
     });
     if (!depthwise_ && w.data && int8_fast::fast_conv_applies(p_)) {
-      packed_ = int8_fast::pack_conv_weights(p_, w.data->values<int8_t>());
-      scratch_ = int8_fast::fast_conv_scratch_bytes(p_);
+      packed_ = int8_fast::pack_conv_weights(isa_, p_, w.data->values<int8_t>());
+      scratch_ = int8_fast::fast_conv_scratch_bytes(isa_, p_);
     }
     fast_depthwise_ = depthwise_ && int8_fast::fast_depthwise_conv_applies(p_);
     if (fast_depthwise_) scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_);
@@ -71,7 +72,7 @@ class ConvInt8 final : public ClampingKernel {
     const auto y = args.out<int8_t>(0, p_.output_count());
     if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(isa_, p_, x, w, bias, y, args.scratch);
     else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
-    else if (!packed_.values.empty()) int8_fast::fast_conv_int8(isa_, p_, packed_, x, bias, y, args.scratch);
+    else if (packed_) int8_fast::fast_conv_int8(p_, *packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
   }
 
@@ -79,7 +80,7 @@ class ConvInt8 final : public ClampingKernel {
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
   bool fast_depthwise_ = false;
-  int8_fast::GemmWeights packed_;  // empty: the reference loop runs
+  std::optional<int8_fast::PackedConvWeights> packed_;  // none: the reference loop runs
   exec::Isa isa_ = exec::detected_isa();
   size_t scratch_ = 0;
 };

@@ -20,8 +20,7 @@ GemmWeights pack_gemm_weights(const int8_t* weights, int64_t rows, int64_t depth
 
 void gemm_int8([[maybe_unused]] Isa isa, const GemmWeights& weights, GemmColumns columns, const GemmOutput& output) {
 #if TINYC_X86_KERNELS
-  if (isa == Isa::avx512) return detail::gemm_int8_avx512(weights, columns, output);
-  if (isa == Isa::avx2) return detail::gemm_int8_avx2(weights, columns, output);
+  if (has_avx2(isa)) return detail::gemm_int8_avx2(weights, columns, output);
 #endif
   detail::gemm_int8_portable(weights, columns, output);
 }

@@ -1,9 +1,10 @@
 // The int8 matrix product behind the fast convolution, in TFLite's arithmetic:
 //   out[m][n] = clamp(multiply_by_quantized_multiplier(sum_k w[m][k] * x[k][n] + bias[m], mult[m]) + z_out)
 // with the sum wrapping in 32 bits as TFLite's int32 accumulator does. Both operands are int16 and
-// paired along k, so one SIMD multiply-add (pmaddwd, or VNNI's vpdpwssd) forms two products per
-// 32-bit lane; a block of weight rows by kGemmColumns columns stays in registers for the whole sum,
-// and the requantization runs on the same vectors. Every Isa computes the same bytes.
+// paired along k, so one SIMD multiply-add (pmaddwd) forms two products per 32-bit lane; a block of
+// weight rows by kGemmColumns columns stays in registers for the whole sum, and the requantization
+// runs on the same vectors. Every Isa computes the same bytes. (AVX-512 VNNI runs the u8 product of
+// gemm_u8.h instead.)
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,6 @@ void gemm_int8(Isa isa, const GemmWeights& weights, GemmColumns columns, const G
 namespace detail {
 void gemm_int8_portable(const GemmWeights& weights, GemmColumns columns, const GemmOutput& output);
 void gemm_int8_avx2(const GemmWeights& weights, GemmColumns columns, const GemmOutput& output);
-void gemm_int8_avx512(const GemmWeights& weights, GemmColumns columns, const GemmOutput& output);
 }  // namespace detail
 
 }  // namespace tinyc::exec::int8_fast

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "exec/int8_reference/int8_conv.h"
 
@@ -38,14 +39,19 @@ inline int64_t tap_offset(const int8_reference::ConvParams& p, PlaneSize size, i
          w / p.stride_w;
 }
 
-// `channel` (in_h x in_w int8) into its phase planes, 0 where a window reads padding.
-inline void fill_plane(const int8_reference::ConvParams& p, const int8_t* __restrict channel, PlaneSize size,
-                       int16_t* __restrict plane) {
-  std::fill_n(plane, size.count(), int16_t{0});
-  const auto zero = static_cast<int16_t>(p.input_zero_point);
+// `channel` (in_h x in_w int8) into its phase planes. int16 planes hold x - z_in (padding 0), the
+// u8 product's planes x + 128 (padding z_in + 128): both are what TFLite's padding with the zero
+// point contributes nothing for.
+template <class T>
+void fill_plane(const int8_reference::ConvParams& p, const int8_t* __restrict channel, PlaneSize size,
+                T* __restrict plane) {
+  static_assert(std::is_same_v<T, int16_t> || std::is_same_v<T, uint8_t>);
+  constexpr bool kUnsigned = std::is_same_v<T, uint8_t>;
+  const int32_t offset = kUnsigned ? 128 : -p.input_zero_point;
+  std::fill_n(plane, size.count(), static_cast<T>(kUnsigned ? p.input_zero_point + 128 : 0));
   for (int64_t a = 0; a < p.stride_h; ++a)
     for (int64_t b = 0; b < p.stride_w; ++b) {
-      int16_t* __restrict phase = plane + (a * p.stride_w + b) * size.phase_count();
+      T* __restrict phase = plane + (a * p.stride_w + b) * size.phase_count();
       // Phase column q holds input column q * stride_w + first_x: q in [q_begin, q_end) are inside.
       const int64_t first_x = b - p.pad_left;
       const int64_t q_begin = std::min(size.cols, first_x >= 0 ? 0 : (-first_x + p.stride_w - 1) / p.stride_w);
@@ -55,12 +61,11 @@ inline void fill_plane(const int8_reference::ConvParams& p, const int8_t* __rest
         const int64_t iy = r * p.stride_h + a - p.pad_top;
         if (iy < 0 || iy >= p.in_h || q_begin == q_end) continue;
         const int8_t* __restrict from = channel + iy * p.in_w + (q_begin * p.stride_w + first_x);
-        int16_t* __restrict to = phase + r * size.cols;
+        T* __restrict to = phase + r * size.cols;
         if (p.stride_w == 1)
-          for (int64_t q = q_begin; q < q_end; ++q) to[q] = static_cast<int16_t>(from[q - q_begin] - zero);
+          for (int64_t q = q_begin; q < q_end; ++q) to[q] = static_cast<T>(from[q - q_begin] + offset);
         else
-          for (int64_t q = q_begin; q < q_end; ++q)
-            to[q] = static_cast<int16_t>(from[(q - q_begin) * p.stride_w] - zero);
+          for (int64_t q = q_begin; q < q_end; ++q) to[q] = static_cast<T>(from[(q - q_begin) * p.stride_w] + offset);
       }
     }
 }
