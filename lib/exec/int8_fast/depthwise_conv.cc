@@ -1,4 +1,4 @@
-// Fast int8 depthwise convolution over zero-padded planes of input differences, row by row.
+// Fast int8 depthwise convolution over phase planes of input differences, in pitched runs.
 #include "exec/int8_fast/depthwise_conv.h"
 
 #include <algorithm>
@@ -112,9 +112,8 @@ void depthwise_portable(const int8_reference::ConvParams& p, const int8_t* input
 }
 
 #if TINYC_X86_KERNELS
-TINYC_AVX2 void depthwise_avx2(const int8_reference::ConvParams& p, const int8_t* input,
-                                                    const int8_t* weights, const int32_t* bias, int8_t* output,
-                                                    int16_t* plane, int32_t* sums, int8_t* staged) {
+TINYC_AVX2 void depthwise_avx2(const int8_reference::ConvParams& p, const int8_t* input, const int8_t* weights,
+                               const int32_t* bias, int8_t* output, int16_t* plane, int32_t* sums, int8_t* staged) {
   depthwise(Isa::avx2, channel_sums_avx2, p, input, weights, bias, output, plane, sums, staged);
 }
 #endif

@@ -17,7 +17,7 @@ namespace tinyc::exec::int8_fast {
 // kMaxDotTerms taps.
 bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p);
 
-// Scratch fast_depthwise_conv_int8 needs: one padded plane, one channel of sums and of outputs.
+// Scratch fast_depthwise_conv_int8 needs: one channel's phase planes, its sums and its outputs.
 size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p);
 
 // Same contract and result as int8_reference::depthwise_conv_int8, on `isa`. Precondition:

@@ -1,4 +1,4 @@
-// requantize_row: the AVX2 body where the CPU has it, the reference formula for the rest.
+// requantize_row: the AVX2 body where the CPU has it, else the reference formula.
 #include "exec/int8_fast/requantize.h"
 
 #include <algorithm>
@@ -9,7 +9,7 @@
 namespace tinyc::exec::int8_fast {
 
 #if TINYC_X86_KERNELS
-TINYC_AVX2 int64_t detail::requantize_row_avx2(const int32_t* sums, int64_t count, const RowRequantization& r,
+TINYC_AVX2 void detail::requantize_row_avx2(const int32_t* sums, int64_t count, const RowRequantization& r,
                                                int8_t* out) {
   for (int64_t i = 0; i < count; i += 16) {
     const int64_t n = std::min<int64_t>(16, count - i);
@@ -23,17 +23,15 @@ TINYC_AVX2 int64_t detail::requantize_row_avx2(const int32_t* sums, int64_t coun
                              _mm256_load_si256(reinterpret_cast<const __m256i*>(staged + 8)), r, out + i, n);
     }
   }
-  return count;
 }
 #endif
 
 void requantize_row([[maybe_unused]] Isa isa, const int32_t* sums, int64_t count, const RowRequantization& r,
                     int8_t* out) {
-  int64_t done = 0;
 #if TINYC_X86_KERNELS
-  if (has_avx2(isa)) done = detail::requantize_row_avx2(sums, count, r, out);
+  if (has_avx2(isa)) return detail::requantize_row_avx2(sums, count, r, out);
 #endif
-  for (int64_t i = done; i < count; ++i) {
+  for (int64_t i = 0; i < count; ++i) {
     const auto acc = static_cast<int32_t>(static_cast<uint32_t>(sums[i]) + static_cast<uint32_t>(r.bias));
     out[i] = int8_reference::clamp_to(
         int8_reference::multiply_by_quantized_multiplier(acc, r.multiplier) + r.zero_point, r.activation);

@@ -22,8 +22,8 @@ struct RowRequantization {
 void requantize_row(Isa isa, const int32_t* sums, int64_t count, const RowRequantization& r, int8_t* out);
 
 namespace detail {
-// requantize_row on AVX2; returns count.
-int64_t requantize_row_avx2(const int32_t* sums, int64_t count, const RowRequantization& r, int8_t* out);
+// requantize_row on AVX2.
+void requantize_row_avx2(const int32_t* sums, int64_t count, const RowRequantization& r, int8_t* out);
 }  // namespace detail
 
 }  // namespace tinyc::exec::int8_fast
