@@ -15,7 +15,7 @@
 
 namespace tinyc::exec::int8_fast {
 
-inline constexpr int64_t kGemmRows = 8;      // weight rows per block (AVX2 takes them 4 at a time)
+inline constexpr int64_t kGemmRows = 4;      // weight rows per register block
 inline constexpr int64_t kGemmColumns = 16;  // columns per register block
 
 // Weight rows packed for the product: blocks of kGemmRows rows (the last padded with zero rows),

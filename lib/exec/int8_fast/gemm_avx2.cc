@@ -1,7 +1,7 @@
-// The int8 product with AVX2: a block's rows four at a time; per k-pair two loads of 8 column
-// pairs each, four broadcast weight pairs and eight pmaddwd into 8 accumulators that live in
-// registers; then the vector requantization. Compiled for AVX2 function by function, so the file
-// links into binaries for any x86-64 and runs only where isa.h detected AVX2.
+// The int8 product with AVX2: per k-pair two loads of 8 column pairs each, four broadcast weight
+// pairs and eight pmaddwd into 8 accumulators that live in registers; then the vector
+// requantization. Compiled for AVX2 function by function, so the file links into binaries for any
+// x86-64 and runs only where isa.h detected AVX2.
 #include <algorithm>
 
 #include "exec/int8_fast/gemm.h"
@@ -13,40 +13,10 @@ namespace tinyc::exec::int8_fast::detail {
 
 namespace {
 
-static_assert(kGemmColumns == 16, "one register block is two vectors of 8 columns");
-inline constexpr int64_t kQuad = 4;  // rows per register block
+static_assert(kGemmRows == 4 && kGemmColumns == 16, "the register block is 4 rows x two vectors of 8 columns");
 
 // Weight pair `r` of a k-pair's block, in every lane (vpbroadcastd from memory).
 TINYC_AVX2 inline __m256i pair(const int16_t* w, int r) { return _mm256_broadcastd_epi32(_mm_loadu_si32(w + 2 * r)); }
-
-// Rows [row0, row0 + rows) of `block` (rows <= 4, first row `first` within the block) times 16
-// columns from `x`.
-TINYC_AVX2 void quad(const GemmWeights& weights, const int16_t* block, int64_t first, const int16_t* x, int64_t pitch,
-                     int64_t row0, int64_t rows, const GemmOutput& output, int8_t* out, int64_t columns,
-                     int64_t count) {
-  __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-  const int16_t* w = block + first * 2;
-  for (int64_t p = 0; p < weights.pairs; ++p, x += pitch * 2, w += kGemmRows * 2) {
-    const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
-    const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16));
-    const __m256i w0 = pair(w, 0), w1 = pair(w, 1), w2 = pair(w, 2), w3 = pair(w, 3);
-    a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(x0, w0));
-    a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(x1, w0));
-    a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(x0, w1));
-    a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(x1, w1));
-    a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(x0, w2));
-    a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(x1, w2));
-    a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(x0, w3));
-    a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(x1, w3));
-  }
-  const __m256i lo[kQuad] = {a00, a10, a20, a30}, hi[kQuad] = {a01, a11, a21, a31};
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t m = row0 + r;
-    const RowRequantization q{output.bias ? output.bias[m] : 0, output.multipliers[m], output.zero_point,
-                              output.activation};
-    avx2::requantize_store(lo[r], hi[r], q, out + r * columns, count);
-  }
-}
 
 }  // namespace
 
@@ -55,11 +25,30 @@ TINYC_AVX2 void gemm_int8_avx2(const GemmWeights& weights, GemmColumns columns, 
   for (int64_t row0 = 0; row0 < weights.rows; row0 += kGemmRows) {
     const int16_t* block = weights.values.data() + row0 * weights.pairs * 2;
     for (int64_t col0 = 0; col0 < columns.columns; col0 += kGemmColumns) {
-      const int64_t count = std::min(kGemmColumns, columns.columns - col0);
-      for (int64_t first = 0; first < kGemmRows && row0 + first < weights.rows; first += kQuad) {
-        const int64_t rows = std::min(kQuad, weights.rows - row0 - first);
-        quad(weights, block, first, columns.values + col0 * 2, padded, row0 + first, rows, output,
-             output.data + (row0 + first) * columns.columns + col0, columns.columns, count);
+      __m256i a00 = _mm256_setzero_si256(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+              a31 = a00;
+      const int16_t* x = columns.values + col0 * 2;
+      const int16_t* w = block;
+      for (int64_t p = 0; p < weights.pairs; ++p, x += padded * 2, w += kGemmRows * 2) {
+        const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+        const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 16));
+        const __m256i w0 = pair(w, 0), w1 = pair(w, 1), w2 = pair(w, 2), w3 = pair(w, 3);
+        a00 = _mm256_add_epi32(a00, _mm256_madd_epi16(x0, w0));
+        a01 = _mm256_add_epi32(a01, _mm256_madd_epi16(x1, w0));
+        a10 = _mm256_add_epi32(a10, _mm256_madd_epi16(x0, w1));
+        a11 = _mm256_add_epi32(a11, _mm256_madd_epi16(x1, w1));
+        a20 = _mm256_add_epi32(a20, _mm256_madd_epi16(x0, w2));
+        a21 = _mm256_add_epi32(a21, _mm256_madd_epi16(x1, w2));
+        a30 = _mm256_add_epi32(a30, _mm256_madd_epi16(x0, w3));
+        a31 = _mm256_add_epi32(a31, _mm256_madd_epi16(x1, w3));
+      }
+      const __m256i lo[kGemmRows] = {a00, a10, a20, a30}, hi[kGemmRows] = {a01, a11, a21, a31};
+      const int64_t rows = std::min(kGemmRows, weights.rows - row0), count = std::min(kGemmColumns, columns.columns - col0);
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t m = row0 + r;
+        const RowRequantization q{output.bias ? output.bias[m] : 0, output.multipliers[m], output.zero_point,
+                                  output.activation};
+        avx2::requantize_store(lo[r], hi[r], q, output.data + m * columns.columns + col0, count);
       }
     }
   }

@@ -1,8 +1,9 @@
 // The int8 product in plain C++: the same register blocks as the SIMD versions, written so the
-// compiler vectorizes the column loop, and the scalar requantization of the reference kernels.
+// compiler vectorizes the column loop, and the portable requantize_row.
 #include <algorithm>
 
 #include "exec/int8_fast/gemm.h"
+#include "exec/int8_fast/requantize.h"
 
 namespace tinyc::exec::int8_fast::detail {
 
@@ -25,13 +26,11 @@ void gemm_int8_portable(const GemmWeights& weights, GemmColumns columns, const G
       const int64_t rows = std::min(kGemmRows, weights.rows - row0), cols = std::min(kGemmColumns, columns.columns - col0);
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t m = row0 + r;
-        const uint32_t bias = output.bias ? static_cast<uint32_t>(output.bias[m]) : 0u;
-        for (int64_t c = 0; c < cols; ++c) {
-          const auto sum = static_cast<int32_t>(acc[r][c] + bias);
-          output.data[m * columns.columns + col0 + c] = int8_reference::clamp_to(
-              int8_reference::multiply_by_quantized_multiplier(sum, output.multipliers[m]) + output.zero_point,
-              output.activation);
-        }
+        int32_t sums[kGemmColumns];
+        for (int64_t c = 0; c < cols; ++c) sums[c] = static_cast<int32_t>(acc[r][c]);
+        const RowRequantization q{output.bias ? output.bias[m] : 0, output.multipliers[m], output.zero_point,
+                                  output.activation};
+        requantize_row(Isa::portable, sums, cols, q, output.data + m * columns.columns + col0);
       }
     }
   }

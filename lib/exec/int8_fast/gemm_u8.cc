@@ -7,12 +7,12 @@ GemmWeightsU8 pack_gemm_weights_u8(const int8_t* weights, int64_t rows, int64_t 
   GemmWeightsU8 packed;
   packed.rows = rows;
   packed.quads = (depth + 3) / 4;
-  const int64_t blocks = (rows + kGemmRows - 1) / kGemmRows;
-  packed.values.assign(static_cast<size_t>(blocks * packed.quads * kGemmRows * 4), 0);
+  const int64_t blocks = (rows + kGemmU8Rows - 1) / kGemmU8Rows;
+  packed.values.assign(static_cast<size_t>(blocks * packed.quads * kGemmU8Rows * 4), 0);
   for (int64_t m = 0; m < rows; ++m) {
     int64_t sum = 0;
     for (int64_t k = 0; k < depth; ++k) {
-      const int64_t at = ((m / kGemmRows * packed.quads + k / 4) * kGemmRows + m % kGemmRows) * 4 + k % 4;
+      const int64_t at = ((m / kGemmU8Rows * packed.quads + k / 4) * kGemmU8Rows + m % kGemmU8Rows) * 4 + k % 4;
       packed.values[static_cast<size_t>(at)] = weights[m * depth + k];
       sum += weights[m * depth + k];
     }

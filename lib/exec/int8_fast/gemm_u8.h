@@ -13,7 +13,9 @@
 
 namespace tinyc::exec::int8_fast {
 
-// Weight rows packed for the u8 product: blocks of kGemmRows rows (the last padded with zero rows),
+inline constexpr int64_t kGemmU8Rows = 8;  // weight rows per register block (32 vector registers)
+
+// Weight rows packed for the u8 product: blocks of kGemmU8Rows rows (the last padded with zero rows),
 // within a block k-quad by k-quad, each quad (w[m][4q] .. w[m][4q + 3]) as four int8, zeros past
 // the depth; and each row's -(128 + z_in) * sum_k w, wrapped to int32.
 struct GemmWeightsU8 {
