@@ -91,8 +91,9 @@ TEST_CASE("fast int8 Conv equals the reference Conv byte for byte on random geom
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::conv_int8(p, x, weights, bias, expected);
     for (exec::Isa isa : exec::runnable_isas()) {
-      std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(isa, p));
-      int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(isa, p, weights), x, bias, actual, scratch);
+      const int8_fast::PackedConvWeights packed = int8_fast::pack_conv_weights(isa, p, weights);
+      std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p, packed));
+      int8_fast::fast_conv_int8(p, packed, x, bias, actual, scratch);
       INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", weights " << ir::shape_to_string(shape.weights));
       CHECK(actual == expected);
@@ -126,9 +127,10 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
     const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::depthwise_conv_int8(p, x, weights, bias, expected);
-    std::vector<std::byte> scratch(int8_fast::fast_depthwise_conv_scratch_bytes(p));
+    const exec::kernels::PaddedPlane layout = int8_fast::padded_layout(p);
+    std::vector<std::byte> scratch(int8_fast::fast_depthwise_conv_scratch_bytes(layout));
     for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_depthwise_conv_int8(isa, p, x, weights, bias, actual, scratch);
+      int8_fast::fast_depthwise_conv_int8(isa, p, layout, x, weights, bias, actual, scratch);
       INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
                    << ", weights " << ir::shape_to_string(shape.weights));
       CHECK(actual == expected);
@@ -162,8 +164,9 @@ TEST_CASE("fast int8 Conv wraps a sum beyond int32 as TFLite's accumulator does"
   std::vector<int8_t> expected(2), actual(2);
   int8_reference::conv_int8(p, x, weights, {}, expected);
   for (exec::Isa isa : exec::runnable_isas()) {
-    std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(isa, p));
-    int8_fast::fast_conv_int8(p, int8_fast::pack_conv_weights(isa, p, weights), x, {}, actual, scratch);
+    const int8_fast::PackedConvWeights packed = int8_fast::pack_conv_weights(isa, p, weights);
+    std::vector<std::byte> scratch(int8_fast::fast_conv_scratch_bytes(p, packed));
+    int8_fast::fast_conv_int8(p, packed, x, {}, actual, scratch);
     INFO(exec::isa_name(isa));
     CHECK(actual == expected);
   }

@@ -55,10 +55,13 @@ class ConvInt8 final : public ClampingKernel {
     });
     if (!depthwise_ && w.data && int8_fast::fast_conv_applies(p_)) {
       packed_ = int8_fast::pack_conv_weights(isa_, p_, w.data->values<int8_t>());
-      scratch_ = int8_fast::fast_conv_scratch_bytes(isa_, p_);
+      scratch_ = int8_fast::fast_conv_scratch_bytes(p_, *packed_);
     }
-    fast_depthwise_ = depthwise_ && int8_fast::fast_depthwise_conv_applies(p_);
-    if (fast_depthwise_) scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_);
+    depthwise_layout_.reset();
+    if (depthwise_ && int8_fast::fast_depthwise_conv_applies(p_)) {
+      depthwise_layout_ = int8_fast::padded_layout(p_);
+      scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(*depthwise_layout_);
+    }
     if (p_.output_shape() != ctx.output(0).shape)
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
                           " disagrees with the int8 geometry " + ir::shape_to_string(p_.output_shape()));
@@ -71,7 +74,8 @@ class ConvInt8 final : public ClampingKernel {
     const auto x = args.in<int8_t>(0, p_.input_count());
     const auto w = args.in<int8_t>(1, p_.weights_count());
     const auto y = args.out<int8_t>(0, p_.output_count());
-    if (fast_depthwise_) int8_fast::fast_depthwise_conv_int8(isa_, p_, x, w, bias, y, args.scratch);
+    if (depthwise_layout_)
+      int8_fast::fast_depthwise_conv_int8(isa_, p_, *depthwise_layout_, x, w, bias, y, args.scratch);
     else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
     else if (packed_) int8_fast::fast_conv_int8(p_, *packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
@@ -80,7 +84,7 @@ class ConvInt8 final : public ClampingKernel {
  private:
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
-  bool fast_depthwise_ = false;
+  std::optional<kernels::PaddedPlane> depthwise_layout_;  // set when the fast depthwise loops run
   std::optional<int8_fast::PackedConvWeights> packed_;  // none: the reference loop runs
   exec::Isa isa_ = exec::detected_isa();
   size_t scratch_ = 0;

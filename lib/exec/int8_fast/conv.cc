@@ -13,10 +13,10 @@ namespace {
 
 int64_t depth_of(const int8_reference::ConvParams& p) { return p.group_in * p.kernel_h * p.kernel_w; }
 
-// Where term k = (channel, ky, kx) of pitched position 0 lies in one image's phase planes.
-int64_t term_offset(const int8_reference::ConvParams& p, PlaneSize size, int64_t k) {
-  const int64_t kx = k % p.kernel_w, ky = k / p.kernel_w % p.kernel_h, c = k / (p.kernel_w * p.kernel_h);
-  return c * size.count() + tap_offset(p, size, ky, kx);
+// Where term k = (channel, ky, kx) of wide-grid position 0 lies in one image's padded copies.
+int64_t term_offset(const kernels::PaddedPlane& layout, int64_t k) {
+  const auto taps = static_cast<int64_t>(layout.taps.size());
+  return k / taps * layout.size() + layout.taps[static_cast<size_t>(k % taps)];
 }
 
 // A 1 x 1 window at stride 1 without padding reads the input itself: its terms are the input
@@ -50,10 +50,10 @@ void unroll(int64_t depth, int64_t count, T* columns, Run run, Convert convert) 
 }
 
 // One image's columns for the product with element T and group G: from the input itself, or from
-// its phase planes (filled into `planes`).
+// its padded copies (filled into `planes`) over the wide grid.
 template <class T, int G>
-void unroll_image(const int8_reference::ConvParams& p, const int8_t* image, T* planes, T* columns) {
-  const PlaneSize size = plane_size(p);
+void unroll_image(const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout, const int8_t* image,
+                  T* planes, T* columns) {
   const int64_t depth = depth_of(p), pixels = p.in_h * p.in_w;
   if (reads_input(p)) {
     const int32_t offset = std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point;
@@ -61,43 +61,45 @@ void unroll_image(const int8_reference::ConvParams& p, const int8_t* image, T* p
                  [&](int8_t x) { return static_cast<T>(x + offset); });
     return;
   }
-  for (int64_t c = 0; c < p.group_in; ++c) fill_plane(p, image + c * pixels, size, planes + c * size.count());
-  unroll<T, G>(depth, pitched_count(p, size), columns,
-               [&](int64_t k) -> const T* { return planes + term_offset(p, size, k); }, [](T x) { return x; });
+  for (int64_t c = 0; c < p.group_in; ++c) fill_plane(layout, p, image + c * pixels, planes + c * layout.size());
+  unroll<T, G>(depth, layout.wide_count, columns,
+               [&](int64_t k) -> const T* { return planes + term_offset(layout, k); }, [](T x) { return x; });
 }
 
-// Scratch of one product: the columns, the phase planes and the pitched outputs (neither of the
-// last two when the columns come from the input itself).
+// Columns over the wide grid, or over the input's pixels when they come from the input itself.
+int64_t product_columns(const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout) {
+  return reads_input(p) ? p.in_h * p.in_w : layout.wide_count;
+}
+
+// Scratch of one product: the columns, the padded copies and the wide grid's outputs (neither of
+// the last two when the columns come from the input itself).
 template <class T, int G>
-size_t scratch_bytes(const int8_reference::ConvParams& p) {
-  const PlaneSize size = plane_size(p);
-  const int64_t count = pitched_count(p, size), columns = columns_bytes<T, G>(depth_of(p), count);
+size_t scratch_bytes(const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout) {
+  const int64_t count = product_columns(p, layout), columns = columns_bytes<T, G>(depth_of(p), count);
   if (reads_input(p)) return static_cast<size_t>(columns);
-  return static_cast<size_t>(columns + p.group_in * size.count() * static_cast<int64_t>(sizeof(T)) +
+  return static_cast<size_t>(columns + p.group_in * layout.size() * static_cast<int64_t>(sizeof(T)) +
                              p.out_channels() * count);
 }
 
 // The whole convolution with the product `multiply(columns, count, output)` on columns of T in
 // groups of G.
 template <class T, int G, class Multiply>
-void convolve(const int8_reference::ConvParams& p, std::span<const int8_t> input, std::span<const int32_t> bias,
-              std::span<int8_t> output, std::span<std::byte> scratch, Multiply multiply) {
-  const PlaneSize size = plane_size(p);
-  const int64_t pixels = p.out_h * p.out_w, channels = p.out_channels(), count = pitched_count(p, size);
+void convolve(const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout, std::span<const int8_t> input,
+              std::span<const int32_t> bias, std::span<int8_t> output, std::span<std::byte> scratch,
+              Multiply multiply) {
+  const int64_t pixels = p.out_h * p.out_w, channels = p.out_channels(), count = product_columns(p, layout);
   auto* columns = reinterpret_cast<T*>(scratch.data());
   T* planes = columns + columns_bytes<T, G>(depth_of(p), count) / static_cast<int64_t>(sizeof(T));
-  auto* staged = reinterpret_cast<int8_t*>(planes + p.group_in * size.count());
+  auto* staged = reinterpret_cast<int8_t*>(planes + p.group_in * layout.size());
   const bool compact = count != pixels;  // positions no output has
   for (int64_t n = 0; n < p.batch; ++n) {
-    unroll_image<T, G>(p, input.data() + n * p.group_in * p.in_h * p.in_w, planes, columns);
+    unroll_image<T, G>(p, layout, input.data() + n * p.group_in * p.in_h * p.in_w, planes, columns);
     int8_t* y = output.data() + n * channels * pixels;
     const GemmOutput out{p.has_bias ? bias.data() : nullptr, p.multipliers.data(), p.output_zero_point, p.activation,
                          compact ? staged : y};
     multiply(columns, count, out);
     if (compact)
-      for (int64_t oc = 0; oc < channels; ++oc)
-        for (int64_t oy = 0; oy < p.out_h; ++oy)
-          std::copy_n(staged + oc * count + oy * size.cols, p.out_w, y + oc * pixels + oy * p.out_w);
+      for (int64_t oc = 0; oc < channels; ++oc) kernels::compact_plane(layout, staged + oc * count, y + oc * pixels);
   }
 }
 
@@ -112,6 +114,7 @@ PackedConvWeights pack_conv_weights(Isa isa, const int8_reference::ConvParams& p
   int8_reference::require_count(weights.size(), p.weights_count(), "Conv int8", "weights");
   PackedConvWeights packed;
   packed.isa = isa;
+  packed.layout = padded_layout(p);
   if (isa == Isa::avx512)
     packed.quads = pack_gemm_weights_u8(weights.data(), p.out_channels(), depth_of(p), p.input_zero_point);
   else
@@ -119,8 +122,9 @@ PackedConvWeights pack_conv_weights(Isa isa, const int8_reference::ConvParams& p
   return packed;
 }
 
-size_t fast_conv_scratch_bytes(Isa isa, const int8_reference::ConvParams& p) {
-  return isa == Isa::avx512 ? scratch_bytes<uint8_t, 4>(p) : scratch_bytes<int16_t, 2>(p);
+size_t fast_conv_scratch_bytes(const int8_reference::ConvParams& p, const PackedConvWeights& weights) {
+  return weights.isa == Isa::avx512 ? scratch_bytes<uint8_t, 4>(p, weights.layout)
+                                    : scratch_bytes<int16_t, 2>(p, weights.layout);
 }
 
 void fast_conv_int8(const int8_reference::ConvParams& p, const PackedConvWeights& weights,
@@ -130,17 +134,17 @@ void fast_conv_int8(const int8_reference::ConvParams& p, const PackedConvWeights
   require_count(input.size(), p.input_count(), "Conv int8", "input");
   require_count(bias.size(), p.has_bias ? p.out_channels() : 0, "Conv int8", "bias");
   require_count(output.size(), p.output_count(), "Conv int8", "output");
-  if (scratch.size() < fast_conv_scratch_bytes(weights.isa, p))
+  if (scratch.size() < fast_conv_scratch_bytes(p, weights))
     throw InternalError("Conv int8: scratch of " + std::to_string(scratch.size()) + " bytes, prepare asked for " +
-                        std::to_string(fast_conv_scratch_bytes(weights.isa, p)));
+                        std::to_string(fast_conv_scratch_bytes(p, weights)));
 #if TINYC_X86_KERNELS
   if (weights.isa == Isa::avx512)
-    return convolve<uint8_t, 4>(p, input, bias, output, scratch,
+    return convolve<uint8_t, 4>(p, weights.layout, input, bias, output, scratch,
                                 [&](const uint8_t* columns, int64_t count, const GemmOutput& out) {
                                   gemm_u8_avx512(weights.quads, {columns, count}, out);
                                 });
 #endif
-  convolve<int16_t, 2>(p, input, bias, output, scratch,
+  convolve<int16_t, 2>(p, weights.layout, input, bias, output, scratch,
                        [&](const int16_t* columns, int64_t count, const GemmOutput& out) {
                          gemm_int8(weights.isa, weights.pairs, {columns, count}, out);
                        });

@@ -10,12 +10,15 @@
 #include "exec/int8_fast/gemm.h"
 #include "exec/int8_fast/gemm_u8.h"
 #include "exec/int8_reference/int8_conv.h"
+#include "exec/kernels/padded_plane.h"
 
 namespace tinyc::exec::int8_fast {
 
-// The weights packed for one instruction set: `quads` on Isa::avx512, `pairs` elsewhere.
+// The weights packed for one instruction set (`quads` on Isa::avx512, `pairs` elsewhere) and the
+// padded layout of the input the product reads.
 struct PackedConvWeights {
   Isa isa = Isa::portable;
+  kernels::PaddedPlane layout;
   GemmWeights pairs;
   GemmWeightsU8 quads;
 };
@@ -25,8 +28,9 @@ bool fast_conv_applies(const int8_reference::ConvParams& p);
 
 PackedConvWeights pack_conv_weights(Isa isa, const int8_reference::ConvParams& p, std::span<const int8_t> weights);
 
-// Scratch fast_conv_int8 needs on `isa`: one image's unrolled columns, phase planes and outputs.
-size_t fast_conv_scratch_bytes(Isa isa, const int8_reference::ConvParams& p);
+// Scratch fast_conv_int8 needs with these weights: one image's unrolled columns, padded copies and
+// outputs.
+size_t fast_conv_scratch_bytes(const int8_reference::ConvParams& p, const PackedConvWeights& weights);
 
 // Same contract and result as int8_reference::conv_int8, on the instruction set the weights were
 // packed for. Precondition: fast_conv_applies(p).

@@ -47,21 +47,7 @@ void clear_padded(const PaddedPlane& p, T* padded) {
 
 template <class T>
 void pad_plane(const PaddedPlane& p, const T* x, T* padded) {
-  for (const PhaseCopy& copy : p.copies) {
-    // Phase row r holds input row r * stride_h + rows.input_offset, phase column q input column
-    // q * stride_w + cols.input_offset; rows and columns outside the input stay zero.
-    const InsideRange& rows = copy.rows;
-    const InsideRange& cols = copy.cols;
-    for (int64_t r = rows.begin; r < rows.end && cols.begin < cols.end; ++r) {
-      const T* in = x + (r * p.stride_h + rows.input_offset) * p.in_w;
-      T* out = padded + r * p.width;
-      if (p.stride_w == 1)
-        std::copy(in + cols.begin + cols.input_offset, in + cols.end + cols.input_offset, out + cols.begin);
-      else
-        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = in[q * p.stride_w + cols.input_offset];
-    }
-    padded += p.plane_size;
-  }
+  copy_into_padded(p, x, padded, std::identity{});
 }
 
 template <class T>
@@ -75,5 +61,6 @@ template void pad_plane<float>(const PaddedPlane&, const float*, float*);
 template void pad_plane<double>(const PaddedPlane&, const double*, double*);
 template void compact_plane<float>(const PaddedPlane&, const float*, float*);
 template void compact_plane<double>(const PaddedPlane&, const double*, double*);
+template void compact_plane<int8_t>(const PaddedPlane&, const int8_t*, int8_t*);
 
 }  // namespace tinyc::exec::kernels

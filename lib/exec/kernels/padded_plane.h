@@ -7,7 +7,10 @@
 // + kw * dw / s_w. The wide grid's last width - out_w columns are junk, dropped by compaction.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <functional>
+#include <type_traits>
 #include <cstdint>
 #include <vector>
 
@@ -48,6 +51,29 @@ PaddedPlane padded_plane(const PlaneWindow& g);
 template <class T>
 void clear_padded(const PaddedPlane& p, T* padded);
 
+// Copies convert(x) (x: in_h x in_w) into a padded copy, leaving its padding as it is; rows at
+// stride 1 with std::identity are plain copies (memmove).
+template <class To, class From, class Convert>
+void copy_into_padded(const PaddedPlane& p, const From* x, To* padded, Convert convert) {
+  for (const PhaseCopy& copy : p.copies) {
+    // Phase row r holds input row r * stride_h + rows.input_offset, phase column q input column
+    // q * stride_w + cols.input_offset.
+    const InsideRange& rows = copy.rows;
+    const InsideRange& cols = copy.cols;
+    for (int64_t r = rows.begin; r < rows.end && cols.begin < cols.end; ++r) {
+      const From* in = x + (r * p.stride_h + rows.input_offset) * p.in_w;
+      To* out = padded + r * p.width;
+      if (p.stride_w != 1)
+        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = convert(in[q * p.stride_w + cols.input_offset]);
+      else if constexpr (std::is_same_v<Convert, std::identity>)
+        std::copy(in + cols.begin + cols.input_offset, in + cols.end + cols.input_offset, out + cols.begin);
+      else
+        for (int64_t q = cols.begin; q < cols.end; ++q) out[q] = convert(in[q + cols.input_offset]);
+    }
+    padded += p.plane_size;
+  }
+}
+
 // Copies x (in_h x in_w) into a padded copy whose padding is zero (clear_padded).
 template <class T>
 void pad_plane(const PaddedPlane& p, const T* x, T* padded);
@@ -62,5 +88,6 @@ extern template void pad_plane<float>(const PaddedPlane&, const float*, float*);
 extern template void pad_plane<double>(const PaddedPlane&, const double*, double*);
 extern template void compact_plane<float>(const PaddedPlane&, const float*, float*);
 extern template void compact_plane<double>(const PaddedPlane&, const double*, double*);
+extern template void compact_plane<int8_t>(const PaddedPlane&, const int8_t*, int8_t*);
 
 }  // namespace tinyc::exec::kernels
