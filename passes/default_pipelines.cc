@@ -9,6 +9,7 @@
 //  - fold_pad, merge_transpose_reshape on the simplified graph;
 //  - fuse_activation after the affine folds: a fused clamp sits between a producer and any later
 //    Mul/Add, so those could no longer be absorbed;
+//  - lift_1d after the activations are fused, so a 1-D Conv and its Relu become one 2-D layer;
 //  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced;
 //  - bias_correction, then quantize_int8 after all of them, so they measure and quantize the final
 //    float graph.
@@ -18,7 +19,7 @@ namespace tinyc::passes {
 
 std::string default_folding_pipeline() {
   return "fold_constants,remove_identity,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
-         "merge_transpose_reshape,fuse_activation,eliminate_dead";
+         "merge_transpose_reshape,fuse_activation,lift_1d,eliminate_dead";
 }
 
 namespace {

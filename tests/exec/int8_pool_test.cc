@@ -55,11 +55,23 @@ TEST_CASE("int8 MaxPool and AveragePool equal the pooling reference functions", 
     CHECK(got == expected);
     CHECK(quant_test::max_abs_diff(got, simulate_in_float(q.graph(), {x})) <= 1);
   }
-  SECTION("count_include_pad and dilations have no int8 kernel") {
-    QuantGraph counted =
-        unary("AveragePool", {2, 3, 7, 6}, p, p,
-              {{"kernel_shape", Ints{3, 3}}, {"pads", Ints{1, 1, 1, 1}}, {"count_include_pad", int64_t{1}}});
-    CHECK_THROWS_WITH(exec::Executor(counted.graph()), Catch::Contains("count_include_pad"));
+  SECTION("AveragePool counting its padding: the zero point padded first, as the blob's PAD does") {
+    QuantGraph q = unary("AveragePool", {2, 3, 7, 6}, p, p,
+                         {{"kernel_shape", Ints{3, 3}}, {"pads", Ints{1, 1, 1, 1}}, {"count_include_pad", int64_t{1}}});
+    // Padded to 9 x 8 with the zero point (real 0), every window holds 9 elements.
+    const quant::PoolParams pp = quant::prepare_average_pool({{2, 3, 9, 8}, {3, 3}, {1, 1}, {0, 0, 0, 0}}, p, p, {});
+    Int8s padded(2 * 3 * 9 * 8, static_cast<int8_t>(p.zero_point[0]));
+    const Int8s input = int8_values(x);
+    for (int64_t plane = 0; plane < 6; ++plane)
+      for (int64_t r = 0; r < 7; ++r)
+        std::copy_n(input.begin() + (plane * 7 + r) * 6, 6, padded.begin() + (plane * 9 + r + 1) * 8 + 1);
+    Int8s expected(static_cast<size_t>(pp.output_count()));
+    quant::average_pool_int8(pp, padded, expected);
+    const Int8s got = run_int8(q.graph(), {x});
+    CHECK(got == expected);
+    CHECK(quant_test::max_abs_diff(got, simulate_in_float(q.graph(), {x})) <= 1);
+  }
+  SECTION("dilations have no int8 kernel") {
     QuantGraph dilated =
         unary("MaxPool", {2, 3, 7, 6}, p, p, {{"kernel_shape", Ints{2, 2}}, {"dilations", Ints{2, 2}}});
     CHECK_THROWS_WITH(exec::Executor(dilated.graph()), Catch::Contains("dilations"));

@@ -9,8 +9,12 @@
 #include <limits>
 
 #include "formats/tflite/blob_memory.h"
+#include "passes/default_pipelines.h"
+#include "passes/graphs_1d.h"
+#include "passes/pass_test_util.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
+#include "tflite_test_util.h"
 #include "tflm_judge.h"
 
 using namespace tinyc;
@@ -190,4 +194,25 @@ TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
     b.dequantized_output(n->output(0), "output");
     judge(*b.take(), "activation_" + op);
   }
+}
+
+namespace {
+
+// A float graph through the default int8 pipeline, calibrated on 32 seeded rows.
+std::unique_ptr<ir::Graph> quantized(std::unique_ptr<ir::Graph> g) {
+  passes::PassContext context = passes::testing::calibration_rows(*g, 32, 11);
+  passes::run_pipeline(*g, passes::parse_pipeline(passes::default_int8_pipeline("minmax")), {}, &context);
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("TFLM: 1-D Conv, depthwise, pools, a residual Add and a denoiser as 2-D ops over a height of 1", "[tflm]") {
+  judge(*quantized(passes::testing::classifier_1d()), "classifier_1d");
+  const auto denoiser = quantized(passes::testing::denoiser_1d());
+  judge(*denoiser, "denoiser_1d");
+  // One channel in and out: the reshapes to and from a height of 1 keep the element order.
+  const std::string bytes = emit_named(*denoiser);
+  CHECK(op_names(verified_model(bytes)) ==
+        std::vector<std::string>{"RESHAPE", "CONV_2D", "CONV_2D", "CONV_2D", "RESHAPE"});
 }
