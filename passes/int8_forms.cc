@@ -141,6 +141,15 @@ std::optional<Int8Form> clip_form(const ir::Node& n, int64_t opset, std::string&
   return form(OutputParams::SameAsInput, {0});
 }
 
+// Slice: bytes picked by starts, ends, axes and steps known before run time (attributes before opset 10).
+std::optional<Int8Form> slice_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (opset >= 10)
+    for (size_t i = 1; i < n.inputs().size(); ++i)
+      if (n.input(i) && !n.input(i)->is_constant()) return refuse(why, "starts, ends, axes or steps are not constants");
+  if (ir::num_elements(*n.output(0)->shape) == 0) return refuse(why, "the slice is empty");
+  return form(OutputParams::SameAsInput, {0});
+}
+
 using FormFn = std::optional<Int8Form> (*)(const ir::Node&, int64_t, std::string&);
 
 // The one list of op types with an int8 form, and how each finds it.
@@ -189,6 +198,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"Reshape", same_as_input},
       {"Sigmoid",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 256.0f, -128}); }},
+      {"Slice", slice_form},
       {"Softmax", softmax_form},
       {"Squeeze", same_as_input},
       {"Tanh", [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 128.0f, 0}); }},

@@ -1,8 +1,9 @@
 // Ops that move elements: RESHAPE -> Reshape (with a Transpose to the file's NHWC order where the
 // element orders differ; a flatten only FULLY_CONNECTED reads -> Flatten of the NCHW value),
-// TRANSPOSE -> Transpose, PAD -> Pad, CONCATENATION -> Concat, with axes, permutations and paddings
-// moved from NHWC to NCHW positions; and MEAN -> ReduceMean over the moved axes.
+// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, PAD -> Pad, CONCATENATION -> Concat, with axes,
+// permutations and paddings moved from NHWC to NCHW positions; and MEAN -> ReduceMean over the moved axes.
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "formats/tflite/import_ops.h"
@@ -74,6 +75,38 @@ void import_transpose(const FileOp& op, ImportContext& ctx) {
     for (size_t a = 0; a < 4; ++a)
       ir_perm[a] = kNhwcFromNchw.at(static_cast<size_t>(perm.at(static_cast<size_t>(kNhwcPositionOf[a]))));
   ctx.define("Transpose", {ctx.value(input)}, output)->attrs["perm"] = ir_perm;
+}
+
+// Begin and end count from the end when negative and clamp as ONNX Slice's starts and ends do; a
+// begin_mask or end_mask bit means "from the first" or "to the last" element in the stride's
+// direction, which the largest index of that sign says in ONNX.
+void import_strided_slice(const FileOp& op, ImportContext& ctx) {
+  const int32_t input = required_input(op, ctx, 0, "input");
+  const int32_t output = single_output(op, ctx);
+  const size_t rank = ctx.tensor(input).shape.size();
+  std::vector<int64_t> begin = constant_ints(op, ctx, 1, "begin");
+  std::vector<int64_t> end = constant_ints(op, ctx, 2, "end");
+  const std::vector<int64_t> strides = constant_ints(op, ctx, 3, "strides");
+  if (begin.size() != rank || end.size() != rank || strides.size() != rank)
+    throw InputError(ctx.describe(op) + ": begin, end and strides need one entry per input dim");
+  const fb::StridedSliceOptions* o = op.op->builtin_options_as_StridedSliceOptions();
+  if (o && (o->ellipsis_mask() || o->new_axis_mask() || o->shrink_axis_mask() || o->offset()))
+    throw InputError(ctx.describe(op) + ": ellipsis, new-axis and shrink-axis masks and offset ends are not supported");
+  if (ctx.dtype(input) == ir::DType::Int8) require_same_quant(op, ctx, input, output);
+  std::vector<int64_t> axes(rank);
+  for (size_t d = 0; d < rank; ++d) {
+    if (strides[d] == 0) throw InputError(ctx.describe(op) + ": a stride is 0");
+    const int64_t from_start = strides[d] > 0 ? 0 : std::numeric_limits<int64_t>::max();
+    const int64_t to_end = strides[d] > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    if (o && (o->begin_mask() >> d) & 1) begin[d] = from_start;
+    if (o && (o->end_mask() >> d) & 1) end[d] = to_end;
+    axes[d] = ir_dim(static_cast<int64_t>(d), rank);
+  }
+  const std::string base = ctx.tensor(output).name;
+  ctx.define("Slice",
+             {ctx.value(input), ctx.int64_constant(base + "_starts", begin), ctx.int64_constant(base + "_ends", end),
+              ctx.int64_constant(base + "_axes", axes), ctx.int64_constant(base + "_steps", strides)},
+             output);
 }
 
 void import_pad(const FileOp& op, ImportContext& ctx) {

@@ -1,11 +1,12 @@
 // Ops that only move int8 bytes: Reshape / Flatten / Squeeze / Unsqueeze -> RESHAPE, Transpose ->
-// TRANSPOSE, Pad -> PAD, Concat -> CONCATENATION. A reshape of an NHWC activation whose element
+// TRANSPOSE, Slice -> STRIDED_SLICE, Pad -> PAD, Concat -> CONCATENATION. A reshape of an NHWC activation whose element
 // order differs from NCHW goes through a TRANSPOSE, except a flatten read only by FullyConnected
 // layers, which is stored as Layout::FlatHwc instead.
 #include <algorithm>
 #include <numeric>
 #include <vector>
 
+#include "exec/shape/slicing.h"
 #include "formats/tflite/activation.h"
 #include "formats/tflite/layout.h"
 #include "formats/tflite/lowering.h"
@@ -58,6 +59,17 @@ void check_pad_value(const ir::Node& node) {
     throw InputError(describe(node) + ": TFLite's int8 PAD fills with the zero point (0.0), not another value");
 }
 
+// Slice's selection of every IR dim, from constant inputs (opset >= 10) or attributes.
+std::vector<exec::shape::AxisRange> slice_ranges(const ir::Node& node, LoweringContext& ctx) {
+  auto ints = [&](size_t index, const std::string& role) {
+    if (ctx.opset() < 10) return node.attr_ints(role, {});
+    const ir::Value* v = node.input(index);
+    return v ? constant_of(node, v, role + " input").to_int64() : std::vector<int64_t>{};
+  };
+  return exec::shape::resolve_slice(node, shape_of(node, node.input(0)), ints(1, "starts"), ints(2, "ends"),
+                                    ints(3, "axes"), ints(4, "steps"));
+}
+
 }  // namespace
 
 void lower_reshape(const ir::Node& node, LoweringContext& ctx) {
@@ -105,6 +117,35 @@ void lower_transpose(const ir::Node& node, LoweringContext& ctx) {
   for (size_t k = 0; k < rank; ++k)
     tflite_perm.push_back(tensor_of_ir.at(static_cast<size_t>(perm.at(static_cast<size_t>(out_dims[k])))));
   add_transpose(ctx, node, source.index, ctx.define(y), tflite_perm);
+}
+
+// Every dim gets its resolved first index, stride and the index past its last element; where that
+// is -1 (a negative stride down to index 0) the dim's end_mask bit says "to the start" instead.
+void lower_slice(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* x = node.input(0);
+  const size_t rank = shape_of(node, x).size();
+  if (rank > 4) throw InputError(describe(node) + ": TFLite Micro's STRIDED_SLICE takes at most 4 dims");
+  const std::vector<exec::shape::AxisRange> ranges = slice_ranges(node, ctx);
+  const ValueTensor source = ctx.input(x);
+  std::vector<int64_t> begin, end, strides;
+  fb::StridedSliceOptionsT o;
+  const std::vector<int64_t> dims = ir_dims_of_tensor(source.layout, rank);
+  for (size_t k = 0; k < rank; ++k) {
+    const exec::shape::AxisRange& r = ranges.at(static_cast<size_t>(dims[k]));
+    if (r.count == 0) throw InputError(describe(node) + ": an empty slice has no TFLite form");
+    const int64_t stop = r.start + r.count * r.step;
+    begin.push_back(r.start);
+    end.push_back(std::max<int64_t>(stop, 0));
+    strides.push_back(r.step);
+    if (stop < 0) o.end_mask |= 1 << k;
+  }
+  const int32_t begin_tensor = ctx.int32_constant(node.name + "/begin", begin);
+  const int32_t end_tensor = ctx.int32_constant(node.name + "/end", end);
+  const int32_t strides_tensor = ctx.int32_constant(node.name + "/strides", strides);
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::STRIDED_SLICE, {source.index, begin_tensor, end_tensor, strides_tensor},
+             {ctx.define(node.output(0))}, std::move(options));
 }
 
 void lower_pad(const ir::Node& node, LoweringContext& ctx) {

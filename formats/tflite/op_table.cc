@@ -31,6 +31,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Relu", lower_clamp},
       {"Reshape", lower_reshape},
       {"Sigmoid", lower_logistic_tanh},
+      {"Slice", lower_slice},
       {"Softmax", lower_softmax},
       {"Squeeze", lower_reshape},
       {"Tanh", lower_logistic_tanh},
@@ -70,6 +71,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::MEAN:
     case Op::PAD:
     case Op::TRANSPOSE:
+    case Op::STRIDED_SLICE:
     case Op::LOGISTIC:
     case Op::TANH:
     case Op::RELU:

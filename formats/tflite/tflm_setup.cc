@@ -2,9 +2,12 @@
 // there during setup (micro_allocator.cc, micro_allocation_info.cc, greedy_memory_planner.h):
 // the scratch-buffer requests at the start of the head, then per operator the temporary
 // TfLiteTensors of its inputs and outputs (freed after each Prepare), then the planner's arrays.
+// CONV_2D's and DEPTHWISE_CONV_2D's Prepare holds its output, input and filter as temporaries
+// while the quantization set-up it calls takes its own of every input and output.
 #include "formats/tflite/tflm_setup.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "formats/tflite/model_access.h"
 
@@ -53,6 +56,18 @@ void allocate_temp_tensor(BumpAllocator& temp, const fb::TensorT& t, const Setup
   temp.allocate(4 + 4 * q->scale.size(), 4);
 }
 
+// The temporaries an op's Prepare holds at once, in the order it takes them.
+std::vector<const fb::TensorT*> prepare_temporaries(const fb::ModelT& model, const fb::SubGraphT& g,
+                                                    const fb::OperatorT& op) {
+  std::vector<const fb::TensorT*> temps;
+  const fb::BuiltinOperator code = builtin_of(model, op);
+  if (code == fb::BuiltinOperator::CONV_2D || code == fb::BuiltinOperator::DEPTHWISE_CONV_2D)
+    temps = {tensor_at(g, op.outputs, 0), tensor_at(g, op.inputs, 0), tensor_at(g, op.inputs, 1)};
+  for (const std::vector<int32_t>* list : {&op.inputs, &op.outputs})
+    for (size_t slot = 0; slot < list->size(); ++slot) temps.push_back(tensor_at(g, *list, slot));
+  return temps;
+}
+
 }  // namespace
 
 size_t tflm_setup_bytes(const fb::ModelT& model, const ArenaPlan& plan, PointerWidth width) {
@@ -66,9 +81,8 @@ size_t tflm_setup_bytes(const fb::ModelT& model, const ArenaPlan& plan, PointerW
     tensors += g->tensors.size();
     for (const auto& op : g->operators) {
       BumpAllocator temp(requests_end);
-      for (const std::vector<int32_t>* list : {&op->inputs, &op->outputs})
-        for (size_t slot = 0; slot < list->size(); ++slot)
-          if (const fb::TensorT* t = tensor_at(*g, *list, slot)) allocate_temp_tensor(temp, *t, s);
+      for (const fb::TensorT* t : prepare_temporaries(model, *g, *op))
+        if (t) allocate_temp_tensor(temp, *t, s);
       most = std::max(most, temp.end());
     }
   }

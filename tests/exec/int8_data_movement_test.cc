@@ -1,4 +1,4 @@
-// int8 Concat, Reshape / Flatten / Squeeze / Unsqueeze / Identity, Transpose, Pad and the
+// int8 Concat, Reshape / Flatten / Squeeze / Unsqueeze / Identity, Transpose, Slice, Pad and the
 // QuantizeLinear / DequantizeLinear borders through the Executor: equal to the int8_reference/ reference
 // functions (or to the moved bytes), within 1 LSB of the float graph, and the parameter errors;
 // ONNX's own QuantizeLinear / DequantizeLinear form keeps ONNX's rounding.
@@ -78,6 +78,28 @@ TEST_CASE("int8 Transpose permutes the bytes", "[exec][int8]") {
   QuantGraph other;
   other.output(other.node("Transpose", {other.input("x", ir::DType::Int8, {1, 2, 3, 4}, p)}, "y", qp(0.2f, 5)));
   CHECK_THROWS_WITH(exec::Executor(other.graph()), Catch::Contains("must share scale and zero point"));
+}
+
+TEST_CASE("int8 Slice picks the bytes, negative steps and clamped ends included", "[exec][int8]") {
+  const ir::QuantParams p = qp(0.2f, 4);
+  const ir::Tensor x = random_int8({1, 3, 5, 6}, 5);
+  QuantGraph q;
+  auto ints = [&](const std::string& name, const Ints& values) {
+    return q.constant(name, ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(values.size())}, values));
+  };
+  // Channels 2, 1, 0 (to the start), rows 1 and 3, columns 4 to the clamped end.
+  q.output(q.node("Slice",
+                  {q.input("x", ir::DType::Int8, {1, 3, 5, 6}, p), ints("starts", {-1, 1, 4}),
+                   ints("ends", {-100, 4, 1000}), ints("axes", {1, 2, 3}), ints("steps", {-1, 2, 1})},
+                  "y", p));
+  const ir::Tensor y = run(q.graph(), {x}).at(0);
+  REQUIRE(y.shape() == ir::Shape{1, 3, 2, 2});
+  const Int8s in = int8_values(x), out = int8_values(y);
+  for (int64_t c = 0; c < 3; ++c)
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t w = 0; w < 2; ++w)
+        CHECK(out[static_cast<size_t>((c * 2 + h) * 2 + w)] ==
+              in[static_cast<size_t>(((2 - c) * 5 + 1 + 2 * h) * 6 + 4 + w)]);
 }
 
 TEST_CASE("int8 Pad fills with the zero point", "[exec][int8]") {

@@ -133,3 +133,31 @@ TEST_CASE("arena plan: with 4-bit weights TFLM's head (with the unpacked filters
           "[tflite][arena][tflm][corpus][int4][slow]") {
   check_corpus_arenas({.bits = "4"});
 }
+
+TEST_CASE("arena plan: the RAM figure of a small model, where TFLM's setup outweighs the activations, is an arena "
+          "TFLM runs in", "[tflite][arena][tflm]") {
+  // CONV_2D and DEPTHWISE_CONV_2D hold temporaries of their own while their set-up takes one per
+  // operand; STRIDED_SLICE takes five.
+  std::vector<std::pair<std::string, std::unique_ptr<ir::Graph>>> graphs;
+  graphs.emplace_back("conv", conv_graph({1, 3, 5, 6}, {2, 3, 1, 1}, {1, 2, 5, 6}, per_channel(channel_scales(2)),
+                                         [](ir::Node* n) { n->attrs["kernel_shape"] = std::vector<int64_t>{1, 1}; }));
+  graphs.emplace_back("depthwise", conv_graph({1, 3, 5, 5}, {3, 1, 3, 3}, {1, 3, 5, 5}, per_channel(channel_scales(3)),
+                                              [](ir::Node* n) {
+                                                n->attrs["group"] = int64_t{3};
+                                                n->attrs["pads"] = std::vector<int64_t>{1, 1, 1, 1};
+                                              }));
+  graphs.emplace_back("slice_conv", slice_graph());
+  test::TempDir dir;
+  for (const auto& [name, g] : graphs) {
+    INFO(name);
+    const auto path = dir.path() / (name + ".tflite");
+    tflite_format::emit_tflite_file(*g, path);
+    const auto memory = tflite_format::blob_memory(test::read_bytes(path));
+    const TflmResult tflm = run_tflm(path, {}, dir.path(), TflmKernels::Reference, /*find_min_arena=*/true);
+    REQUIRE(tflm.exit_code == 0);
+    const auto smallest = tflm.facts["min_arena_bytes"].get<size_t>();
+    CHECK(smallest > tflm.facts["arena_used_bytes"].get<size_t>());  // setup, not the plan, sets the size here
+    CHECK(memory.ram_bytes_host() >= smallest);
+    CHECK(memory.ram_bytes_host() <= smallest + 128);
+  }
+}

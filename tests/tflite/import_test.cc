@@ -233,6 +233,15 @@ TEST_CASE("import: PRELU comes back as PRelu with its slope per channel in NCHW 
   check_same_outputs(*original, *g, 64, 17);
 }
 
+TEST_CASE("import: STRIDED_SLICE comes back as a Slice over NCHW axes with the same int8 outputs", "[tflite][import]") {
+  const auto original = slice_graph();
+  const auto g = round_trip(*original);
+  const ir::Node& imported = *g->find_value("slice")->producer();
+  CHECK(imported.op_type == "Slice");
+  CHECK(*imported.output(0)->shape == ir::Shape{1, 3, 2, 2});
+  check_same_outputs(*original, *g, 64, 19);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

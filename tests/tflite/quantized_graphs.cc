@@ -100,6 +100,25 @@ std::unique_ptr<ir::Graph> small_cnn() {
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> slice_graph() {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams in_q = per_tensor(0.02f, -5);
+  ir::Value* x = b.quantized_input("input", {1, 3, 5, 6}, in_q);
+  auto ints = [&](const std::string& name, const std::vector<int64_t>& values) {
+    return b.graph().add_constant(name, ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(values.size())}, values));
+  };
+  ir::Node* slice = b.node("Slice",
+                           {x, ints("starts", {-1, 1, 4}), ints("ends", {-100, 4, 1000}), ints("axes", {1, 2, 3}),
+                            ints("steps", {-1, 2, 1})},
+                           "slice", {1, 3, 2, 2}, in_q);
+  const ir::QuantParams wq = per_channel(channel_scales(2));
+  ir::Node* conv = b.node("Conv", {slice->output(0), b.int8_weights("w", {2, 3, 1, 1}, wq, 3), b.int32_bias("b", 2, 0.02f, wq)},
+                          "conv", {1, 2, 2, 2}, per_tensor(0.03f, 1));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  b.dequantized_output(conv->output(0), "output");
+  return b.take();
+}
+
 std::vector<float> channel_scales(int64_t n) {
   std::vector<float> s;
   for (int64_t c = 0; c < n; ++c) s.push_back(0.01f + 0.002f * static_cast<float>(c % 5));

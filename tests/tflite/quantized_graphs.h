@@ -62,4 +62,8 @@ void fuse(ir::Node* n, const std::string& name, float min, float max);
 // Names: input, conv.weight, conv.bias, conv_out, pool_out, flat, fc.weight, fc.bias, logits, probs, output.
 std::unique_ptr<ir::Graph> small_cnn();
 
+// input float [1,3,5,6] -> Q -> Slice (channels 2, 1, 0 by step -1 to the start, rows 1 and 3,
+// columns 4 to a clamped end) -> [1,3,2,2] -> Conv 1x1 3->2 -> DQ -> output. Names: input, slice, output.
+std::unique_ptr<ir::Graph> slice_graph();
+
 }  // namespace tinyc::tflite_test

@@ -196,6 +196,10 @@ TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
   }
 }
 
+TEST_CASE("TFLM: STRIDED_SLICE with a negative stride to the start, steps and a clamped end", "[tflm]") {
+  judge(*slice_graph(), "strided_slice");
+}
+
 namespace {
 
 // A float graph through the default int8 pipeline, calibrated on 32 seeded rows.

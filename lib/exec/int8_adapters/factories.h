@@ -33,6 +33,7 @@ std::unique_ptr<kernels::Kernel> make_concat();
 // Identity, Reshape, Flatten, Squeeze, Unsqueeze: the bytes stay, only the shape changes.
 std::unique_ptr<kernels::Kernel> make_reshape();
 std::unique_ptr<kernels::Kernel> make_transpose();
+std::unique_ptr<kernels::Kernel> make_slice();
 std::unique_ptr<kernels::Kernel> make_pad();
 // QuantizeLinear (float32 -> int8) and DequantizeLinear (int8 -> float32), per tensor.
 std::unique_ptr<kernels::Kernel> make_quantize();

@@ -1,7 +1,7 @@
 // int8 data movement without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's
-// RESHAPE, int8_reference::reshape_int8: a byte copy) and Transpose (TFLite's TRANSPOSE: a byte permutation,
-// run by the float Transpose kernel, which moves elements of any type). TFLite requires the output
-// to keep the input's parameters; both adapters check that.
+// RESHAPE, int8_reference::reshape_int8: a byte copy), Transpose and Slice (TFLite's TRANSPOSE and
+// STRIDED_SLICE: bytes permuted or picked, run by the float kernels, which move elements of any
+// type). TFLite requires the output to keep the input's parameters; both adapters check that.
 #include "exec/kernels/factories.h"
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
@@ -29,22 +29,25 @@ class ReshapeInt8 final : public kernels::Kernel {
   int8_reference::ReshapeParams p_;
 };
 
-class TransposeInt8 final : public kernels::Kernel {
+// A float kernel that only moves elements, run on int8 bytes.
+template <std::unique_ptr<kernels::Kernel> (*make_mover)()>
+class MovedBytesInt8 final : public kernels::Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
     require_same_params(ctx, int8_input(ctx, 0, "data"), int8_output(ctx, 0));
-    permute_->prepare(ctx);
+    mover_->prepare(ctx);
   }
 
-  void eval(const EvalArgs& args) const override { permute_->eval(args); }
+  void eval(const EvalArgs& args) const override { mover_->eval(args); }
 
  private:
-  std::unique_ptr<kernels::Kernel> permute_ = kernels::make_transpose();
+  std::unique_ptr<kernels::Kernel> mover_ = make_mover();
 };
 
 }  // namespace
 
 std::unique_ptr<kernels::Kernel> make_reshape() { return std::make_unique<ReshapeInt8>(); }
-std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<TransposeInt8>(); }
+std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<MovedBytesInt8<kernels::make_transpose>>(); }
+std::unique_ptr<kernels::Kernel> make_slice() { return std::make_unique<MovedBytesInt8<kernels::make_slice>>(); }
 
 }  // namespace tinyc::exec::int8_adapters

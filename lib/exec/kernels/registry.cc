@@ -75,7 +75,7 @@ constexpr Entry kKernels[] = {
     {"Shape", make_shape, make_shape},
     {"Sigmoid", [] { return make_unary(Unary::Sigmoid); },
      [] { return q::make_fixed_activation(q::FixedActivation::Sigmoid); }},
-    {"Slice", make_slice, nullptr},
+    {"Slice", make_slice, q::make_slice},
     {"Softmax", [] { return make_softmax(false); }, q::make_softmax},
     {"Sqrt", [] { return make_unary(Unary::Sqrt); }, nullptr},
     {"Squeeze", make_copy, q::make_reshape},
