@@ -21,9 +21,9 @@ bool is_activation(const ir::Value* v) {
   return v && !v->is_constant() && (v->dtype == ir::DType::Float32 || (v->dtype == ir::DType::Int8 && v->quant));
 }
 
-// Extra outputs (MaxPool's Indices, Dropout's mask) must be absent or unread.
-bool only_output_zero_used(const ir::Node& n) {
-  for (size_t i = 1; i < n.outputs().size(); ++i)
+// Extra outputs (MaxPool's Indices, Dropout's mask) beyond the `used` int8 ones must be absent or unread.
+bool only_leading_outputs_used(const ir::Node& n, size_t used) {
+  for (size_t i = used; i < n.outputs().size(); ++i)
     if (n.output(i) && (!n.output(i)->uses().empty() || n.output(i)->is_graph_output())) return false;
   return true;
 }
@@ -150,6 +150,13 @@ std::optional<Int8Form> slice_form(const ir::Node& n, int64_t opset, std::string
   return form(OutputParams::SameAsInput, {0});
 }
 
+// Split: every output a part of the input's bytes, with the input's parameters.
+std::optional<Int8Form> split_form(const ir::Node& n, int64_t, std::string&) {
+  Int8Form f = form(OutputParams::SameAsInput, {0});
+  f.outputs = n.outputs().size();
+  return f;
+}
+
 using FormFn = std::optional<Int8Form> (*)(const ir::Node&, int64_t, std::string&);
 
 // The one list of op types with an int8 form, and how each finds it.
@@ -200,6 +207,7 @@ const std::map<std::string, FormFn>& form_table() {
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 256.0f, -128}); }},
       {"Slice", slice_form},
       {"Softmax", softmax_form},
+      {"Split", split_form},
       {"Squeeze", same_as_input},
       {"Tanh", [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 128.0f, 0}); }},
       {"Transpose", same_as_input},
@@ -226,10 +234,11 @@ std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string&
   if (!out || out->dtype != ir::DType::Float32 || !out->shape) return refuse(why, "the output is not float32");
   if (!is_activation(n.input(0)) && n.op_type != "Add" && n.op_type != "Mul" && n.op_type != "Concat")
     return refuse(why, "input 0 is not a float32 or int8 activation");
-  if (!only_output_zero_used(n)) return refuse(why, "a second output is used");
   if ((n.has_attr("activation_min") || n.has_attr("activation_max")) && !takes_fused_activation(n.op_type))
     return refuse(why, "a fused activation on " + n.op_type + " has no int8 kernel");
-  return form_of_op(n, opset, why);
+  std::optional<Int8Form> f = form_of_op(n, opset, why);
+  if (f && !only_leading_outputs_used(n, f->outputs)) return refuse(why, "a second output is used");
+  return f;
 }
 
 std::vector<std::string> int8_op_types() {

@@ -28,6 +28,7 @@ struct Int8Form {
   std::vector<size_t> constants;    // float constant operands quantized per tensor (Add, Mul, Concat)
   bool weighted = false;            // input 1 is an int8 weight (per output channel), input 2 an int32 bias
   int64_t weight_axis = 0;          // the weight's output-channel axis
+  size_t outputs = 1;               // leading outputs that become int8 with the output parameters (Split: all)
 };
 
 // The node's int8 form; nullopt with `why` set when it stays float ("no int8 kernel for Exp",

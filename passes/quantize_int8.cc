@@ -159,9 +159,11 @@ class Quantizer {
     if (f.weighted) quantize_weights_and_bias(n, f, input.scale);
     if (n->op_type == "Pad" && n->input(2)) drop_pad_value(n);
     if (n->op_type == "Clip") quantize_clip_bounds(n, input);
-    ir::Value* out = n->output(0);
-    out->dtype = ir::DType::Int8;
-    out->quant = per_tensor(output_params(n, f, input));
+    const ir::QuantParams out_q = per_tensor(output_params(n, f, input));
+    for (size_t i = 0; i < f.outputs; ++i) {
+      n->output(i)->dtype = ir::DType::Int8;
+      n->output(i)->quant = out_q;
+    }
   }
 
   q::AffineParams output_params(const ir::Node* n, const Int8Form& f, q::AffineParams input) const {

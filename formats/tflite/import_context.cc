@@ -253,18 +253,31 @@ bool ImportContext::is_bound_value(const ir::Value* v, bool model_output) const 
 }
 
 ir::Node* ImportContext::define(const std::string& op_type, const std::vector<ir::Value*>& inputs, int32_t t) {
-  const FileTensor& f = tensor(t);
-  if (values_.count(t)) throw InputError("tensor '" + f.name + "' is written by more than one operator");
-  const ir::DType type = dtype(t);
-  if (type == ir::DType::Int8 && !f.quant)
-    throw InputError("int8 tensor '" + f.name + "' has no quantization parameters");
-  const std::string name = g_.find_value(f.name) ? g_.unique_value_name(f.name) : f.name;
-  ir::Node* n = g_.add_node(op_type, inputs, {name}, g_.unique_node_name(name));
-  ir::Value* out = n->output(0);
-  out->dtype = type;
-  out->shape = ir_shape(t);
-  out->quant = ir_quant(t);
-  values_[t] = out;
+  return define(op_type, inputs, std::vector<int32_t>{t});
+}
+
+ir::Node* ImportContext::define(const std::string& op_type, const std::vector<ir::Value*>& inputs,
+                                const std::vector<int32_t>& ts) {
+  std::vector<std::string> names;
+  for (int32_t t : ts) {
+    const FileTensor& f = tensor(t);
+    if (values_.count(t) || std::count(ts.begin(), ts.end(), t) > 1)
+      throw InputError("tensor '" + f.name + "' is written by more than one operator");
+    if (dtype(t) == ir::DType::Int8 && !f.quant)
+      throw InputError("int8 tensor '" + f.name + "' has no quantization parameters");
+    const std::string name = g_.find_value(f.name) ? g_.unique_value_name(f.name) : f.name;
+    if (std::count(names.begin(), names.end(), name))
+      throw InputError("two outputs of one operator are both named '" + f.name + "'");
+    names.push_back(name);
+  }
+  ir::Node* n = g_.add_node(op_type, inputs, names, g_.unique_node_name(names.front()));
+  for (size_t i = 0; i < ts.size(); ++i) {
+    ir::Value* out = n->output(i);
+    out->dtype = dtype(ts[i]);
+    out->shape = ir_shape(ts[i]);
+    out->quant = ir_quant(ts[i]);
+    values_[ts[i]] = out;
+  }
   return n;
 }
 

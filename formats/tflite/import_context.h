@@ -99,6 +99,8 @@ class ImportContext {
   bool is_bound_value(const ir::Value* v, bool model_output = false) const;
   // A node whose output 0 is tensor t: its name, IR dtype, IR shape and IR quantization. Binds t.
   ir::Node* define(const std::string& op_type, const std::vector<ir::Value*>& inputs, int32_t t);
+  // The same for a node whose outputs are tensors ts, in order.
+  ir::Node* define(const std::string& op_type, const std::vector<ir::Value*>& inputs, const std::vector<int32_t>& ts);
   // A graph input for tensor t with the given dtype (the file's, or float for a float edge).
   ir::Value* add_graph_input(int32_t t, ir::DType dtype, const std::string& name);
   // A value name that is free in the graph and no file tensor's name.

@@ -1,6 +1,7 @@
 // Ops that move elements: RESHAPE -> Reshape (with a Transpose to the file's NHWC order where the
 // element orders differ; a flatten only FULLY_CONNECTED reads -> Flatten of the NCHW value),
-// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, PAD -> Pad, CONCATENATION -> Concat, with axes,
+// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, PAD -> Pad,
+// CONCATENATION -> Concat, with axes,
 // permutations and paddings moved from NHWC to NCHW positions; and MEAN -> ReduceMean over the moved axes.
 #include <algorithm>
 #include <limits>
@@ -107,6 +108,29 @@ void import_strided_slice(const FileOp& op, ImportContext& ctx) {
              {ctx.value(input), ctx.int64_constant(base + "_starts", begin), ctx.int64_constant(base + "_ends", end),
               ctx.int64_constant(base + "_axes", axes), ctx.int64_constant(base + "_steps", strides)},
              output);
+}
+
+// SPLIT reads (axis, input), SPLIT_V (input, size_splits, axis); the parts' sizes are the outputs'
+// shapes along the axis, which size_splits must match.
+void import_split(const FileOp& op, ImportContext& ctx) {
+  const bool sized = op.code == static_cast<int32_t>(fb::BuiltinOperator::SPLIT_V);
+  const int32_t input = required_input(op, ctx, sized ? 0 : 1, "input");
+  const std::vector<int64_t> axis_values = constant_ints(op, ctx, sized ? 2 : 0, "axis");
+  const size_t rank = ctx.tensor(input).shape.size();
+  if (axis_values.size() != 1) throw InputError(ctx.describe(op) + ": the axis is not one number");
+  const int64_t axis = normalized_axis(op, ctx, axis_values[0], rank);
+  if (op.outputs.empty()) throw InputError(ctx.describe(op) + ": no outputs");
+  std::vector<int64_t> sizes;
+  for (int32_t t : op.outputs) {
+    if (t < 0 || ctx.tensor(t).shape.size() != rank) throw InputError(ctx.describe(op) + ": an output's rank differs");
+    if (ctx.dtype(input) == ir::DType::Int8) require_same_quant(op, ctx, input, t);
+    sizes.push_back(ctx.tensor(t).shape[static_cast<size_t>(axis)]);
+  }
+  if (sized && constant_ints(op, ctx, 1, "size_splits") != sizes)
+    throw InputError(ctx.describe(op) + ": size_splits disagrees with the outputs' shapes");
+  ir::Node* n = ctx.define("Split", {ctx.value(input), ctx.int64_constant(ctx.tensor(op.outputs[0]).name + "_split", sizes)},
+                           op.outputs);
+  n->attrs["axis"] = ir_dim(axis, rank);
 }
 
 void import_pad(const FileOp& op, ImportContext& ctx) {

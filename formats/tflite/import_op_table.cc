@@ -35,6 +35,8 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::RELU_N1_TO_1), import_clamp},
       {static_cast<int32_t>(Op::RESHAPE), import_reshape},
       {static_cast<int32_t>(Op::SOFTMAX), import_softmax},
+      {static_cast<int32_t>(Op::SPLIT), import_split},
+      {static_cast<int32_t>(Op::SPLIT_V), import_split},
       {static_cast<int32_t>(Op::STRIDED_SLICE), import_strided_slice},
       {static_cast<int32_t>(Op::TANH), import_logistic_tanh},
       {static_cast<int32_t>(Op::TRANSPOSE), import_transpose},

@@ -1,5 +1,6 @@
 // Ops that only move int8 bytes: Reshape / Flatten / Squeeze / Unsqueeze -> RESHAPE, Transpose ->
-// TRANSPOSE, Slice -> STRIDED_SLICE, Pad -> PAD, Concat -> CONCATENATION. A reshape of an NHWC activation whose element
+// TRANSPOSE, Slice -> STRIDED_SLICE, Split -> SPLIT (equal parts) or SPLIT_V, Pad -> PAD,
+// Concat -> CONCATENATION. A reshape of an NHWC activation whose element
 // order differs from NCHW goes through a TRANSPOSE, except a flatten read only by FullyConnected
 // layers, which is stored as Layout::FlatHwc instead.
 #include <algorithm>
@@ -146,6 +147,38 @@ void lower_slice(const ir::Node& node, LoweringContext& ctx) {
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::STRIDED_SLICE, {source.index, begin_tensor, end_tensor, strides_tensor},
              {ctx.define(node.output(0))}, std::move(options));
+}
+
+void lower_split(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* x = node.input(0);
+  const auto rank = static_cast<int64_t>(shape_of(node, x).size());
+  int64_t axis = node.attr_int("axis", 0);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const ValueTensor source = ctx.input(x);
+  const int32_t axis_tensor = ctx.int32_constant(
+      node.name + "/axis", {source.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis});
+  std::vector<int64_t> sizes;
+  std::vector<int32_t> outputs;
+  for (const ir::Value* y : node.outputs()) {
+    sizes.push_back(shape_of(node, y).at(static_cast<size_t>(axis)));
+    outputs.push_back(ctx.define(y));
+  }
+  const auto parts = static_cast<int32_t>(sizes.size());
+  fb::BuiltinOptionsUnion options;
+  if (std::all_of(sizes.begin(), sizes.end(), [&](int64_t s) { return s == sizes.front(); })) {
+    fb::SplitOptionsT o;
+    o.num_splits = parts;
+    options.Set(std::move(o));
+    ctx.add_op(fb::BuiltinOperator::SPLIT, {axis_tensor, source.index}, std::move(outputs), std::move(options));
+    return;
+  }
+  const int32_t sizes_tensor = ctx.int32_constant(node.name + "/size_splits", sizes);
+  fb::SplitVOptionsT o;
+  o.num_splits = parts;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::SPLIT_V, {source.index, sizes_tensor, axis_tensor}, std::move(outputs),
+             std::move(options));
 }
 
 void lower_pad(const ir::Node& node, LoweringContext& ctx) {

@@ -113,6 +113,7 @@ void lower_quantize_dequantize(const ir::Node& node, LoweringContext& ctx);
 void lower_reshape(const ir::Node& node, LoweringContext& ctx);
 void lower_transpose(const ir::Node& node, LoweringContext& ctx);
 void lower_slice(const ir::Node& node, LoweringContext& ctx);
+void lower_split(const ir::Node& node, LoweringContext& ctx);
 void lower_pad(const ir::Node& node, LoweringContext& ctx);
 void lower_concat(const ir::Node& node, LoweringContext& ctx);
 

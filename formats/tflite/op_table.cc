@@ -33,6 +33,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Sigmoid", lower_logistic_tanh},
       {"Slice", lower_slice},
       {"Softmax", lower_softmax},
+      {"Split", lower_split},
       {"Squeeze", lower_reshape},
       {"Tanh", lower_logistic_tanh},
       {"Transpose", lower_transpose},
@@ -72,6 +73,8 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::PAD:
     case Op::TRANSPOSE:
     case Op::STRIDED_SLICE:
+    case Op::SPLIT:
+    case Op::SPLIT_V:
     case Op::LOGISTIC:
     case Op::TANH:
     case Op::RELU:

@@ -102,6 +102,32 @@ TEST_CASE("int8 Slice picks the bytes, negative steps and clamped ends included"
               in[static_cast<size_t>(((2 - c) * 5 + 1 + 2 * h) * 6 + 4 + w)]);
 }
 
+TEST_CASE("int8 Split cuts the bytes along an axis, and every part keeps the input's parameters", "[exec][int8]") {
+  const ir::QuantParams p = qp(0.2f, 4);
+  const ir::Tensor x = random_int8({1, 5, 2, 3}, 6);
+  for (const bool same_params : {true, false}) {
+    QuantGraph q;
+    ir::Node* split = q.graph().add_node(
+        "Split", {q.input("x", ir::DType::Int8, {1, 5, 2, 3}, p), q.constant("split", ir::Tensor::from_vector<int64_t>({2}, {2, 3}))},
+        {"a", "b"});
+    split->attrs["axis"] = int64_t{1};
+    split->output(0)->quant = p;
+    split->output(1)->quant = same_params ? p : qp(0.2f, 5);
+    q.output(split->output(0));
+    q.output(split->output(1));
+    if (!same_params) {
+      CHECK_THROWS_WITH(exec::Executor(q.graph()), Catch::Contains("must share scale and zero point"));
+      continue;
+    }
+    const auto y = run(q.graph(), {x});
+    REQUIRE(y.at(0).shape() == ir::Shape{1, 2, 2, 3});
+    REQUIRE(y.at(1).shape() == ir::Shape{1, 3, 2, 3});
+    const Int8s in = int8_values(x), a = int8_values(y[0]), b = int8_values(y[1]);
+    CHECK(Int8s(in.begin(), in.begin() + 12) == a);
+    CHECK(Int8s(in.begin() + 12, in.end()) == b);
+  }
+}
+
 TEST_CASE("int8 Pad fills with the zero point", "[exec][int8]") {
   const ir::QuantParams p = qp(0.1f, -9);
   const ir::Tensor x = random_int8({1, 2, 3, 3}, 5);

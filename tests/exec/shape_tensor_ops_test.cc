@@ -1,5 +1,5 @@
 // Shape inference of layout and indexing ops: Reshape, Flatten, Transpose, Squeeze/Unsqueeze, Slice,
-// Gather, Concat, Pad, the Reduce family, Cast, Constant, Shape.
+// Split, Gather, Concat, Pad, the Reduce family, Cast, Constant, Shape.
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -98,6 +98,38 @@ TEST_CASE("shape: Squeeze and Unsqueeze take axes as attribute (opset 11) or inp
   TestGraph wrong_form(13);
   wrong_form.node("Unsqueeze", {wrong_form.input({3})}, {{"axes", Ints{0}}});
   CHECK_THROWS_WITH(wrong_form.infer(), Catch::Contains("axes is an input, not an attribute, since opset 13"));
+}
+
+TEST_CASE("shape: Split by sizes, into equal parts, and opset 18's num_outputs with a smaller last part", "[shape]") {
+  TestGraph t(13);
+  auto* sized = t.node("Split", {t.input({2, 7, 3}), t.ints({2, 0, 5})}, {{"axis", int64_t{-2}}}, 3);
+  auto* equal = t.node("Split", {t.input({6, 4})}, {}, 2);
+  t.infer();
+  CHECK(shape_of(sized, 0) == Shape{2, 2, 3});
+  CHECK(shape_of(sized, 1) == Shape{2, 0, 3});
+  CHECK(shape_of(sized, 2) == Shape{2, 5, 3});
+  CHECK(shape_of(equal, 1) == Shape{3, 4});
+
+  TestGraph attribute(11);
+  auto* old = attribute.node("Split", {attribute.input({1, 5})}, {{"axis", int64_t{1}}, {"split", Ints{4, 1}}}, 2);
+  attribute.infer();
+  CHECK(shape_of(old, 0) == Shape{1, 4});
+
+  TestGraph ceil(18);
+  auto* parts = ceil.node("Split", {ceil.input({7})}, {{"num_outputs", int64_t{3}}}, 3);
+  ceil.infer();
+  CHECK(shape_of(parts, 0) == Shape{3});
+  CHECK(shape_of(parts, 2) == Shape{1});
+
+  TestGraph uneven(13);
+  uneven.node("Split", {uneven.input({7})}, {}, 2);
+  CHECK_THROWS_WITH(uneven.infer(), Catch::Contains("does not split into 2 equal parts"));
+  TestGraph wrong_sum(13);
+  wrong_sum.node("Split", {wrong_sum.input({7}), wrong_sum.ints({3, 3})}, {}, 2);
+  CHECK_THROWS_WITH(wrong_sum.infer(), Catch::Contains("adds up to 6, not the axis size 7"));
+  TestGraph count(13);
+  count.node("Split", {count.input({7}), count.ints({7})}, {}, 2);
+  CHECK_THROWS_WITH(count.infer(), Catch::Contains("split has 1 entries for 2 outputs"));
 }
 
 TEST_CASE("shape: Slice clamps indices and walks negative steps", "[shape]") {

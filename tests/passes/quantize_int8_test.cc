@@ -328,6 +328,36 @@ TEST_CASE("quantize_int8 quantizes PRelu's slope per tensor and runs it in int8"
     CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 3 * step);
 }
 
+TEST_CASE("quantize_int8 runs Split and Slice in int8, every part with the input's parameters") {
+  auto g = new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 4, 3, 3});
+  ir::Node* split = g->add_node("Split", {x, g->add_constant("sizes", ir::Tensor::from_vector<int64_t>({2}, {1, 3}))},
+                                {"a", "b"}, "split");
+  split->attrs["axis"] = int64_t{1};
+  auto ints = [&](const std::string& name, std::vector<int64_t> v) {
+    return g->add_constant(name, ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v));
+  };
+  ir::Node* slice = g->add_node("Slice", {split->output(1), ints("starts", {2}), ints("ends", {3}), ints("axes", {1})},
+                                {"c"}, "slice");
+  g->add_output(g->add_node("Add", {split->output(0), slice->output(0)}, {"y"}, "add")->output(0));
+  exec::infer_shapes(*g);
+  passes::PassContext context = calibration_rows(*g, 32, 17);
+  const std::unique_ptr<ir::Graph> original = g->clone();
+  quantize(*g, context);
+  const ir::QuantParams& in_q = *split->input(0)->quant;
+  for (const ir::Value* part : {split->output(0), split->output(1), slice->output(0)}) {
+    INFO(part->name);
+    REQUIRE(part->dtype == ir::DType::Int8);
+    CHECK(*part->quant == in_q);
+  }
+  const std::vector<ir::Tensor> rows = context.calibration_inputs;
+  const ir::Tensor want = run_float(*original, rows).front();
+  const ir::Tensor got = exec::Executor(*g).run(rows).front();
+  const float step = params_of(g->find_node("add")->output(0)).scale;
+  for (size_t i = 0; i < want.values<float>().size(); ++i)
+    CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 2 * step);
+}
+
 TEST_CASE("quantize_int8 takes ranges from the context when given and declines values without one") {
   auto g = new_graph();
   ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 4});

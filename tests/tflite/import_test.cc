@@ -242,6 +242,17 @@ TEST_CASE("import: STRIDED_SLICE comes back as a Slice over NCHW axes with the s
   check_same_outputs(*original, *g, 64, 19);
 }
 
+TEST_CASE("import: SPLIT and SPLIT_V come back as Splits over NCHW axes with the same int8 outputs", "[tflite][import]") {
+  const auto original = split_graph();
+  const auto g = round_trip(*original);
+  const ir::Node& columns = *g->find_value("a")->producer();
+  CHECK(columns.op_type == "Split");
+  CHECK(columns.attr_int("axis", 0) == 3);
+  CHECK(columns.output(1) == g->find_value("b"));
+  CHECK(g->find_value("c")->producer()->attr_int("axis", 0) == 1);
+  check_same_outputs(*original, *g, 64, 23);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

@@ -119,6 +119,37 @@ std::unique_ptr<ir::Graph> slice_graph() {
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> split_graph() {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams in_q = per_tensor(0.02f, -5);
+  ir::Value* x = b.quantized_input("input", {1, 4, 5, 6}, in_q);
+  ir::Graph& g = b.graph();
+  auto split = [&](ir::Value* v, int64_t axis, const std::vector<int64_t>& sizes, const std::vector<std::string>& names) {
+    ir::Node* n = g.add_node("Split", {v, g.add_constant(names[0] + "_sizes", ir::Tensor::from_vector<int64_t>({2}, sizes))},
+                             names, names[0] + "_split");
+    n->attrs["axis"] = axis;
+    for (size_t i = 0; i < names.size(); ++i) {
+      ir::Shape shape = *v->shape;
+      shape[static_cast<size_t>(axis)] = sizes[i];
+      n->output(i)->dtype = ir::DType::Int8;
+      n->output(i)->shape = shape;
+      n->output(i)->quant = in_q;
+    }
+    return n;
+  };
+  ir::Node* columns = split(x, 3, {2, 4}, {"a", "b"});
+  ir::Node* channels = split(columns->output(1), 1, {2, 2}, {"c", "d"});
+  ir::Node* sum = b.node("Add", {channels->output(0), channels->output(1)}, "sum", {1, 2, 5, 4}, per_tensor(0.04f, 0));
+  const ir::QuantParams wq = per_channel(channel_scales(2));
+  ir::Node* conv = b.node("Conv", {columns->output(0), b.int8_weights("w", {2, 4, 1, 1}, wq, 4), b.int32_bias("bias", 2, 0.02f, wq)},
+                          "conv", {1, 2, 5, 2}, per_tensor(0.04f, 0));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  ir::Node* joined = b.node("Concat", {sum->output(0), conv->output(0)}, "joined", {1, 2, 5, 6}, per_tensor(0.04f, 0));
+  joined->attrs["axis"] = int64_t{3};
+  b.dequantized_output(joined->output(0), "output");
+  return b.take();
+}
+
 std::vector<float> channel_scales(int64_t n) {
   std::vector<float> s;
   for (int64_t c = 0; c < n; ++c) s.push_back(0.01f + 0.002f * static_cast<float>(c % 5));

@@ -66,4 +66,9 @@ std::unique_ptr<ir::Graph> small_cnn();
 // columns 4 to a clamped end) -> [1,3,2,2] -> Conv 1x1 3->2 -> DQ -> output. Names: input, slice, output.
 std::unique_ptr<ir::Graph> slice_graph();
 
+// input float [1,4,5,6] -> Q -> Split along W into 2 and 4 columns (SPLIT_V) -> a, b; b Split
+// along C into two equal parts (SPLIT) -> c, d; Add(c, d) and a 1x1 Conv 4->2 of a, joined along W
+// -> [1,2,5,6] -> DQ -> output. Names: input, a, b, c, d, output.
+std::unique_ptr<ir::Graph> split_graph();
+
 }  // namespace tinyc::tflite_test

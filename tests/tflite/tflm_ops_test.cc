@@ -4,6 +4,7 @@
 // activation arena must be the one tinyc planned and stored in the blob.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <limits>
@@ -198,6 +199,13 @@ TEST_CASE("TFLM: the logistic, tanh and clamp activations", "[tflm]") {
 
 TEST_CASE("TFLM: STRIDED_SLICE with a negative stride to the start, steps and a clamped end", "[tflm]") {
   judge(*slice_graph(), "strided_slice");
+}
+
+TEST_CASE("TFLM: SPLIT into equal parts and SPLIT_V along another axis", "[tflm]") {
+  judge(*split_graph(), "split");
+  const auto names = op_names(verified_model(emit_named(*split_graph())));
+  CHECK(std::count(names.begin(), names.end(), "SPLIT") == 1);
+  CHECK(std::count(names.begin(), names.end(), "SPLIT_V") == 1);
 }
 
 namespace {

@@ -34,6 +34,7 @@ std::unique_ptr<kernels::Kernel> make_concat();
 std::unique_ptr<kernels::Kernel> make_reshape();
 std::unique_ptr<kernels::Kernel> make_transpose();
 std::unique_ptr<kernels::Kernel> make_slice();
+std::unique_ptr<kernels::Kernel> make_split();
 std::unique_ptr<kernels::Kernel> make_pad();
 // QuantizeLinear (float32 -> int8) and DequantizeLinear (int8 -> float32), per tensor.
 std::unique_ptr<kernels::Kernel> make_quantize();

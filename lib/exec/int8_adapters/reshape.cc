@@ -1,7 +1,8 @@
 // int8 data movement without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's
-// RESHAPE, int8_reference::reshape_int8: a byte copy), Transpose and Slice (TFLite's TRANSPOSE and
-// STRIDED_SLICE: bytes permuted or picked, run by the float kernels, which move elements of any
-// type). TFLite requires the output to keep the input's parameters; both adapters check that.
+// RESHAPE, int8_reference::reshape_int8: a byte copy), Transpose, Slice and Split (TFLite's
+// TRANSPOSE, STRIDED_SLICE and SPLIT / SPLIT_V: bytes permuted, picked or cut, run by the float
+// kernels, which move elements of any type). TFLite requires every output to keep the input's
+// parameters; both adapters check that.
 #include "exec/kernels/factories.h"
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
@@ -34,7 +35,8 @@ template <std::unique_ptr<kernels::Kernel> (*make_mover)()>
 class MovedBytesInt8 final : public kernels::Kernel {
  public:
   void prepare(const PrepareContext& ctx) override {
-    require_same_params(ctx, int8_input(ctx, 0, "data"), int8_output(ctx, 0));
+    const ir::QuantParams& input_q = int8_input(ctx, 0, "data");
+    for (size_t i = 0; i < ctx.outputs.size(); ++i) require_same_params(ctx, input_q, int8_output(ctx, i));
     mover_->prepare(ctx);
   }
 
@@ -49,5 +51,6 @@ class MovedBytesInt8 final : public kernels::Kernel {
 std::unique_ptr<kernels::Kernel> make_reshape() { return std::make_unique<ReshapeInt8>(); }
 std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<MovedBytesInt8<kernels::make_transpose>>(); }
 std::unique_ptr<kernels::Kernel> make_slice() { return std::make_unique<MovedBytesInt8<kernels::make_slice>>(); }
+std::unique_ptr<kernels::Kernel> make_split() { return std::make_unique<MovedBytesInt8<kernels::make_split>>(); }
 
 }  // namespace tinyc::exec::int8_adapters

@@ -37,6 +37,7 @@ std::unique_ptr<Kernel> make_dropout();
 std::unique_ptr<Kernel> make_constant();
 std::unique_ptr<Kernel> make_shape();
 std::unique_ptr<Kernel> make_concat();
+std::unique_ptr<Kernel> make_split();
 std::unique_ptr<Kernel> make_gather();
 std::unique_ptr<Kernel> make_transpose();
 std::unique_ptr<Kernel> make_slice();

@@ -1,4 +1,5 @@
-// Block-copy kernels for any element type: Concat (inputs joined along `axis`) and Gather
+// Block-copy kernels for any element type: Concat (inputs joined along `axis`), Split (the input
+// cut along `axis` into the outputs' sizes) and Gather
 // (slices of `data` along `axis` picked by int32/int64 indices, negative ones counting from the end).
 #include <cstring>
 
@@ -14,40 +15,54 @@ size_t element_bytes(const PrepareContext& ctx, const Slot& s) {
   return bytes;
 }
 
-class ConcatKernel final : public Kernel {
+// Concat (`joins`: the parts are the inputs, the whole the output) and Split (the whole is the input,
+// the parts the outputs): per step of the dims before `axis`, each part is one contiguous block of
+// the whole, in part order.
+class AxisBlocksKernel final : public Kernel {
  public:
+  explicit AxisBlocksKernel(bool joins) : joins_(joins) {}
+
   void prepare(const PrepareContext& ctx) override {
-    const Slot& out = ctx.output(0);
-    const int64_t axis = ctx.normalize_axis(ctx.node.attr_int("axis", 0), out.rank());
-    const size_t elem = element_bytes(ctx, out);
-    const ir::Shape& s = out.shape;
+    const Slot& whole = joins_ ? ctx.output(0) : ctx.required_input(0, "input");
+    const std::vector<Slot>& parts = joins_ ? ctx.inputs : ctx.outputs;
+    const int64_t axis = ctx.normalize_axis(ctx.node.attr_int("axis", 0), whole.rank());
+    const size_t elem = element_bytes(ctx, whole);
+    const ir::Shape& s = whole.shape;
     outer_ = ir::num_elements({s.begin(), s.begin() + axis});
     const int64_t inner = ir::num_elements({s.begin() + axis + 1, s.end()});
-    int64_t joined = 0;
-    for (const Slot& in : ctx.inputs) {
-      if (!in.present || in.dtype != out.dtype || in.rank() != out.rank())
-        ctx.fail("inputs must be present and share the output's dtype and rank");
-      block_bytes_.push_back(static_cast<size_t>(in.shape[static_cast<size_t>(axis)] * inner) * elem);
-      joined += in.shape[static_cast<size_t>(axis)];
+    int64_t total = 0;
+    for (const Slot& part : parts) {
+      if (!part.present || part.dtype != whole.dtype || part.rank() != whole.rank())
+        ctx.fail(std::string(joins_ ? "inputs" : "outputs") + " must be present and share the " +
+                 (joins_ ? "output" : "input") + "'s dtype and rank");
+      block_bytes_.push_back(static_cast<size_t>(part.shape[static_cast<size_t>(axis)] * inner) * elem);
+      total += part.shape[static_cast<size_t>(axis)];
     }
-    if (joined != s[static_cast<size_t>(axis)])
-      throw InternalError("Concat '" + ctx.node.name + "': inputs do not add up to the output shape");
+    if (total != s[static_cast<size_t>(axis)])
+      throw InternalError(ctx.node.op_type + " '" + ctx.node.name + "': the parts do not add up to the whole");
   }
 
   void eval(const EvalArgs& args) const override {
-    auto* out = static_cast<std::byte*>(args.outputs[0]);
+    size_t offset = 0;  // into the whole
     for (int64_t o = 0; o < outer_; ++o) {
       for (size_t i = 0; i < block_bytes_.size(); ++i) {
-        if (block_bytes_[i] == 0) continue;
-        std::memcpy(out, static_cast<const std::byte*>(args.inputs[i]) + o * block_bytes_[i], block_bytes_[i]);
-        out += block_bytes_[i];
+        const size_t bytes = block_bytes_[i];
+        if (bytes == 0) continue;
+        if (joins_)
+          std::memcpy(static_cast<std::byte*>(args.outputs[0]) + offset,
+                      static_cast<const std::byte*>(args.inputs[i]) + o * bytes, bytes);
+        else
+          std::memcpy(static_cast<std::byte*>(args.outputs[i]) + o * bytes,
+                      static_cast<const std::byte*>(args.inputs[0]) + offset, bytes);
+        offset += bytes;
       }
     }
   }
 
  private:
+  bool joins_;
   int64_t outer_ = 0;
-  std::vector<size_t> block_bytes_;  // per input: bytes of one outer step
+  std::vector<size_t> block_bytes_;  // per part: bytes of one outer step
 };
 
 struct GatherParams {
@@ -104,7 +119,8 @@ class GatherKernel final : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> make_concat() { return std::make_unique<ConcatKernel>(); }
+std::unique_ptr<Kernel> make_concat() { return std::make_unique<AxisBlocksKernel>(/*joins=*/true); }
+std::unique_ptr<Kernel> make_split() { return std::make_unique<AxisBlocksKernel>(/*joins=*/false); }
 std::unique_ptr<Kernel> make_gather() { return std::make_unique<GatherKernel>(); }
 
 }  // namespace tinyc::exec::kernels

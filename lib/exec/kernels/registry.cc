@@ -77,6 +77,7 @@ constexpr Entry kKernels[] = {
      [] { return q::make_fixed_activation(q::FixedActivation::Sigmoid); }},
     {"Slice", make_slice, q::make_slice},
     {"Softmax", [] { return make_softmax(false); }, q::make_softmax},
+    {"Split", make_split, q::make_split},
     {"Sqrt", [] { return make_unary(Unary::Sqrt); }, nullptr},
     {"Squeeze", make_copy, q::make_reshape},
     {"Sub", [] { return make_binary(BinaryOp::Sub); }, nullptr},

@@ -1,4 +1,4 @@
-// Shape rules of ops that select or join elements: Slice, Gather, Concat, Pad.
+// Shape rules of ops that select, cut or join elements: Slice, Split, Gather, Concat, Pad.
 #include <string>
 
 #include "exec/shape/rules.h"
@@ -22,6 +22,47 @@ void infer_slice(ShapeContext& ctx) {
   ir::Shape out;
   for (const AxisRange& r : resolve_slice(ctx.node(), x, starts, ends, axes, steps)) out.push_back(r.count);
   ctx.set_output(0, ctx.input_dtype(0), out);
+}
+
+// The split sizes come from `split` (an attribute before opset 13, an input since); without it the
+// outputs are equal parts, or from opset 18 parts of ceil(dim / num_outputs) with a smaller last one.
+void infer_split(ShapeContext& ctx) {
+  const ir::Shape& x = ctx.input_shape(0);
+  const int64_t axis = ctx.normalize_axis(ctx.node().attr_int("axis", 0), static_cast<int64_t>(x.size()));
+  const int64_t dim = x[static_cast<size_t>(axis)];
+  const auto n = static_cast<int64_t>(ctx.output_count());
+  std::vector<int64_t> sizes;
+  if (const auto split = ctx.ints_attr_or_input("split", 1, 13)) {
+    sizes = *split;
+    if (static_cast<int64_t>(sizes.size()) != n)
+      ctx.fail("split has " + std::to_string(sizes.size()) + " entries for " + std::to_string(n) + " outputs");
+    int64_t total = 0;
+    for (int64_t s : sizes) {
+      if (s < 0) ctx.fail("split " + ints_to_string(sizes) + " has a negative entry");
+      total += s;
+    }
+    if (total != dim)
+      ctx.fail("split " + ints_to_string(sizes) + " adds up to " + std::to_string(total) + ", not the axis size " +
+               std::to_string(dim));
+  } else if (ctx.opset() >= 18) {
+    if (ctx.node().attr_int("num_outputs", 0) != n) ctx.fail("num_outputs must equal the number of outputs");
+    const int64_t part = (dim + n - 1) / n;
+    if (part * (n - 1) > dim)
+      ctx.fail("an axis of size " + std::to_string(dim) + " has no " + std::to_string(n) + " parts of " +
+               std::to_string(part));
+    sizes.assign(static_cast<size_t>(n), part);
+    sizes.back() = dim - part * (n - 1);
+  } else {
+    if (dim % n != 0)
+      ctx.fail("an axis of size " + std::to_string(dim) + " does not split into " + std::to_string(n) +
+               " equal parts; give split sizes");
+    sizes.assign(static_cast<size_t>(n), dim / n);
+  }
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    ir::Shape out = x;
+    out[static_cast<size_t>(axis)] = sizes[i];
+    ctx.set_output(i, ctx.input_dtype(0), out);
+  }
 }
 
 void infer_gather(ShapeContext& ctx) {
