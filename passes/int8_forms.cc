@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 
+#include "exec/shape/resizing.h"
+#include "ir/error.h"
 #include "ir/value.h"
 #include "passes/channel_affine.h"
 #include "passes/rewrite_util.h"
@@ -150,6 +152,19 @@ std::optional<Int8Form> slice_form(const ir::Node& n, int64_t opset, std::string
   return form(OutputParams::SameAsInput, {0});
 }
 
+// Resize / Upsample: the TFLite resize that computes the same coordinates, on the input's parameters.
+std::optional<Int8Form> resize_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (n.op_type == "Resize" && opset >= 11 && n.input(3) && !n.input(3)->is_constant())
+    return refuse(why, "the sizes are not constants");
+  try {
+    const exec::shape::ResizeSpec spec = exec::shape::resolve_resize(n, *n.input(0)->shape, opset);
+    if (!exec::shape::tflite_resize_flags(spec, why)) return std::nullopt;
+  } catch (const InputError& e) {
+    return refuse(why, e.what());
+  }
+  return form(OutputParams::SameAsInput, {0});
+}
+
 // Split: every output a part of the input's bytes, with the input's parameters.
 std::optional<Int8Form> split_form(const ir::Node& n, int64_t, std::string&) {
   Int8Form f = form(OutputParams::SameAsInput, {0});
@@ -203,6 +218,7 @@ const std::map<std::string, FormFn>& form_table() {
        }},
       {"Relu", same_as_input},
       {"Reshape", same_as_input},
+      {"Resize", resize_form},
       {"Sigmoid",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 256.0f, -128}); }},
       {"Slice", slice_form},
@@ -212,6 +228,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"Tanh", [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 128.0f, 0}); }},
       {"Transpose", same_as_input},
       {"Unsqueeze", same_as_input},
+      {"Upsample", resize_form},
   };
   return table;
 }

@@ -34,6 +34,8 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::RELU6), import_clamp},
       {static_cast<int32_t>(Op::RELU_N1_TO_1), import_clamp},
       {static_cast<int32_t>(Op::RESHAPE), import_reshape},
+      {static_cast<int32_t>(Op::RESIZE_BILINEAR), import_resize},
+      {static_cast<int32_t>(Op::RESIZE_NEAREST_NEIGHBOR), import_resize},
       {static_cast<int32_t>(Op::SOFTMAX), import_softmax},
       {static_cast<int32_t>(Op::SPLIT), import_split},
       {static_cast<int32_t>(Op::SPLIT_V), import_split},

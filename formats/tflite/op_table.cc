@@ -30,6 +30,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"ReduceMean", lower_reduce_mean},
       {"Relu", lower_clamp},
       {"Reshape", lower_reshape},
+      {"Resize", lower_resize},
       {"Sigmoid", lower_logistic_tanh},
       {"Slice", lower_slice},
       {"Softmax", lower_softmax},
@@ -38,6 +39,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Tanh", lower_logistic_tanh},
       {"Transpose", lower_transpose},
       {"Unsqueeze", lower_reshape},
+      {"Upsample", lower_resize},
   };
   return table;
 }

@@ -1,5 +1,5 @@
 // Shape inference of layout and indexing ops: Reshape, Flatten, Transpose, Squeeze/Unsqueeze, Slice,
-// Split, Gather, Concat, Pad, the Reduce family, Cast, Constant, Shape.
+// Split, Resize / Upsample, Gather, Concat, Pad, the Reduce family, Cast, Constant, Shape.
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -130,6 +130,34 @@ TEST_CASE("shape: Split by sizes, into equal parts, and opset 18's num_outputs w
   TestGraph count(13);
   count.node("Split", {count.input({7}), count.ints({7})}, {}, 2);
   CHECK_THROWS_WITH(count.infer(), Catch::Contains("split has 1 entries for 2 outputs"));
+}
+
+TEST_CASE("shape: Resize by scales (rounded down) or sizes, Upsample, and the refused modes", "[shape]") {
+  auto floats = [](TestGraph& t, const std::vector<float>& v) {
+    return t.g.add_constant("scales" + std::to_string(t.g.node_count()),
+                            ir::Tensor::from_vector<float>({static_cast<int64_t>(v.size())}, v));
+  };
+  TestGraph t(13);
+  auto* scaled = t.node("Resize", {t.input({1, 2, 5, 5}), nullptr, floats(t, {1, 1, 0.6f, 2.5f})});
+  auto* sized = t.node("Resize", {t.input({1, 2, 5, 5}), nullptr, nullptr, t.ints({1, 2, 3, 7})}, {{"mode", std::string("linear")}});
+  t.infer();
+  CHECK(shape_of(scaled) == Shape{1, 2, 3, 12});
+  CHECK(shape_of(sized) == Shape{1, 2, 3, 7});
+
+  TestGraph old(9);
+  auto* upsample = old.node("Upsample", {old.input({1, 1, 2, 3}), floats(old, {1, 1, 2, 3})});
+  old.infer();
+  CHECK(shape_of(upsample) == Shape{1, 1, 4, 9});
+
+  TestGraph cubic(13);
+  cubic.node("Resize", {cubic.input({1, 1, 2, 2}), nullptr, floats(cubic, {1, 1, 2, 2})}, {{"mode", std::string("cubic")}});
+  CHECK_THROWS_WITH(cubic.infer(), Catch::Contains("mode 'cubic' is not supported"));
+  TestGraph both(13);
+  both.node("Resize", {both.input({1, 1, 2, 2}), nullptr, floats(both, {1, 1, 2, 2}), both.ints({1, 1, 4, 4})});
+  CHECK_THROWS_WITH(both.infer(), Catch::Contains("exactly one of scales and sizes"));
+  TestGraph count(13);
+  count.node("Resize", {count.input({1, 1, 2, 2}), nullptr, floats(count, {2, 2})});
+  CHECK_THROWS_WITH(count.infer(), Catch::Contains("scales has 2 entries for a rank-4 input"));
 }
 
 TEST_CASE("shape: Slice clamps indices and walks negative steps", "[shape]") {

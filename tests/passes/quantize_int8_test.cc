@@ -358,6 +358,37 @@ TEST_CASE("quantize_int8 runs Split and Slice in int8, every part with the input
     CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 2 * step);
 }
 
+TEST_CASE("quantize_int8 runs Resize in int8 where a TFLite resize computes its coordinates, else keeps it float") {
+  for (const bool inexact : {false, true}) {
+    auto g = new_graph();
+    ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 2, 5, 5});
+    // Scale 0.6 maps coordinates by 0.6, TFLite's bilinear resize by 3 / 5: no int8 form.
+    const float scale = inexact ? 0.6f : 2.0f;
+    ir::Value* scales = g->add_constant("scales", ir::Tensor::from_vector<float>({4}, {1, 1, scale, scale}));
+    ir::Node* resize = g->add_node("Resize", {x, nullptr, scales}, {"y"}, "resize");
+    resize->attrs["mode"] = std::string("linear");
+    g->add_output(resize->output(0));
+    exec::infer_shapes(*g);
+    passes::PassContext context = calibration_rows(*g, 32, 19);
+    const std::unique_ptr<ir::Graph> original = g->clone();
+    const passes::PassResult result = quantize(*g, context);
+    if (inexact) {
+      CHECK(g->find_node("resize")->output(0)->dtype == ir::DType::Float32);
+      REQUIRE(result.declined.size() == 1);
+      CHECK(result.declined[0].find("TFLite's bilinear resize") != std::string::npos);
+      continue;
+    }
+    REQUIRE(g->find_node("resize")->output(0)->dtype == ir::DType::Int8);
+    CHECK(*g->find_node("resize")->output(0)->quant == *g->find_node("resize")->input(0)->quant);
+    const std::vector<ir::Tensor> rows = context.calibration_inputs;
+    const ir::Tensor want = run_float(*original, rows).front();
+    const ir::Tensor got = exec::Executor(*g).run(rows).front();
+    const float step = params_of(g->find_node("resize")->output(0)).scale;
+    for (size_t i = 0; i < want.values<float>().size(); ++i)
+      CHECK(std::abs(want.values<float>()[i] - got.values<float>()[i]) <= 1.5f * step);
+  }
+}
+
 TEST_CASE("quantize_int8 takes ranges from the context when given and declines values without one") {
   auto g = new_graph();
   ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 4});

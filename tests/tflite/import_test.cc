@@ -253,6 +253,24 @@ TEST_CASE("import: SPLIT and SPLIT_V come back as Splits over NCHW axes with the
   check_same_outputs(*original, *g, 64, 23);
 }
 
+TEST_CASE("import: RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR come back as Resize with the same int8 outputs",
+          "[tflite][import]") {
+  // Each mode in the coordinates of TFLite's three option sets.
+  for (const std::string mode : {"nearest", "linear"})
+    for (const std::string coordinates :
+         {"asymmetric", "align_corners", mode == "nearest" ? "tf_half_pixel_for_nn" : "half_pixel"}) {
+      INFO(mode << " " << coordinates);
+      ir::Attributes attrs{{"mode", mode}, {"coordinate_transformation_mode", coordinates}};
+      if (mode == "nearest") attrs["nearest_mode"] = std::string(coordinates == "align_corners" ? "round_prefer_ceil" : "floor");
+      const auto original = resize_graph({1, 3, 4, 5}, {1, 3, 7, 9}, attrs);
+      const auto g = round_trip(*original);
+      const ir::Node& imported = producer(*g, "output_quantized");
+      CHECK(imported.op_type == "Resize");
+      CHECK(imported.attr_string("mode", "") == mode);
+      check_same_outputs(*original, *g, 64, 29);
+    }
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

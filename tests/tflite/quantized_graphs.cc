@@ -150,6 +150,18 @@ std::unique_ptr<ir::Graph> split_graph() {
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs) {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams q = per_tensor(0.02f, -5);
+  ir::Value* x = b.quantized_input("input", input, q);
+  ir::Value* size_values =
+      b.graph().add_constant("sizes", ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(sizes.size())}, sizes));
+  ir::Node* resize = b.node("Resize", {x, nullptr, nullptr, size_values}, "resized", sizes, q);
+  resize->attrs = attrs;
+  b.dequantized_output(resize->output(0), "output");
+  return b.take();
+}
+
 std::vector<float> channel_scales(int64_t n) {
   std::vector<float> s;
   for (int64_t c = 0; c < n; ++c) s.push_back(0.01f + 0.002f * static_cast<float>(c % 5));

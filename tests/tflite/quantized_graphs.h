@@ -71,4 +71,8 @@ std::unique_ptr<ir::Graph> slice_graph();
 // -> [1,2,5,6] -> DQ -> output. Names: input, a, b, c, d, output.
 std::unique_ptr<ir::Graph> split_graph();
 
+// input float [1,3,h,w] -> Q (0.02, -5) -> Resize to `sizes` (NCHW, opset 13) with `attrs` (mode,
+// coordinate_transformation_mode, nearest_mode) -> DQ -> output. Names: input, resized, output.
+std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs);
+
 }  // namespace tinyc::tflite_test

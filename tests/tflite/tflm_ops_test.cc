@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <tuple>
 
 #include "formats/tflite/blob_memory.h"
 #include "passes/default_pipelines.h"
@@ -206,6 +207,32 @@ TEST_CASE("TFLM: SPLIT into equal parts and SPLIT_V along another axis", "[tflm]
   const auto names = op_names(verified_model(emit_named(*split_graph())));
   CHECK(std::count(names.begin(), names.end(), "SPLIT") == 1);
   CHECK(std::count(names.begin(), names.end(), "SPLIT_V") == 1);
+}
+
+TEST_CASE("TFLM: RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR in each coordinate mode, up and down", "[tflm]") {
+  using Attrs = ir::Attributes;
+  const std::vector<std::tuple<std::string, ir::Shape, ir::Shape, Attrs>> cases = {
+      {"nearest_asymmetric_floor", {1, 3, 4, 5}, {1, 3, 8, 10},
+       Attrs{{"mode", std::string("nearest")}, {"coordinate_transformation_mode", std::string("asymmetric")},
+             {"nearest_mode", std::string("floor")}}},
+      {"nearest_half_pixel_default", {1, 3, 4, 5}, {1, 3, 12, 15}, Attrs{{"mode", std::string("nearest")}}},
+      {"nearest_align_corners", {1, 2, 4, 5}, {1, 2, 7, 9},
+       Attrs{{"mode", std::string("nearest")}, {"coordinate_transformation_mode", std::string("align_corners")},
+             {"nearest_mode", std::string("round_prefer_ceil")}}},
+      {"nearest_tf_half_pixel_down", {1, 3, 8, 9}, {1, 3, 3, 4},
+       Attrs{{"mode", std::string("nearest")}, {"coordinate_transformation_mode", std::string("tf_half_pixel_for_nn")},
+             {"nearest_mode", std::string("floor")}}},
+      {"bilinear_half_pixel", {1, 3, 4, 5}, {1, 3, 8, 10}, Attrs{{"mode", std::string("linear")}}},
+      {"bilinear_half_pixel_odd", {1, 2, 5, 3}, {1, 2, 8, 7}, Attrs{{"mode", std::string("linear")}}},
+      {"bilinear_asymmetric_down", {1, 2, 9, 8}, {1, 2, 4, 3},
+       Attrs{{"mode", std::string("linear")}, {"coordinate_transformation_mode", std::string("asymmetric")}}},
+      {"bilinear_align_corners", {1, 2, 4, 5}, {1, 2, 7, 9},
+       Attrs{{"mode", std::string("linear")}, {"coordinate_transformation_mode", std::string("align_corners")}}},
+  };
+  for (const auto& [name, input, sizes, attrs] : cases) {
+    INFO(name);
+    judge(*resize_graph(input, sizes, attrs), "resize_" + name);
+  }
 }
 
 namespace {

@@ -35,6 +35,8 @@ std::unique_ptr<kernels::Kernel> make_reshape();
 std::unique_ptr<kernels::Kernel> make_transpose();
 std::unique_ptr<kernels::Kernel> make_slice();
 std::unique_ptr<kernels::Kernel> make_split();
+// Resize and Upsample as TFLite's RESIZE_NEAREST_NEIGHBOR or RESIZE_BILINEAR.
+std::unique_ptr<kernels::Kernel> make_resize();
 std::unique_ptr<kernels::Kernel> make_pad();
 // QuantizeLinear (float32 -> int8) and DequantizeLinear (int8 -> float32), per tensor.
 std::unique_ptr<kernels::Kernel> make_quantize();

@@ -38,6 +38,8 @@ std::unique_ptr<Kernel> make_constant();
 std::unique_ptr<Kernel> make_shape();
 std::unique_ptr<Kernel> make_concat();
 std::unique_ptr<Kernel> make_split();
+// Resize and Upsample, nearest (any element type) and linear (float).
+std::unique_ptr<Kernel> make_resize();
 std::unique_ptr<Kernel> make_gather();
 std::unique_ptr<Kernel> make_transpose();
 std::unique_ptr<Kernel> make_slice();

@@ -72,6 +72,7 @@ constexpr Entry kKernels[] = {
     {"ReduceSumSquare", [] { return make_reduce(Reduction::SumSquare, false); }, nullptr},
     {"Relu", [] { return make_unary(Unary::Relu); }, q::make_clamp},
     {"Reshape", make_copy, q::make_reshape},
+    {"Resize", make_resize, q::make_resize},
     {"Shape", make_shape, make_shape},
     {"Sigmoid", [] { return make_unary(Unary::Sigmoid); },
      [] { return q::make_fixed_activation(q::FixedActivation::Sigmoid); }},
@@ -85,6 +86,7 @@ constexpr Entry kKernels[] = {
     {"Tanh", [] { return make_unary(Unary::Tanh); }, [] { return q::make_fixed_activation(q::FixedActivation::Tanh); }},
     {"Transpose", make_transpose, q::make_transpose},
     {"Unsqueeze", make_copy, q::make_reshape},
+    {"Upsample", make_resize, q::make_resize},
 };
 
 Factory factory(const Entry& e, Domain domain) { return domain == Domain::Float ? e.float_kernel : e.int8_kernel; }

@@ -1,6 +1,8 @@
-// Shape rules of ops that select, cut or join elements: Slice, Split, Gather, Concat, Pad.
+// Shape rules of ops that select, cut or join elements: Slice, Split, Resize / Upsample, Gather,
+// Concat, Pad.
 #include <string>
 
+#include "exec/shape/resizing.h"
 #include "exec/shape/rules.h"
 #include "exec/shape/slicing.h"
 
@@ -63,6 +65,13 @@ void infer_split(ShapeContext& ctx) {
     out[static_cast<size_t>(axis)] = sizes[i];
     ctx.set_output(i, ctx.input_dtype(0), out);
   }
+}
+
+void infer_resize(ShapeContext& ctx) {
+  std::optional<std::vector<int64_t>> known_sizes;
+  if (ctx.node().op_type == "Resize" && ctx.opset() >= 11 && ctx.has_input(3)) known_sizes = ctx.input_data(3);
+  const ResizeSpec spec = resolve_resize(ctx.node(), ctx.input_shape(0), ctx.opset(), known_sizes);
+  ctx.set_output(0, ctx.input_dtype(0), spec.output_shape());
 }
 
 void infer_gather(ShapeContext& ctx) {
