@@ -152,6 +152,12 @@ std::optional<Int8Form> slice_form(const ir::Node& n, int64_t opset, std::string
   return form(OutputParams::SameAsInput, {0});
 }
 
+// ReduceMax: axes known before run time (an input from opset 18), the largest int8 value kept.
+std::optional<Int8Form> reduce_max_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (opset >= 18 && n.input(1) && !n.input(1)->is_constant()) return refuse(why, "the axes are not constants");
+  return form(OutputParams::SameAsInput, {0});
+}
+
 // Resize / Upsample: the TFLite resize that computes the same coordinates, on the input's parameters.
 std::optional<Int8Form> resize_form(const ir::Node& n, int64_t opset, std::string& why) {
   if (n.op_type == "Resize" && opset >= 11 && n.input(3) && !n.input(3)->is_constant())
@@ -195,6 +201,11 @@ const std::map<std::string, FormFn>& form_table() {
       {"Gemm", gemm},
       {"GlobalAveragePool",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},
+      {"GlobalMaxPool",
+       [](const ir::Node& n, int64_t, std::string& why) -> std::optional<Int8Form> {
+         if (rank_of(n.input(0)) != 4) return refuse(why, "int8 GlobalMaxPool runs on N x C x H x W inputs");
+         return form(OutputParams::SameAsInput, {0});
+       }},
       {"HardSwish",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},
       {"LeakyRelu",
@@ -211,6 +222,7 @@ const std::map<std::string, FormFn>& form_table() {
          return operands_form(n, OutputParams::Own, why);
        }},
       {"Pad", pad_form},
+      {"ReduceMax", reduce_max_form},
       {"ReduceMean",
        [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {
          if (!reduces_height_width(n, opset)) return refuse(why, "int8 ReduceMean runs over H and W only");

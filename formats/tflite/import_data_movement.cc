@@ -2,7 +2,8 @@
 // element orders differ; a flatten only FULLY_CONNECTED reads -> Flatten of the NCHW value),
 // TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, PAD -> Pad,
 // CONCATENATION -> Concat, with axes,
-// permutations and paddings moved from NHWC to NCHW positions; and MEAN -> ReduceMean over the moved axes.
+// permutations and paddings moved from NHWC to NCHW positions; and MEAN / REDUCE_MAX -> ReduceMean /
+// ReduceMax over the moved axes.
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -174,7 +175,7 @@ void import_concatenation(const FileOp& op, ImportContext& ctx) {
   ctx.define("Concat", inputs, output)->attrs["axis"] = ir_dim(axis, rank);
 }
 
-void import_mean(const FileOp& op, ImportContext& ctx) {
+void import_reduce(const FileOp& op, ImportContext& ctx) {
   const int32_t input = required_input(op, ctx, 0, "input");
   const int32_t output = single_output(op, ctx);
   const ir::Shape& in = ctx.tensor(input).shape;
@@ -184,6 +185,10 @@ void import_mean(const FileOp& op, ImportContext& ctx) {
   if (axes.empty()) throw InputError(ctx.describe(op) + ": no axes to average over");
   const fb::ReducerOptions* o = op.op->builtin_options_as_ReducerOptions();
   const bool keep_dims = o && o->keep_dims();
+  const bool max = op.code == static_cast<int32_t>(fb::BuiltinOperator::REDUCE_MAX);
+  const std::string reducer = max ? "ReduceMax" : "ReduceMean";
+  // TFLite Micro's int8 REDUCE_MAX refuses other output parameters; the maximum keeps them.
+  if (max && ctx.dtype(input) == ir::DType::Int8) require_same_quant(op, ctx, input, output);
   std::vector<int64_t> ir_axes;
   for (int64_t a : axes) ir_axes.push_back(ir_dim(a, rank));
   std::sort(ir_axes.begin(), ir_axes.end());
@@ -202,14 +207,14 @@ void import_mean(const FileOp& op, ImportContext& ctx) {
     if (!reduced_axis(b) && (*x->shape)[static_cast<size_t>(b)] > 1) file_order.push_back(b);
   }
   if (keep_dims || (kept == ctx.tensor(output).shape && ir_order == file_order)) {
-    ir::Node* n = ctx.define("ReduceMean", {x}, output);
+    ir::Node* n = ctx.define(reducer, {x}, output);
     n->attrs["axes"] = ir_axes;
     n->attrs["keepdims"] = int64_t{keep_dims ? 1 : 0};
     return;
   }
   ir::Shape reduced = *x->shape;
   for (int64_t a : ir_axes) reduced[static_cast<size_t>(a)] = 1;
-  ir::Node* n = ctx.intermediate("ReduceMean", {x}, ctx.tensor(output).name + "/keepdims", ctx.dtype(output), reduced,
+  ir::Node* n = ctx.intermediate(reducer, {x}, ctx.tensor(output).name + "/keepdims", ctx.dtype(output), reduced,
                                  ctx.ir_quant(output));
   n->attrs["axes"] = ir_axes;
   n->attrs["keepdims"] = int64_t{1};

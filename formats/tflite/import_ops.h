@@ -37,7 +37,7 @@ void import_split(const FileOp& op, ImportContext& ctx);
 void import_resize(const FileOp& op, ImportContext& ctx);
 void import_pad(const FileOp& op, ImportContext& ctx);
 void import_concatenation(const FileOp& op, ImportContext& ctx);
-void import_mean(const FileOp& op, ImportContext& ctx);
+void import_reduce(const FileOp& op, ImportContext& ctx);  // MEAN and REDUCE_MAX
 
 // Helpers the importers share.
 // Input `slot` of the operator; InputError naming the operator when it is missing or omitted.

@@ -100,8 +100,8 @@ bool read_only_by_fully_connected(const ir::Value* v);
 // One function per op family; registered in op_table.cc.
 void lower_conv(const ir::Node& node, LoweringContext& ctx);
 void lower_pool(const ir::Node& node, LoweringContext& ctx);
-void lower_global_average_pool(const ir::Node& node, LoweringContext& ctx);
-void lower_reduce_mean(const ir::Node& node, LoweringContext& ctx);
+void lower_global_pool(const ir::Node& node, LoweringContext& ctx);  // average and max
+void lower_reduce(const ir::Node& node, LoweringContext& ctx);       // ReduceMean and ReduceMax
 void lower_fully_connected(const ir::Node& node, LoweringContext& ctx);
 void lower_add_mul(const ir::Node& node, LoweringContext& ctx);
 void lower_softmax(const ir::Node& node, LoweringContext& ctx);

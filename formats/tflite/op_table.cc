@@ -18,7 +18,8 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"DequantizeLinear", lower_quantize_dequantize},
       {"Flatten", lower_reshape},
       {"Gemm", lower_fully_connected},
-      {"GlobalAveragePool", lower_global_average_pool},
+      {"GlobalAveragePool", lower_global_pool},
+      {"GlobalMaxPool", lower_global_pool},
       {"HardSwish", lower_logistic_tanh},
       {"LeakyRelu", lower_leaky_relu},
       {"MatMul", lower_fully_connected},
@@ -27,7 +28,8 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"PRelu", lower_prelu},
       {"Pad", lower_pad},
       {"QuantizeLinear", lower_quantize_dequantize},
-      {"ReduceMean", lower_reduce_mean},
+      {"ReduceMax", lower_reduce},
+      {"ReduceMean", lower_reduce},
       {"Relu", lower_clamp},
       {"Reshape", lower_reshape},
       {"Resize", lower_resize},
@@ -72,6 +74,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::CONCATENATION:
     case Op::SOFTMAX:
     case Op::MEAN:
+    case Op::REDUCE_MAX:
     case Op::PAD:
     case Op::TRANSPOSE:
     case Op::STRIDED_SLICE:

@@ -1,9 +1,11 @@
 // tflm_setup_bytes: a bump allocator over the head, replaying what TFLM's MicroAllocator places
 // there during setup (micro_allocator.cc, micro_allocation_info.cc, greedy_memory_planner.h):
 // the scratch-buffer requests at the start of the head, then per operator the temporary
-// TfLiteTensors of its inputs and outputs (freed after each Prepare), then the planner's arrays.
-// CONV_2D's and DEPTHWISE_CONV_2D's Prepare holds its output, input and filter as temporaries
-// while the quantization set-up it calls takes its own of every input and output.
+// TfLiteTensors its Prepare takes (TFLM reclaims them only when the Prepare returns, so a kernel
+// that reads an operand twice holds two), then the planner's arrays. Most kernels take each input
+// and output once; CONV_2D and DEPTHWISE_CONV_2D take their output, input and filter and then, in
+// the quantization set-up, every operand again; the reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN)
+// also take input, axis and (int8) output in a shared check.
 #include "formats/tflite/tflm_setup.h"
 
 #include <algorithm>
@@ -56,13 +58,25 @@ void allocate_temp_tensor(BumpAllocator& temp, const fb::TensorT& t, const Setup
   temp.allocate(4 + 4 * q->scale.size(), 4);
 }
 
-// The temporaries an op's Prepare holds at once, in the order it takes them.
+// The temporaries an op's Prepare takes, in order.
 std::vector<const fb::TensorT*> prepare_temporaries(const fb::ModelT& model, const fb::SubGraphT& g,
                                                     const fb::OperatorT& op) {
+  using Op = fb::BuiltinOperator;
   std::vector<const fb::TensorT*> temps;
-  const fb::BuiltinOperator code = builtin_of(model, op);
-  if (code == fb::BuiltinOperator::CONV_2D || code == fb::BuiltinOperator::DEPTHWISE_CONV_2D)
-    temps = {tensor_at(g, op.outputs, 0), tensor_at(g, op.inputs, 0), tensor_at(g, op.inputs, 1)};
+  const fb::TensorT* input = tensor_at(g, op.inputs, 0);
+  const fb::TensorT* output = tensor_at(g, op.outputs, 0);
+  switch (builtin_of(model, op)) {
+    case Op::CONV_2D:
+    case Op::DEPTHWISE_CONV_2D: temps = {output, input, tensor_at(g, op.inputs, 1)}; break;
+    case Op::MEAN:
+    case Op::SUM:
+    case Op::REDUCE_MAX:
+    case Op::REDUCE_MIN:
+      temps = {input, tensor_at(g, op.inputs, 1)};
+      if (input && input->type == fb::TensorType::INT8) temps.push_back(output);
+      break;
+    default: break;
+  }
   for (const std::vector<int32_t>* list : {&op.inputs, &op.outputs})
     for (size_t slot = 0; slot < list->size(); ++slot) temps.push_back(tensor_at(g, *list, slot));
   return temps;

@@ -271,6 +271,15 @@ TEST_CASE("import: RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR come back as Resi
     }
 }
 
+TEST_CASE("import: REDUCE_MAX comes back as ReduceMax over NCHW axes with the same int8 outputs", "[tflite][import]") {
+  const auto original = reduce_max_graph("ReduceMax", {1, 3}, {{"axes", std::vector<int64_t>{2, 3}}, {"keepdims", int64_t{0}}});
+  const auto g = round_trip(*original);
+  const ir::Node& imported = producer(*g, "output_quantized");
+  CHECK(imported.op_type == "ReduceMax");
+  CHECK(imported.attr_ints("axes", {}) == std::vector<int64_t>{2, 3});
+  check_same_outputs(*original, *g, 64, 31);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

@@ -150,6 +150,15 @@ std::unique_ptr<ir::Graph> split_graph() {
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs) {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams q = per_tensor(0.02f, -5);
+  ir::Node* n = b.node(op, {b.quantized_input("input", {1, 3, 5, 6}, q)}, "reduced", output, q);
+  n->attrs = attrs;
+  b.dequantized_output(n->output(0), "output");
+  return b.take();
+}
+
 std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs) {
   QuantizedGraphBuilder b;
   const ir::QuantParams q = per_tensor(0.02f, -5);

@@ -71,6 +71,10 @@ std::unique_ptr<ir::Graph> slice_graph();
 // -> [1,2,5,6] -> DQ -> output. Names: input, a, b, c, d, output.
 std::unique_ptr<ir::Graph> split_graph();
 
+// input float [1,3,5,6] -> Q (0.02, -5) -> `op` (ReduceMax with `attrs`, or GlobalMaxPool) with
+// output shape `output` -> DQ -> output. Names: input, reduced, output.
+std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs);
+
 // input float [1,3,h,w] -> Q (0.02, -5) -> Resize to `sizes` (NCHW, opset 13) with `attrs` (mode,
 // coordinate_transformation_mode, nearest_mode) -> DQ -> output. Names: input, resized, output.
 std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs);

@@ -235,6 +235,14 @@ TEST_CASE("TFLM: RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR in each coordinate 
   }
 }
 
+TEST_CASE("TFLM: REDUCE_MAX over H and W, over C, without kept dims, and for GlobalMaxPool", "[tflm]") {
+  using Ints = std::vector<int64_t>;
+  judge(*reduce_max_graph("ReduceMax", {1, 3, 1, 1}, {{"axes", Ints{2, 3}}}), "reduce_max_hw");
+  judge(*reduce_max_graph("ReduceMax", {1, 1, 5, 6}, {{"axes", Ints{1}}}), "reduce_max_c");
+  judge(*reduce_max_graph("ReduceMax", {1, 3}, {{"axes", Ints{-1, -2}}, {"keepdims", int64_t{0}}}), "reduce_max_flat");
+  judge(*reduce_max_graph("GlobalMaxPool", {1, 3, 1, 1}, {}), "global_max_pool");
+}
+
 namespace {
 
 // A float graph through the default int8 pipeline, calibrated on 32 seeded rows.

@@ -1,7 +1,8 @@
-// int8 data movement without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's
-// RESHAPE, int8_reference::reshape_int8: a byte copy), Transpose, Slice and Split (TFLite's
-// TRANSPOSE, STRIDED_SLICE and SPLIT / SPLIT_V: bytes permuted, picked or cut, run by the float
-// kernels, which move elements of any type). TFLite requires every output to keep the input's
+// int8 ops without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's RESHAPE,
+// int8_reference::reshape_int8: a byte copy), Transpose, Slice and Split (TFLite's TRANSPOSE,
+// STRIDED_SLICE and SPLIT / SPLIT_V: bytes permuted, picked or cut), and ReduceMax and
+// GlobalMaxPool (REDUCE_MAX: the largest int8 value is the largest real one), run by the float
+// kernels, which handle elements of any type. TFLite requires every output to keep the input's
 // parameters; both adapters check that.
 #include "exec/kernels/factories.h"
 #include "exec/int8_adapters/factories.h"
@@ -30,10 +31,11 @@ class ReshapeInt8 final : public kernels::Kernel {
   int8_reference::ReshapeParams p_;
 };
 
-// A float kernel that only moves elements, run on int8 bytes.
-template <std::unique_ptr<kernels::Kernel> (*make_mover)()>
-class MovedBytesInt8 final : public kernels::Kernel {
+// A float kernel that only moves or compares elements, run on int8 values.
+class SameParamsInt8 final : public kernels::Kernel {
  public:
+  explicit SameParamsInt8(std::unique_ptr<kernels::Kernel> inner) : mover_(std::move(inner)) {}
+
   void prepare(const PrepareContext& ctx) override {
     const ir::QuantParams& input_q = int8_input(ctx, 0, "data");
     for (size_t i = 0; i < ctx.outputs.size(); ++i) require_same_params(ctx, input_q, int8_output(ctx, i));
@@ -43,14 +45,17 @@ class MovedBytesInt8 final : public kernels::Kernel {
   void eval(const EvalArgs& args) const override { mover_->eval(args); }
 
  private:
-  std::unique_ptr<kernels::Kernel> mover_ = make_mover();
+  std::unique_ptr<kernels::Kernel> mover_;
 };
 
 }  // namespace
 
 std::unique_ptr<kernels::Kernel> make_reshape() { return std::make_unique<ReshapeInt8>(); }
-std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<MovedBytesInt8<kernels::make_transpose>>(); }
-std::unique_ptr<kernels::Kernel> make_slice() { return std::make_unique<MovedBytesInt8<kernels::make_slice>>(); }
-std::unique_ptr<kernels::Kernel> make_split() { return std::make_unique<MovedBytesInt8<kernels::make_split>>(); }
+std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<SameParamsInt8>(kernels::make_transpose()); }
+std::unique_ptr<kernels::Kernel> make_slice() { return std::make_unique<SameParamsInt8>(kernels::make_slice()); }
+std::unique_ptr<kernels::Kernel> make_split() { return std::make_unique<SameParamsInt8>(kernels::make_split()); }
+std::unique_ptr<kernels::Kernel> make_reduce_max(bool global) {
+  return std::make_unique<SameParamsInt8>(kernels::make_reduce(kernels::Reduction::Max, global));
+}
 
 }  // namespace tinyc::exec::int8_adapters

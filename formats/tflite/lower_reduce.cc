@@ -1,5 +1,5 @@
-// GlobalAveragePool -> MEAN over NHWC axes [1, 2] with keep_dims; ReduceMean -> MEAN over its axes
-// moved to their NHWC positions.
+// GlobalAveragePool / GlobalMaxPool -> MEAN / REDUCE_MAX over NHWC axes [1, 2] with keep_dims;
+// ReduceMean / ReduceMax -> MEAN / REDUCE_MAX over their axes moved to their NHWC positions.
 #include <algorithm>
 #include <set>
 #include <vector>
@@ -12,7 +12,13 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-void add_mean(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t> axes, bool keep_dims) {
+// MEAN for the averages, REDUCE_MAX for the maxima.
+fb::BuiltinOperator reducer_of(const ir::Node& node) {
+  const bool max = node.op_type == "ReduceMax" || node.op_type == "GlobalMaxPool";
+  return max ? fb::BuiltinOperator::REDUCE_MAX : fb::BuiltinOperator::MEAN;
+}
+
+void add_reduce(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t> axes, bool keep_dims) {
   std::sort(axes.begin(), axes.end());
   const int32_t input = ctx.input(node.input(0)).index;
   const int32_t axes_tensor = ctx.int32_constant(node.name + "/axes", axes);
@@ -20,7 +26,7 @@ void add_mean(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t> a
   o.keep_dims = keep_dims;
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
-  ctx.add_op(fb::BuiltinOperator::MEAN, {input, axes_tensor}, {ctx.define(node.output(0))}, std::move(options));
+  ctx.add_op(reducer_of(node), {input, axes_tensor}, {ctx.define(node.output(0))}, std::move(options));
 }
 
 std::vector<int64_t> reduce_axes(const ir::Node& node, LoweringContext& ctx, size_t rank) {
@@ -42,13 +48,13 @@ std::vector<int64_t> reduce_axes(const ir::Node& node, LoweringContext& ctx, siz
 
 }  // namespace
 
-void lower_global_average_pool(const ir::Node& node, LoweringContext& ctx) {
+void lower_global_pool(const ir::Node& node, LoweringContext& ctx) {
   if (shape_of(node, node.input(0)).size() != 4)
-    throw InputError(describe(node) + ": TFLite's MEAN is written for 2-D (NCHW) inputs only");
-  add_mean(ctx, node, {1, 2}, /*keep_dims=*/true);
+    throw InputError(describe(node) + ": global pools are written for 2-D (NCHW) inputs only");
+  add_reduce(ctx, node, {1, 2}, /*keep_dims=*/true);
 }
 
-void lower_reduce_mean(const ir::Node& node, LoweringContext& ctx) {
+void lower_reduce(const ir::Node& node, LoweringContext& ctx) {
   const ir::Shape& xs = shape_of(node, node.input(0));
   const std::vector<int64_t> axes = reduce_axes(node, ctx, xs.size());
   if (axes.empty()) {
@@ -57,7 +63,7 @@ void lower_reduce_mean(const ir::Node& node, LoweringContext& ctx) {
   }
   const bool keep_dims = node.attr_int("keepdims", 1) != 0;
   if (xs.size() != 4) {
-    add_mean(ctx, node, axes, keep_dims);
+    add_reduce(ctx, node, axes, keep_dims);
     return;
   }
   std::vector<int64_t> tflite_axes;
@@ -73,7 +79,7 @@ void lower_reduce_mean(const ir::Node& node, LoweringContext& ctx) {
       last = position;
     }
   }
-  add_mean(ctx, node, tflite_axes, keep_dims);
+  add_reduce(ctx, node, tflite_axes, keep_dims);
 }
 
 }  // namespace tinyc::tflite_format
