@@ -152,6 +152,12 @@ std::optional<Int8Form> slice_form(const ir::Node& n, int64_t opset, std::string
   return form(OutputParams::SameAsInput, {0});
 }
 
+// Gather: indices known before run time; the picked int8 values keep the input's parameters.
+std::optional<Int8Form> gather_form(const ir::Node& n, int64_t, std::string& why) {
+  if (!n.input(1) || !n.input(1)->is_constant()) return refuse(why, "the indices are not constants");
+  return form(OutputParams::SameAsInput, {0});
+}
+
 // ReduceMax: axes known before run time (an input from opset 18), the largest int8 value kept.
 std::optional<Int8Form> reduce_max_form(const ir::Node& n, int64_t opset, std::string& why) {
   if (opset >= 18 && n.input(1) && !n.input(1)->is_constant()) return refuse(why, "the axes are not constants");
@@ -198,6 +204,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"Conv", conv},
       {"ConvTranspose", conv},
       {"Flatten", same_as_input},
+      {"Gather", gather_form},
       {"Gemm", gemm},
       {"GlobalAveragePool",
        [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return form(OutputParams::Own, {0}); }},

@@ -1,6 +1,6 @@
 // Ops that move elements: RESHAPE -> Reshape (with a Transpose to the file's NHWC order where the
 // element orders differ; a flatten only FULLY_CONNECTED reads -> Flatten of the NCHW value),
-// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, PAD -> Pad,
+// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, GATHER -> Gather, PAD -> Pad,
 // CONCATENATION -> Concat, with axes,
 // permutations and paddings moved from NHWC to NCHW positions; and MEAN / REDUCE_MAX -> ReduceMean /
 // ReduceMax over the moved axes.
@@ -132,6 +132,25 @@ void import_split(const FileOp& op, ImportContext& ctx) {
   ir::Node* n = ctx.define("Split", {ctx.value(input), ctx.int64_constant(ctx.tensor(op.outputs[0]).name + "_split", sizes)},
                            op.outputs);
   n->attrs["axis"] = ir_dim(axis, rank);
+}
+
+// Constant positions only, batch_dims 0; a 4-D (NHWC) input keeps its layout with 1-D positions.
+void import_gather(const FileOp& op, ImportContext& ctx) {
+  const int32_t input = required_input(op, ctx, 0, "input");
+  const int32_t output = single_output(op, ctx);
+  const size_t rank = ctx.tensor(input).shape.size();
+  const std::vector<int64_t> positions = constant_ints(op, ctx, 1, "positions");
+  const ir::Shape& positions_shape = ctx.tensor(op.inputs[1]).shape;
+  const fb::GatherOptions* o = op.op->builtin_options_as_GatherOptions();
+  if (o && o->batch_dims() != 0) throw InputError(ctx.describe(op) + ": batch_dims other than 0 is not supported");
+  const int64_t axis = normalized_axis(op, ctx, o ? o->axis() : 0, rank);
+  const size_t out_rank = ctx.tensor(output).shape.size();
+  if ((rank == 4 || out_rank == 4) && !(rank == 4 && positions_shape.size() == 1))
+    throw InputError(ctx.describe(op) + ": a GATHER into or out of a 4-D (NHWC) tensor needs 1-D positions");
+  if (ctx.dtype(input) == ir::DType::Int8) require_same_quant(op, ctx, input, output);
+  const std::string name = ctx.derived_name(ctx.tensor(output).name + "_indices");
+  ir::Value* indices = ctx.constant("ir:" + name, name, ir::Tensor::from_vector<int64_t>(positions_shape, positions));
+  ctx.define("Gather", {ctx.value(input), indices}, output)->attrs["axis"] = ir_dim(axis, rank);
 }
 
 void import_pad(const FileOp& op, ImportContext& ctx) {

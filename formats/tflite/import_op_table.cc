@@ -21,6 +21,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::DEPTHWISE_CONV_2D), import_conv},
       {static_cast<int32_t>(Op::DEQUANTIZE), import_dequantize},
       {static_cast<int32_t>(Op::FULLY_CONNECTED), import_fully_connected},
+      {static_cast<int32_t>(Op::GATHER), import_gather},
       {static_cast<int32_t>(Op::HARD_SWISH), import_logistic_tanh},
       {static_cast<int32_t>(Op::LEAKY_RELU), import_leaky_relu},
       {static_cast<int32_t>(Op::LOGISTIC), import_logistic_tanh},

@@ -1,5 +1,5 @@
 // Ops that only move int8 bytes: Reshape / Flatten / Squeeze / Unsqueeze -> RESHAPE, Transpose ->
-// TRANSPOSE, Slice -> STRIDED_SLICE, Split -> SPLIT (equal parts) or SPLIT_V, Pad -> PAD,
+// TRANSPOSE, Slice -> STRIDED_SLICE, Split -> SPLIT (equal parts) or SPLIT_V, Gather -> GATHER, Pad -> PAD,
 // Concat -> CONCATENATION. A reshape of an NHWC activation whose element
 // order differs from NCHW goes through a TRANSPOSE, except a flatten read only by FullyConnected
 // layers, which is stored as Layout::FlatHwc instead.
@@ -179,6 +179,31 @@ void lower_split(const ir::Node& node, LoweringContext& ctx) {
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::SPLIT_V, {source.index, sizes_tensor, axis_tensor}, std::move(outputs),
              std::move(options));
+}
+
+// The indices become int32 and non-negative. A rank-4 (NHWC) value keeps its layout only when 1-D
+// indices leave the rank at 4; other gathers into or out of rank 4 are refused.
+void lower_gather(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* x = node.input(0);
+  const ir::Shape& xs = shape_of(node, x);
+  const ir::Tensor& indices = constant_of(node, node.input(1), "indices");
+  const auto rank = static_cast<int64_t>(xs.size());
+  int64_t axis = node.attr_int("axis", 0);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const size_t out_rank = shape_of(node, node.output(0)).size();
+  if ((xs.size() == 4 || out_rank == 4) && !(xs.size() == 4 && indices.shape().size() == 1))
+    throw InputError(describe(node) + ": a Gather into or out of a 4-D (NHWC) tensor needs 1-D indices");
+  const ValueTensor source = ctx.input(x);
+  std::vector<int32_t> positions;
+  for (int64_t i : indices.to_int64()) positions.push_back(static_cast<int32_t>(i < 0 ? i + xs[static_cast<size_t>(axis)] : i));
+  const int32_t positions_tensor =
+      ctx.constant(node.name + "/indices", ir::Tensor::from_vector<int32_t>(indices.shape(), positions));
+  fb::GatherOptionsT o;
+  o.axis = static_cast<int32_t>(source.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis);
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::GATHER, {source.index, positions_tensor}, {ctx.define(node.output(0))}, std::move(options));
 }
 
 void lower_pad(const ir::Node& node, LoweringContext& ctx) {

@@ -114,6 +114,7 @@ void lower_reshape(const ir::Node& node, LoweringContext& ctx);
 void lower_transpose(const ir::Node& node, LoweringContext& ctx);
 void lower_slice(const ir::Node& node, LoweringContext& ctx);
 void lower_split(const ir::Node& node, LoweringContext& ctx);
+void lower_gather(const ir::Node& node, LoweringContext& ctx);
 void lower_resize(const ir::Node& node, LoweringContext& ctx);  // and Upsample
 void lower_pad(const ir::Node& node, LoweringContext& ctx);
 void lower_concat(const ir::Node& node, LoweringContext& ctx);

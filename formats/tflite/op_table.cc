@@ -17,6 +17,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Conv", lower_conv},
       {"DequantizeLinear", lower_quantize_dequantize},
       {"Flatten", lower_reshape},
+      {"Gather", lower_gather},
       {"Gemm", lower_fully_connected},
       {"GlobalAveragePool", lower_global_pool},
       {"GlobalMaxPool", lower_global_pool},
@@ -79,6 +80,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::TRANSPOSE:
     case Op::STRIDED_SLICE:
     case Op::SPLIT:
+    case Op::GATHER:
     case Op::SPLIT_V:
     case Op::LOGISTIC:
     case Op::TANH:

@@ -280,6 +280,15 @@ TEST_CASE("import: REDUCE_MAX comes back as ReduceMax over NCHW axes with the sa
   check_same_outputs(*original, *g, 64, 31);
 }
 
+TEST_CASE("import: GATHER comes back as Gather over the NCHW axis with the same int8 outputs", "[tflite][import]") {
+  const auto original = gather_graph({1, 4, 3, 5}, 1, ir::Tensor::from_vector<int64_t>({3}, {3, -4, 3}), {1, 3, 3, 5});
+  const auto g = round_trip(*original);
+  const ir::Node& imported = producer(*g, "output_quantized");
+  CHECK(imported.op_type == "Gather");
+  CHECK(imported.attr_int("axis", 0) == 1);
+  check_same_outputs(*original, *g, 64, 37);
+}
+
 TEST_CASE("import: with the file's interface, int8 tensors are the graph's inputs and outputs", "[tflite][import]") {
   const auto original = small_cnn();
   const auto g = round_trip(*original, IoType::Int8, /*float_edges=*/false);

@@ -159,6 +159,16 @@ std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Sha
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> gather_graph(const ir::Shape& input, int64_t axis, const ir::Tensor& indices, const ir::Shape& output) {
+  QuantizedGraphBuilder b;
+  const ir::QuantParams q = per_tensor(0.02f, -5);
+  ir::Node* n = b.node("Gather", {b.quantized_input("input", input, q), b.graph().add_constant("indices", indices)},
+                       "gathered", output, q);
+  n->attrs["axis"] = axis;
+  b.dequantized_output(n->output(0), "output");
+  return b.take();
+}
+
 std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs) {
   QuantizedGraphBuilder b;
   const ir::QuantParams q = per_tensor(0.02f, -5);

@@ -75,6 +75,10 @@ std::unique_ptr<ir::Graph> split_graph();
 // output shape `output` -> DQ -> output. Names: input, reduced, output.
 std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs);
 
+// input float `input` -> Q (0.02, -5) -> Gather along `axis` at constant `indices` (int64) with
+// output shape `output` -> DQ -> output. Names: input, gathered, output.
+std::unique_ptr<ir::Graph> gather_graph(const ir::Shape& input, int64_t axis, const ir::Tensor& indices, const ir::Shape& output);
+
 // input float [1,3,h,w] -> Q (0.02, -5) -> Resize to `sizes` (NCHW, opset 13) with `attrs` (mode,
 // coordinate_transformation_mode, nearest_mode) -> DQ -> output. Names: input, resized, output.
 std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs);

@@ -243,6 +243,13 @@ TEST_CASE("TFLM: REDUCE_MAX over H and W, over C, without kept dims, and for Glo
   judge(*reduce_max_graph("GlobalMaxPool", {1, 3, 1, 1}, {}), "global_max_pool");
 }
 
+TEST_CASE("TFLM: GATHER of channels and columns (negative and repeated indices) and of a plain tensor", "[tflm]") {
+  auto ints = [](const ir::Shape& shape, const std::vector<int64_t>& v) { return ir::Tensor::from_vector<int64_t>(shape, v); };
+  judge(*gather_graph({1, 4, 3, 5}, 1, ints({3}, {3, -4, 3}), {1, 3, 3, 5}), "gather_channels");
+  judge(*gather_graph({1, 4, 3, 5}, -1, ints({2}, {4, 0}), {1, 4, 3, 2}), "gather_columns");
+  judge(*gather_graph({1, 12}, 1, ints({2, 2}, {0, 5, 11, -1}), {1, 2, 2}), "gather_plain");
+}
+
 namespace {
 
 // A float graph through the default int8 pipeline, calibrated on 32 seeded rows.

@@ -35,6 +35,7 @@ std::unique_ptr<kernels::Kernel> make_reshape();
 std::unique_ptr<kernels::Kernel> make_transpose();
 std::unique_ptr<kernels::Kernel> make_slice();
 std::unique_ptr<kernels::Kernel> make_split();
+std::unique_ptr<kernels::Kernel> make_gather();
 // ReduceMax (`global`: GlobalMaxPool over every spatial dim): TFLite's REDUCE_MAX.
 std::unique_ptr<kernels::Kernel> make_reduce_max(bool global);
 // Resize and Upsample as TFLite's RESIZE_NEAREST_NEIGHBOR or RESIZE_BILINEAR.

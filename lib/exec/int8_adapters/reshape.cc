@@ -1,6 +1,6 @@
 // int8 ops without arithmetic: Identity, Reshape, Flatten, Squeeze, Unsqueeze (TFLite's RESHAPE,
-// int8_reference::reshape_int8: a byte copy), Transpose, Slice and Split (TFLite's TRANSPOSE,
-// STRIDED_SLICE and SPLIT / SPLIT_V: bytes permuted, picked or cut), and ReduceMax and
+// int8_reference::reshape_int8: a byte copy), Transpose, Slice, Split and Gather (TFLite's TRANSPOSE,
+// STRIDED_SLICE, SPLIT / SPLIT_V and GATHER: bytes permuted, picked or cut), and ReduceMax and
 // GlobalMaxPool (REDUCE_MAX: the largest int8 value is the largest real one), run by the float
 // kernels, which handle elements of any type. TFLite requires every output to keep the input's
 // parameters; both adapters check that.
@@ -53,6 +53,7 @@ class SameParamsInt8 final : public kernels::Kernel {
 std::unique_ptr<kernels::Kernel> make_reshape() { return std::make_unique<ReshapeInt8>(); }
 std::unique_ptr<kernels::Kernel> make_transpose() { return std::make_unique<SameParamsInt8>(kernels::make_transpose()); }
 std::unique_ptr<kernels::Kernel> make_slice() { return std::make_unique<SameParamsInt8>(kernels::make_slice()); }
+std::unique_ptr<kernels::Kernel> make_gather() { return std::make_unique<SameParamsInt8>(kernels::make_gather()); }
 std::unique_ptr<kernels::Kernel> make_split() { return std::make_unique<SameParamsInt8>(kernels::make_split()); }
 std::unique_ptr<kernels::Kernel> make_reduce_max(bool global) {
   return std::make_unique<SameParamsInt8>(kernels::make_reduce(kernels::Reduction::Max, global));

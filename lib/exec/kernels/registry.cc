@@ -39,7 +39,7 @@ constexpr Entry kKernels[] = {
     {"Exp", [] { return make_unary(Unary::Exp); }, nullptr},
     {"Flatten", make_copy, q::make_reshape},
     {"Floor", [] { return make_unary(Unary::Floor); }, nullptr},
-    {"Gather", make_gather, nullptr},
+    {"Gather", make_gather, q::make_gather},
     {"Gemm", make_gemm, q::make_gemm},
     {"GlobalAveragePool", [] { return make_reduce(Reduction::Mean, true); }, [] { return q::make_mean(true); }},
     {"GlobalMaxPool", [] { return make_reduce(Reduction::Max, true); }, [] { return q::make_reduce_max(true); }},
