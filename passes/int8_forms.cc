@@ -87,7 +87,7 @@ std::optional<Int8Form> gemm_form(const ir::Node& n, std::string& why) {
   return weighted(n, trans_b ? 0 : 1, why);
 }
 
-// Add, Mul and Concat: activations int8, float constants quantized per tensor.
+// Add, Sub, Mul and Concat: activations int8, float constants quantized per tensor.
 std::optional<Int8Form> operands_form(const ir::Node& n, OutputParams output, std::string& why) {
   Int8Form f = form(output, {});
   for (size_t i = 0; i < n.inputs().size(); ++i) {
@@ -127,11 +127,16 @@ bool reduces_height_width(const ir::Node& n, int64_t opset) {
   return axes == std::vector<int64_t>{2, 3};
 }
 
+// Softmax over one axis: any axis from opset 13; before, ONNX normalizes over every dim from `axis`
+// on, which is one axis only when the dims after it are 1.
 std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::string& why) {
-  const auto rank = static_cast<int64_t>(rank_of(n.input(0)));
+  const ir::Shape& s = *n.input(0)->shape;
+  const auto rank = static_cast<int64_t>(s.size());
   int64_t axis = n.attr_int("axis", opset >= 13 ? -1 : 1);
   if (axis < 0) axis += rank;
-  if (axis != rank - 1) return refuse(why, "int8 Softmax runs over the last axis only");
+  if (axis < 0 || axis >= rank) return refuse(why, "the axis is out of range");
+  if (opset < 13 && ir::num_elements({s.begin() + axis + 1, s.end()}) != 1)
+    return refuse(why, "before opset 13 Softmax normalizes over several dims, which has no int8 kernel");
   return fixed({1.0f / 256.0f, -128});
 }
 
@@ -244,6 +249,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"Softmax", softmax_form},
       {"Split", split_form},
       {"Squeeze", same_as_input},
+      {"Sub", own_operands},
       {"Tanh", [](const ir::Node&, int64_t, std::string&) -> std::optional<Int8Form> { return fixed({1.0f / 128.0f, 0}); }},
       {"Transpose", same_as_input},
       {"Unsqueeze", same_as_input},
@@ -268,7 +274,8 @@ std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string&
   if (!n.domain.empty()) return refuse(why, "no int8 kernel for domain " + n.domain);
   const ir::Value* out = n.output(0);
   if (!out || out->dtype != ir::DType::Float32 || !out->shape) return refuse(why, "the output is not float32");
-  if (!is_activation(n.input(0)) && n.op_type != "Add" && n.op_type != "Mul" && n.op_type != "Concat")
+  if (!is_activation(n.input(0)) && n.op_type != "Add" && n.op_type != "Sub" && n.op_type != "Mul" &&
+      n.op_type != "Concat")
     return refuse(why, "input 0 is not a float32 or int8 activation");
   if ((n.has_attr("activation_min") || n.has_attr("activation_max")) && !takes_fused_activation(n.op_type))
     return refuse(why, "a fused activation on " + n.op_type + " has no int8 kernel");

@@ -54,6 +54,7 @@ bool read_only_by_matching_concatenations(const ImportContext& ctx, int32_t t) {
 
 void import_add_mul(const FileOp& op, ImportContext& ctx) {
   const bool add = op.code == static_cast<int32_t>(fb::BuiltinOperator::ADD);
+  const bool sub = op.code == static_cast<int32_t>(fb::BuiltinOperator::SUB);
   const int32_t a = required_input(op, ctx, 0, "first operand");
   const int32_t b = required_input(op, ctx, 1, "second operand");
   const int32_t output = single_output(op, ctx);
@@ -62,12 +63,15 @@ void import_add_mul(const FileOp& op, ImportContext& ctx) {
   if (add) {
     if (const fb::AddOptions* o = op.op->builtin_options_as_AddOptions())
       activation = static_cast<int8_t>(o->fused_activation_function());
+  } else if (sub) {
+    if (const fb::SubOptions* o = op.op->builtin_options_as_SubOptions())
+      activation = static_cast<int8_t>(o->fused_activation_function());
   } else if (const fb::MulOptions* o = op.op->builtin_options_as_MulOptions()) {
     activation = static_cast<int8_t>(o->fused_activation_function());
   }
   ir::Value* x = binary_operand(op, ctx, a, rank);
   ir::Value* y = binary_operand(op, ctx, b, rank);
-  set_fused_activation(ctx.define(add ? "Add" : "Mul", {x, y}, output), activation, op, ctx);
+  set_fused_activation(ctx.define(add ? "Add" : sub ? "Sub" : "Mul", {x, y}, output), activation, op, ctx);
 }
 
 void import_prelu(const FileOp& op, ImportContext& ctx) {
@@ -86,18 +90,9 @@ void import_softmax(const FileOp& op, ImportContext& ctx) {
   if (beta != 1.0f)
     throw InputError(ctx.describe(op) + ": beta " + std::to_string(beta) +
                      "; tinyc's Softmax computes beta = 1 only (TFLite Micro folds beta into its int8 multiplier)");
-  const ir::Shape& fs = ctx.tensor(input).shape;
-  ir::Value* x = ctx.value(input);
-  if (fs.size() != 4) {
-    ctx.define("Softmax", {x}, output)->attrs["axis"] = int64_t{-1};
-    return;
-  }
-  // TFLite normalizes over the last NHWC dim (C); tinyc's int8 Softmax over the last IR dim only.
-  ir::Value* nhwc = ctx.in_file_order(x, fs);
-  ir::Node* n = ctx.intermediate("Softmax", {nhwc}, ctx.tensor(output).name + "/nhwc", ctx.dtype(output), fs,
-                                 ctx.ir_quant(output));
-  n->attrs["axis"] = int64_t{-1};
-  ctx.define_from_file_order(n->output(0), output);
+  // TFLite normalizes over the last file dim: C (IR axis 1) of an NHWC tensor.
+  const int64_t axis = ctx.tensor(input).shape.size() == 4 ? 1 : -1;
+  ctx.define("Softmax", {ctx.value(input)}, output)->attrs["axis"] = axis;
 }
 
 void import_logistic_tanh(const FileOp& op, ImportContext& ctx) {

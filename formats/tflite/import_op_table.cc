@@ -42,6 +42,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::SPLIT), import_split},
       {static_cast<int32_t>(Op::SPLIT_V), import_split},
       {static_cast<int32_t>(Op::STRIDED_SLICE), import_strided_slice},
+      {static_cast<int32_t>(Op::SUB), import_add_mul},
       {static_cast<int32_t>(Op::TANH), import_logistic_tanh},
       {static_cast<int32_t>(Op::TRANSPOSE), import_transpose},
   };

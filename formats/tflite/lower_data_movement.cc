@@ -28,14 +28,6 @@ void add_reshape(LoweringContext& ctx, const ir::Node& node, int32_t input, int3
   ctx.add_op(fb::BuiltinOperator::RESHAPE, {input, shape_tensor}, {output}, std::move(options));
 }
 
-void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
-                   const std::vector<int64_t>& perm) {
-  const int32_t perm_tensor = ctx.int32_constant(node.name + "/perm", perm);
-  fb::BuiltinOptionsUnion options;
-  options.Set(fb::TransposeOptionsT{});
-  ctx.add_op(fb::BuiltinOperator::TRANSPOSE, {input, perm_tensor}, {output}, std::move(options));
-}
-
 // Tensor dim k of a value in `layout` holds IR dim result[k].
 std::vector<int64_t> ir_dims_of_tensor(Layout layout, size_t rank) {
   if (layout == Layout::Nhwc) return {kNhwcFromNchw.begin(), kNhwcFromNchw.end()};
@@ -72,6 +64,14 @@ std::vector<exec::shape::AxisRange> slice_ranges(const ir::Node& node, LoweringC
 }
 
 }  // namespace
+
+void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
+                   const std::vector<int64_t>& perm) {
+  const int32_t perm_tensor = ctx.int32_constant(node.name + "/perm", perm);
+  fb::BuiltinOptionsUnion options;
+  options.Set(fb::TransposeOptionsT{});
+  ctx.add_op(fb::BuiltinOperator::TRANSPOSE, {input, perm_tensor}, {output}, std::move(options));
+}
 
 void lower_reshape(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* x = node.input(0);

@@ -1,4 +1,5 @@
-// Elementwise ops: Add / Mul -> ADD / MUL, Softmax -> SOFTMAX, Sigmoid / Tanh / HardSwish ->
+// Elementwise ops: Add / Sub / Mul -> ADD / SUB / MUL, Softmax -> SOFTMAX (between TRANSPOSEs for an
+// axis that is not the last file dim), Sigmoid / Tanh / HardSwish ->
 // LOGISTIC / TANH / HARD_SWISH,
 // LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
 // RELU / RELU6 (or nothing when the clamp cannot change an int8 value), QuantizeLinear /
@@ -57,20 +58,25 @@ void lower_add_mul(const ir::Node& node, LoweringContext& ctx) {
   const int32_t a = binary_operand(ctx, node, node.input(0), out_rank);
   const int32_t b = binary_operand(ctx, node, node.input(1), out_rank);
   fb::BuiltinOptionsUnion options;
-  const bool add = node.op_type == "Add";
-  if (add) {
+  if (node.op_type == "Add") {
     fb::AddOptionsT o;
     o.fused_activation_function = fused_activation(node);
     options.Set(std::move(o));
+    ctx.add_op(fb::BuiltinOperator::ADD, {a, b}, {ctx.define(y)}, std::move(options));
+  } else if (node.op_type == "Sub") {
+    fb::SubOptionsT o;
+    o.fused_activation_function = fused_activation(node);
+    options.Set(std::move(o));
+    ctx.add_op(fb::BuiltinOperator::SUB, {a, b}, {ctx.define(y)}, std::move(options));
   } else {
     fb::MulOptionsT o;
     o.fused_activation_function = fused_activation(node);
     options.Set(std::move(o));
+    ctx.add_op(fb::BuiltinOperator::MUL, {a, b}, {ctx.define(y)}, std::move(options), mul_version(node));
   }
-  ctx.add_op(add ? fb::BuiltinOperator::ADD : fb::BuiltinOperator::MUL, {a, b}, {ctx.define(y)}, std::move(options),
-             add ? 0 : mul_version(node));
 }
 
+// SOFTMAX normalizes the last dim of its tensor; another axis is moved there by a TRANSPOSE and back.
 void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* x = node.input(0);
   const ir::Shape& xs = shape_of(node, x);
@@ -79,21 +85,37 @@ void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
   const ValueTensor input = ctx.input(x);
-  // Before opset 13 Softmax normalizes over all dims from `axis` on; TFLite over the last dim only.
+  // Before opset 13 Softmax normalizes over all dims from `axis` on; TFLite over one dim.
   for (int64_t d = axis + 1; ctx.opset() < 13 && d < rank; ++d)
     if (xs[static_cast<size_t>(d)] != 1)
       throw InputError(describe(node) + ": softmax over dims " + std::to_string(axis) + ".. has no TFLite form");
   const int64_t position = input.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis;
   const ir::Shape tflite = ctx.tflite_shape(input.index);
-  for (size_t d = static_cast<size_t>(position) + 1; d < tflite.size(); ++d)
-    if (tflite[d] != 1)
-      throw InputError(describe(node) + ": TFLite's SOFTMAX runs over the last NHWC dim, not over axis " +
-                       std::to_string(axis));
+  bool last = true;
+  for (size_t d = static_cast<size_t>(position) + 1; d < tflite.size(); ++d) last = last && tflite[d] == 1;
   fb::SoftmaxOptionsT o;
   o.beta = 1.0f;
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
-  ctx.add_op(fb::BuiltinOperator::SOFTMAX, {input.index}, {ctx.define(node.output(0))}, std::move(options));
+  const int32_t output = ctx.define(node.output(0));
+  if (last) {
+    ctx.add_op(fb::BuiltinOperator::SOFTMAX, {input.index}, {output}, std::move(options));
+    return;
+  }
+  std::vector<int64_t> perm, inverse(tflite.size());
+  ir::Shape moved;
+  for (size_t d = 0; d < tflite.size(); ++d)
+    if (static_cast<int64_t>(d) != position) perm.push_back(static_cast<int64_t>(d));
+  perm.push_back(position);
+  for (size_t k = 0; k < perm.size(); ++k) {
+    inverse[static_cast<size_t>(perm[k])] = static_cast<int64_t>(k);
+    moved.push_back(tflite[static_cast<size_t>(perm[k])]);
+  }
+  const int32_t rows = ctx.intermediate(node.name + "/rows", x->dtype, moved, x->quant);
+  const int32_t normalized = ctx.intermediate(node.name + "/normalized", node.output(0)->dtype, moved, node.output(0)->quant);
+  add_transpose(ctx, node, input.index, rows, perm);
+  ctx.add_op(fb::BuiltinOperator::SOFTMAX, {rows}, {normalized}, std::move(options));
+  add_transpose(ctx, node, normalized, output, inverse);
 }
 
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx) {

@@ -103,7 +103,7 @@ void lower_pool(const ir::Node& node, LoweringContext& ctx);
 void lower_global_pool(const ir::Node& node, LoweringContext& ctx);  // average and max
 void lower_reduce(const ir::Node& node, LoweringContext& ctx);       // ReduceMean and ReduceMax
 void lower_fully_connected(const ir::Node& node, LoweringContext& ctx);
-void lower_add_mul(const ir::Node& node, LoweringContext& ctx);
+void lower_add_mul(const ir::Node& node, LoweringContext& ctx);  // and Sub
 void lower_softmax(const ir::Node& node, LoweringContext& ctx);
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx);  // and HardSwish
 void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx);
@@ -132,6 +132,9 @@ const ir::Tensor& constant_of(const ir::Node& node, const ir::Value* v, const st
 // checks them there) and with EmitOptions::full_quant_params.
 int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value* bias, const ir::QuantParams& input_q,
                     const ir::QuantParams& weight_q, int64_t channels);
+// Appends a TRANSPOSE of tensor `input` into tensor `output` by `perm` (file dims).
+void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
+                   const std::vector<int64_t>& perm);
 // "Conv 'conv1'": how errors name a node.
 std::string describe(const ir::Node& node);
 

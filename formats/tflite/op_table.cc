@@ -39,6 +39,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Softmax", lower_softmax},
       {"Split", lower_split},
       {"Squeeze", lower_reshape},
+      {"Sub", lower_add_mul},
       {"Tanh", lower_logistic_tanh},
       {"Transpose", lower_transpose},
       {"Unsqueeze", lower_reshape},
@@ -69,6 +70,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::FULLY_CONNECTED:
       return 4;  // int8, with a bias, keep_num_dims false
     case Op::ADD:
+    case Op::SUB:
     case Op::MUL:  // 3 when s1 * s2 / s_out >= 1 (chosen by the Mul lowering)
     case Op::AVERAGE_POOL_2D:
     case Op::MAX_POOL_2D:

@@ -35,11 +35,11 @@ ir::Tensor all_int8() {
 
 }  // namespace
 
-TEST_CASE("int8 Add and Mul equal add_int8 / mul_int8 under broadcasting", "[exec][int8]") {
+TEST_CASE("int8 Add, Sub and Mul equal add_int8 / mul_int8 under broadcasting", "[exec][int8]") {
   const ir::QuantParams a_q = qp(0.02f, -3), b_q = qp(0.05f, 10);
   const ir::Tensor a = random_int8({1, 3, 4, 5}, 1), b = random_int8({1, 3, 1, 1}, 2);
-  for (const std::string op : {"Add", "Mul"}) {
-    const ir::QuantParams out_q = op == "Add" ? qp(0.04f, -2) : qp(0.06f, 1);
+  for (const std::string op : {"Add", "Sub", "Mul"}) {
+    const ir::QuantParams out_q = op == "Mul" ? qp(0.06f, 1) : qp(0.04f, -2);
     QuantGraph q;
     ir::Value* x = q.input("a", ir::DType::Int8, {1, 3, 4, 5}, a_q);
     ir::Value* y = q.input("b", ir::DType::Int8, {1, 3, 1, 1}, b_q);
@@ -49,6 +49,9 @@ TEST_CASE("int8 Add and Mul equal add_int8 / mul_int8 under broadcasting", "[exe
     const quant::ActivationBounds act{0.0f, 3.0f};
     if (op == "Add") {
       quant::add_int8(quant::prepare_add({1, 3, 4, 5}, a_q, {1, 3, 1, 1}, b_q, out_q, act), int8_values(a),
+                      int8_values(b), expected);
+    } else if (op == "Sub") {
+      quant::add_int8(quant::prepare_sub({1, 3, 4, 5}, a_q, {1, 3, 1, 1}, b_q, out_q, act), int8_values(a),
                       int8_values(b), expected);
     } else {
       quant::mul_int8(quant::prepare_mul({1, 3, 4, 5}, a_q, {1, 3, 1, 1}, b_q, out_q, act), int8_values(a),
@@ -116,7 +119,7 @@ TEST_CASE("int8 Sigmoid and Tanh equal logistic_int8 / tanh_int8 over every inpu
   }
 }
 
-TEST_CASE("int8 Softmax equals softmax_int8 over the last axis", "[exec][int8]") {
+TEST_CASE("int8 Softmax equals softmax_int8 over the last axis, and over a middle axis row by row", "[exec][int8]") {
   const ir::QuantParams in_q = qp(0.1f, -5), out_q = qp(1.0f / 256, -128);
   const ir::Tensor x = random_int8({2, 3, 10}, 3);
   QuantGraph q = unary("Softmax", {2, 3, 10}, in_q, out_q);
@@ -125,8 +128,25 @@ TEST_CASE("int8 Softmax equals softmax_int8 over the last axis", "[exec][int8]")
   const Int8s got = run_int8(q.graph(), {x});
   CHECK(got == expected);
   CHECK(quant_test::max_abs_diff(got, simulate_in_float(q.graph(), {x})) <= 1);
-  SECTION("other axes have no int8 kernel") {
+  SECTION("a middle axis: each (outer, inner) lane is one row of softmax_int8") {
     QuantGraph middle = unary("Softmax", {2, 3, 10}, in_q, out_q, {{"axis", int64_t{1}}});
-    CHECK_THROWS_WITH(exec::Executor(middle.graph()), Catch::Contains("normalizes the last axis only"));
+    const Int8s in = int8_values(x);
+    Int8s rows(60);  // [2, 10, 3]: the lanes as rows
+    for (int64_t o = 0; o < 2; ++o)
+      for (int64_t d = 0; d < 3; ++d)
+        for (int64_t i = 0; i < 10; ++i) rows[static_cast<size_t>((o * 10 + i) * 3 + d)] = in[static_cast<size_t>((o * 3 + d) * 10 + i)];
+    Int8s normalized(60);
+    quant::softmax_int8(quant::prepare_softmax({20, 3}, in_q, out_q), rows, normalized);
+    const Int8s lanes = run_int8(middle.graph(), {x});
+    for (int64_t o = 0; o < 2; ++o)
+      for (int64_t d = 0; d < 3; ++d)
+        for (int64_t i = 0; i < 10; ++i)
+          CHECK(lanes[static_cast<size_t>((o * 3 + d) * 10 + i)] == normalized[static_cast<size_t>((o * 10 + i) * 3 + d)]);
+    CHECK(quant_test::max_abs_diff(lanes, simulate_in_float(middle.graph(), {x})) <= 1);
+  }
+  SECTION("before opset 13 a middle axis normalizes several dims: no int8 kernel") {
+    QuantGraph old(11);
+    old.output(old.node("Softmax", {old.input("x", ir::DType::Int8, {2, 3, 10}, in_q)}, "y", out_q, {{"axis", int64_t{1}}}));
+    CHECK_THROWS_WITH(exec::Executor(old.graph()), Catch::Contains("before opset 13"));
   }
 }

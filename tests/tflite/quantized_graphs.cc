@@ -159,6 +159,15 @@ std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Sha
   return b.take();
 }
 
+std::unique_ptr<ir::Graph> softmax_graph(const ir::Shape& input, int64_t axis) {
+  QuantizedGraphBuilder b;
+  ir::Node* n = b.node("Softmax", {b.quantized_input("input", input, per_tensor(0.05f, -5))}, "probabilities", input,
+                       per_tensor(1.0f / 256, -128));
+  n->attrs["axis"] = axis;
+  b.dequantized_output(n->output(0), "output");
+  return b.take();
+}
+
 std::unique_ptr<ir::Graph> gather_graph(const ir::Shape& input, int64_t axis, const ir::Tensor& indices, const ir::Shape& output) {
   QuantizedGraphBuilder b;
   const ir::QuantParams q = per_tensor(0.02f, -5);

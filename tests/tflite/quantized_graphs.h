@@ -75,6 +75,9 @@ std::unique_ptr<ir::Graph> split_graph();
 // output shape `output` -> DQ -> output. Names: input, reduced, output.
 std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs);
 
+// input float `input` -> Q (0.05, -5) -> Softmax over `axis` (opset 13) -> DQ -> output.
+std::unique_ptr<ir::Graph> softmax_graph(const ir::Shape& input, int64_t axis);
+
 // input float `input` -> Q (0.02, -5) -> Gather along `axis` at constant `indices` (int64) with
 // output shape `output` -> DQ -> output. Names: input, gathered, output.
 std::unique_ptr<ir::Graph> gather_graph(const ir::Shape& input, int64_t axis, const ir::Tensor& indices, const ir::Shape& output);

@@ -149,6 +149,22 @@ TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching gra
   judge(*b.take(), "add_mul_concat_pool_mean");
 }
 
+TEST_CASE("TFLM: SUB of two activations with their own parameters, of a broadcast constant, and fused Relu", "[tflm]") {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", {1, 4, 5, 3}, kInputQ);
+  const ir::QuantParams wq = per_channel(channel_scales(4));
+  ir::Node* conv = b.node("Conv", {x, b.int8_weights("w", {4, 4, 1, 1}, wq, 5), b.int32_bias("b", 4, 0.02f, wq)},
+                          "branch", {1, 4, 5, 3}, per_tensor(0.03f, 7));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  ir::Node* difference = b.node("Sub", {x, conv->output(0)}, "difference", {1, 4, 5, 3}, per_tensor(0.05f, -10));
+  ir::Value* offsets = b.graph().add_constant("offsets", ir::Tensor::from_vector<int8_t>({4, 1, 1}, {-100, 3, 50, 127}));
+  offsets->quant = per_tensor(0.01f, 2);
+  ir::Node* shifted = b.node("Sub", {offsets, difference->output(0)}, "shifted", {1, 4, 5, 3}, per_tensor(0.04f, 0));
+  fuse(shifted, "Relu", 0.0f, std::numeric_limits<float>::infinity());
+  b.dequantized_output(shifted->output(0), "output");
+  judge(*b.take(), "sub");
+}
+
 TEST_CASE("TFLM: LEAKY_RELU with small, large and zero alpha, its own output parameters", "[tflm]") {
   for (const float alpha : {0.01f, 0.3f, 0.0f}) {
     QuantizedGraphBuilder b;
@@ -248,6 +264,14 @@ TEST_CASE("TFLM: GATHER of channels and columns (negative and repeated indices) 
   judge(*gather_graph({1, 4, 3, 5}, 1, ints({3}, {3, -4, 3}), {1, 3, 3, 5}), "gather_channels");
   judge(*gather_graph({1, 4, 3, 5}, -1, ints({2}, {4, 0}), {1, 4, 3, 2}), "gather_columns");
   judge(*gather_graph({1, 12}, 1, ints({2, 2}, {0, 5, 11, -1}), {1, 2, 2}), "gather_plain");
+}
+
+TEST_CASE("TFLM: SOFTMAX over channels (the NHWC last dim) and, between TRANSPOSEs, over other axes", "[tflm]") {
+  judge(*softmax_graph({1, 5, 3, 4}, 1), "softmax_channels");
+  judge(*softmax_graph({1, 5, 3, 4}, 2), "softmax_rows");
+  judge(*softmax_graph({1, 6, 7}, -2), "softmax_plain_middle");
+  const auto names = op_names(verified_model(emit_named(*softmax_graph({1, 5, 3, 4}, 1))));
+  CHECK(std::count(names.begin(), names.end(), "TRANSPOSE") == 0);
 }
 
 namespace {

@@ -1,4 +1,5 @@
-// int8 Add and Mul adapters: TFLite's ADD and MUL (int8_fast::fast_add_int8, int8_reference::mul_int8), each input
+// int8 Add, Sub and Mul adapters: TFLite's ADD, SUB and MUL (int8_fast::fast_add_int8, which runs
+// Sub's AddParams too, and int8_reference::mul_int8), each input
 // with its own parameters, numpy broadcasting, and the fused activation in the output's range.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
@@ -43,6 +44,7 @@ void add_int8(const int8_reference::AddParams& p, std::span<const int8_t> a, std
 
 std::unique_ptr<kernels::Kernel> make_binary(Binary op) {
   if (op == Binary::Add) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_add, add_int8>>();
+  if (op == Binary::Sub) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_sub, add_int8>>();
   return std::make_unique<BinaryInt8<int8_reference::MulParams, int8_reference::prepare_mul, int8_reference::mul_int8>>();
 }
 

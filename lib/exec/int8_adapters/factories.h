@@ -9,7 +9,7 @@
 namespace tinyc::exec::int8_adapters {
 
 // The op a shared adapter class runs, picked by the registry.
-enum class Binary { Add, Mul };
+enum class Binary { Add, Sub, Mul };
 enum class Pool { Max, Average };
 enum class FixedActivation { Sigmoid, Tanh };
 

@@ -1,4 +1,4 @@
-// int8 Add (see int8_add.h).
+// int8 Add and Sub (see int8_add.h).
 #include "exec/int8_reference/int8_add.h"
 
 #include <algorithm>
@@ -21,6 +21,27 @@ AddParams prepare_add(const ir::Shape& a, const ir::QuantParams& a_q, const ir::
   p.output_multiplier = multiplier_smaller_than_one(
       twice_max_input_scale / ((1 << kAddLeftShift) * static_cast<double>(out.scale)), "Add int8");
   p.activation = activation_range(activation, out);
+  return p;
+}
+
+AddParams prepare_sub(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
+                      const ir::QuantParams& output_q, ActivationBounds activation) {
+  const AffineParams in1 = per_tensor(a_q, "Sub input 1");
+  const AffineParams in2 = per_tensor(b_q, "Sub input 2");
+  const AffineParams out = per_tensor(output_q, "Sub output");
+  AddParams p;
+  p.broadcast = plan_broadcast(a, b, 6, "Sub");
+  p.input1_zero_point = in1.zero_point;
+  p.input2_zero_point = in2.zero_point;
+  p.output_zero_point = out.zero_point;
+  // In float, then widened, as TFLite Micro's SUB prepares them.
+  const float twice_max_input_scale = 2 * std::max(in1.scale, in2.scale);
+  p.input1_multiplier = multiplier_smaller_than_one(static_cast<double>(in1.scale / twice_max_input_scale), "Sub int8");
+  p.input2_multiplier = multiplier_smaller_than_one(static_cast<double>(in2.scale / twice_max_input_scale), "Sub int8");
+  p.output_multiplier = multiplier_smaller_than_one(
+      static_cast<double>(twice_max_input_scale / (static_cast<float>(1 << kAddLeftShift) * out.scale)), "Sub int8");
+  p.activation = activation_range(activation, out);
+  p.subtract = true;
   return p;
 }
 

@@ -81,7 +81,7 @@ constexpr Entry kKernels[] = {
     {"Split", make_split, q::make_split},
     {"Sqrt", [] { return make_unary(Unary::Sqrt); }, nullptr},
     {"Squeeze", make_copy, q::make_reshape},
-    {"Sub", [] { return make_binary(BinaryOp::Sub); }, nullptr},
+    {"Sub", [] { return make_binary(BinaryOp::Sub); }, [] { return q::make_binary(q::Binary::Sub); }},
     {"Sum", [] { return make_variadic(Variadic::Sum); }, nullptr},
     {"Tanh", [] { return make_unary(Unary::Tanh); }, [] { return q::make_fixed_activation(q::FixedActivation::Tanh); }},
     {"Transpose", make_transpose, q::make_transpose},
