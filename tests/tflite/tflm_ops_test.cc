@@ -165,6 +165,23 @@ TEST_CASE("TFLM: SUB of two activations with their own parameters, of a broadcas
   judge(*b.take(), "sub");
 }
 
+TEST_CASE("TFLM: CONCATENATION along H, W and a plain tensor's middle axis, inputs requantized", "[tflm]") {
+  for (const int64_t axis : {2, 3, -1}) {
+    QuantizedGraphBuilder b;
+    const bool plain = axis == -1;
+    const ir::Shape a_shape = plain ? ir::Shape{1, 4, 6} : ir::Shape{1, 3, 4, 5};
+    ir::Value* a = b.quantized_input("input", a_shape, kInputQ);
+    ir::Node* doubled = b.node("Add", {a, a}, "doubled", a_shape, per_tensor(0.05f, 4));
+    ir::Shape out = a_shape;
+    const size_t d = plain ? 1 : static_cast<size_t>(axis);
+    out[d] *= 2;
+    ir::Node* joined = b.node("Concat", {a, doubled->output(0)}, "joined", out, per_tensor(0.05f, 4));
+    joined->attrs["axis"] = plain ? int64_t{-2} : axis;
+    b.dequantized_output(joined->output(0), "output");
+    judge(*b.take(), "concat_axis_" + std::to_string(axis + 1));
+  }
+}
+
 TEST_CASE("TFLM: LEAKY_RELU with small, large and zero alpha, its own output parameters", "[tflm]") {
   for (const float alpha : {0.01f, 0.3f, 0.0f}) {
     QuantizedGraphBuilder b;
