@@ -1,5 +1,5 @@
 // Softmax/LogSoftmax (opset < 13 coerces to 2-D, opset >= 13 normalizes one axis) and
-// BatchNormalization against direct formulas.
+// BatchNormalization and LayerNormalization against direct formulas.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -82,4 +82,24 @@ TEST_CASE("BatchNormalization: per-channel affine from running statistics", "[ex
                        {in(x2), constant(two), constant(one), constant(zero), constant(one)},
                        {{"training_mode", int64_t{1}}}, 15),
                   InputError);
+}
+
+TEST_CASE("LayerNormalization: rows from axis on, a broadcast Scale, no B, and Scale that does not broadcast",
+          "[exec][kernels][layernorm]") {
+  const ir::Tensor x = random_tensor({2, 3, 4}, 40);
+  const ir::Tensor scale = random_tensor({4}, 41);  // broadcast over the 3 x 4 rows of axis 1
+  const float eps = 1e-3f;
+  const ir::Tensor y = run1("LayerNormalization", {in(x), constant(scale)}, {{"axis", int64_t{1}}, {"epsilon", eps}}, 17);
+  const auto X = x.values<float>(), Y = y.values<float>(), S = scale.values<float>();
+  double w = 0;
+  for (int64_t r = 0; r < 2; ++r) {
+    double mean = 0, var = 0;
+    for (int64_t i = 0; i < 12; ++i) mean += X[r * 12 + i] / 12.0;
+    for (int64_t i = 0; i < 12; ++i) var += (X[r * 12 + i] - mean) * (X[r * 12 + i] - mean) / 12.0;
+    for (int64_t i = 0; i < 12; ++i)
+      w = std::max(w, std::fabs(Y[r * 12 + i] - (X[r * 12 + i] - mean) / std::sqrt(var + eps) * S[i % 4]));
+  }
+  CHECK(w < 1e-5);
+  CHECK_THROWS_WITH(run1("LayerNormalization", {in(x), constant(random_tensor({3}, 42))}, {}, 17),
+                    Catch::Contains("does not broadcast to the normalized dims"));
 }

@@ -27,6 +27,7 @@ std::unique_ptr<Kernel> make_variadic(Variadic op);
 std::unique_ptr<Kernel> make_clip();
 std::unique_ptr<Kernel> make_softmax(bool log);
 std::unique_ptr<Kernel> make_batch_norm();
+std::unique_ptr<Kernel> make_layer_norm();
 std::unique_ptr<Kernel> make_max_pool();
 std::unique_ptr<Kernel> make_average_pool();
 // ReduceMean and friends (axes from the node); `global` reduces every spatial dim (GlobalAveragePool).

@@ -46,6 +46,7 @@ constexpr Entry kKernels[] = {
     {"HardSigmoid", [] { return make_unary(Unary::HardSigmoid); }, nullptr},
     {"HardSwish", [] { return make_unary(Unary::HardSwish); }, q::make_hard_swish},
     {"Identity", make_copy, q::make_reshape},
+    {"LayerNormalization", make_layer_norm, nullptr},
     {"LeakyRelu", [] { return make_unary(Unary::LeakyRelu); }, q::make_leaky_relu},
     {"Log", [] { return make_unary(Unary::Log); }, nullptr},
     {"LogSoftmax", [] { return make_softmax(true); }, nullptr},

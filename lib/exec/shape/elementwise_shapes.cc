@@ -71,6 +71,28 @@ void infer_batch_normalization(ShapeContext& ctx) {
   for (size_t i = 1; i < ctx.output_count(); ++i) ctx.set_output(i, ctx.input_dtype(3), ctx.input_shape(3));
 }
 
+// Y has X's shape; the optional Mean and InvStdDev keep the dims before `axis` and are 1 from it on.
+void infer_layer_normalization(ShapeContext& ctx) {
+  const ir::Shape& x = ctx.input_shape(0);
+  const int64_t axis = ctx.normalize_axis(ctx.node().attr_int("axis", -1), static_cast<int64_t>(x.size()));
+  const ir::Shape normalized(x.begin() + axis, x.end());
+  for (size_t i = 1; i <= 2 && ctx.has_input(i); ++i) {
+    const ir::Shape& p = ctx.input_shape(i);
+    bool broadcasts = p.size() <= normalized.size();
+    for (size_t k = 0; broadcasts && k < p.size(); ++k) {
+      const int64_t target = normalized[normalized.size() - p.size() + k];
+      broadcasts = p[k] == 1 || p[k] == target;
+    }
+    if (!broadcasts)
+      ctx.fail(std::string(i == 1 ? "Scale" : "B") + " has shape " + ir::shape_to_string(p) +
+               ", which does not broadcast to the normalized dims " + ir::shape_to_string(normalized));
+  }
+  ctx.set_output(0, ctx.input_dtype(0), x);
+  ir::Shape statistics = x;
+  for (size_t d = static_cast<size_t>(axis); d < statistics.size(); ++d) statistics[d] = 1;
+  for (size_t i = 1; i < ctx.output_count(); ++i) ctx.set_output(i, ir::DType::Float32, statistics);
+}
+
 void infer_dropout(ShapeContext& ctx) {
   infer_same_as_input(ctx);
   // The mask became bool in opset 10; before, it had the input's type.
