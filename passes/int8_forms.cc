@@ -104,7 +104,9 @@ std::optional<Int8Form> operands_form(const ir::Node& n, OutputParams output, st
 }
 
 std::optional<Int8Form> pad_form(const ir::Node& n, int64_t opset, std::string& why) {
-  if (n.attr_string("mode", "constant") != "constant") return refuse(why, "only constant padding runs in int8");
+  const std::string mode = n.attr_string("mode", "constant");
+  if (mode == "reflect") return form(OutputParams::SameAsInput, {0});
+  if (mode != "constant") return refuse(why, "only constant and reflect padding run in int8");
   if (opset < 11) {
     if (n.attr_float("value", 0.0f) != 0.0f) return refuse(why, "the pad value is not 0");
   } else if (const ir::Value* value = n.input(2)) {

@@ -83,6 +83,8 @@ std::vector<size_t> reference_scratch(const fb::ModelT& model, const fb::Operato
     case fb::BuiltinOperator::REDUCE_MAX:
     case fb::BuiltinOperator::REDUCE_MIN:
       return {int_bytes * input->shape.size(), int_bytes * (second ? element_count(*second) : 0)};
+    case fb::BuiltinOperator::MIRROR_PAD:  // the element counts of the output's and the input's dims
+      return {int_bytes * input->shape.size(), int_bytes * input->shape.size()};
     case fb::BuiltinOperator::CONV_2D:
     case fb::BuiltinOperator::DEPTHWISE_CONV_2D:
     case fb::BuiltinOperator::FULLY_CONNECTED:

@@ -1,6 +1,7 @@
 // Ops that move elements: RESHAPE -> Reshape (with a Transpose to the file's NHWC order where the
 // element orders differ; a flatten only FULLY_CONNECTED reads -> Flatten of the NCHW value),
-// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, GATHER -> Gather, PAD -> Pad,
+// TRANSPOSE -> Transpose, STRIDED_SLICE -> Slice, SPLIT / SPLIT_V -> Split, GATHER -> Gather, PAD and
+// MIRROR_PAD (reflect) -> Pad,
 // CONCATENATION -> Concat, with axes,
 // permutations and paddings moved from NHWC to NCHW positions; and MEAN / REDUCE_MAX -> ReduceMean /
 // ReduceMax over the moved axes.
@@ -170,7 +171,12 @@ void import_pad(const FileOp& op, ImportContext& ctx) {
     pads[rank + a] = rows[2 * d + 1];
   }
   ir::Value* pads_value = ctx.int64_constant(ctx.tensor(output).name + "_pads", pads);
-  ctx.define("Pad", {ctx.value(input), pads_value}, output);
+  ir::Node* n = ctx.define("Pad", {ctx.value(input), pads_value}, output);
+  if (op.code != static_cast<int32_t>(fb::BuiltinOperator::MIRROR_PAD)) return;
+  const fb::MirrorPadOptions* o = op.op->builtin_options_as_MirrorPadOptions();
+  if (!o || o->mode() != fb::MirrorPadMode::REFLECT)
+    throw InputError(ctx.describe(op) + ": only REFLECT mirror padding is supported (SYMMETRIC has no ONNX mode)");
+  n->attrs["mode"] = std::string("reflect");
 }
 
 void import_concatenation(const FileOp& op, ImportContext& ctx) {

@@ -27,6 +27,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::LOGISTIC), import_logistic_tanh},
       {static_cast<int32_t>(Op::MAX_POOL_2D), import_pool},
       {static_cast<int32_t>(Op::MEAN), import_reduce},
+      {static_cast<int32_t>(Op::MIRROR_PAD), import_pad},
       {static_cast<int32_t>(Op::MUL), import_add_mul},
       {static_cast<int32_t>(Op::PAD), import_pad},
       {static_cast<int32_t>(Op::PRELU), import_prelu},

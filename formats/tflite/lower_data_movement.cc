@@ -1,5 +1,6 @@
 // Ops that only move int8 bytes: Reshape / Flatten / Squeeze / Unsqueeze -> RESHAPE, Transpose ->
-// TRANSPOSE, Slice -> STRIDED_SLICE, Split -> SPLIT (equal parts) or SPLIT_V, Gather -> GATHER, Pad -> PAD,
+// TRANSPOSE, Slice -> STRIDED_SLICE, Split -> SPLIT (equal parts) or SPLIT_V, Gather -> GATHER, Pad ->
+// PAD (constant) or MIRROR_PAD (reflect),
 // Concat -> CONCATENATION. A reshape of an NHWC activation whose element
 // order differs from NCHW goes through a TRANSPOSE, except a flatten read only by FullyConnected
 // layers, which is stored as Layout::FlatHwc instead.
@@ -207,10 +208,12 @@ void lower_gather(const ir::Node& node, LoweringContext& ctx) {
 }
 
 void lower_pad(const ir::Node& node, LoweringContext& ctx) {
-  if (node.attr_string("mode", "constant") != "constant")
-    throw InputError(describe(node) + ": only constant padding has a TFLite int8 form");
+  const std::string mode = node.attr_string("mode", "constant");
+  if (mode != "constant" && mode != "reflect")
+    throw InputError(describe(node) + ": mode '" + mode + "' has no TFLite form (constant and reflect do)");
   if (node.input(3)) throw InputError(describe(node) + ": the axes input has no TFLite form");
-  check_pad_value(node);
+  const bool reflect = mode == "reflect";
+  if (!reflect) check_pad_value(node);
   const ir::Value* x = node.input(0);
   const size_t rank = shape_of(node, x).size();
   const std::vector<int64_t> pads = read_pads(node, ctx);
@@ -226,6 +229,18 @@ void lower_pad(const ir::Node& node, LoweringContext& ctx) {
   const int32_t paddings =
       ctx.constant(node.name + "/paddings", ir::Tensor::from_vector<int32_t>({static_cast<int64_t>(rank), 2}, rows));
   fb::BuiltinOptionsUnion options;
+  if (reflect) {
+    const ir::Shape& xs = shape_of(node, x);
+    for (size_t d = 0; d < rank; ++d)
+      if (pads[d] >= xs[d] || pads[rank + d] >= xs[d])
+        throw InputError(describe(node) + ": a reflect pad must be smaller than its dim");
+    fb::MirrorPadOptionsT o;
+    o.mode = fb::MirrorPadMode::REFLECT;
+    options.Set(std::move(o));
+    ctx.add_op(fb::BuiltinOperator::MIRROR_PAD, {source.index, paddings}, {ctx.define(node.output(0))},
+               std::move(options));
+    return;
+  }
   options.Set(fb::PadOptionsT{});
   ctx.add_op(fb::BuiltinOperator::PAD, {source.index, paddings}, {ctx.define(node.output(0))}, std::move(options));
 }

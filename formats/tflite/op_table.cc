@@ -83,6 +83,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::STRIDED_SLICE:
     case Op::SPLIT:
     case Op::GATHER:
+    case Op::MIRROR_PAD:
     case Op::SPLIT_V:
     case Op::LOGISTIC:
     case Op::TANH:

@@ -128,7 +128,7 @@ TEST_CASE("int8 Split cuts the bytes along an axis, and every part keeps the inp
   }
 }
 
-TEST_CASE("int8 Pad fills with the zero point", "[exec][int8]") {
+TEST_CASE("int8 Pad fills with the zero point, reflects, and refuses edge mode", "[exec][int8]") {
   const ir::QuantParams p = qp(0.1f, -9);
   const ir::Tensor x = random_int8({1, 2, 3, 3}, 5);
   const std::vector<int64_t> pads = {0, 0, 1, 2, 0, 0, 0, 1};
@@ -154,8 +154,22 @@ TEST_CASE("int8 Pad fills with the zero point", "[exec][int8]") {
   }
   QuantGraph nonzero = padded(ir::Tensor::scalar<float>(1.5f), "constant");
   CHECK_THROWS_WITH(exec::Executor(nonzero.graph()), Catch::Contains("fills with the zero point"));
+  // Reflect (border not repeated): padded row 0 is input row 1; padded columns 0, 1 and 5 are
+  // input columns 2, 1 and 1.
   QuantGraph reflect = padded(std::nullopt, "reflect");
-  CHECK_THROWS_WITH(exec::Executor(reflect.graph()), Catch::Contains("constant only"));
+  const Int8s mirrored = run_int8(reflect.graph(), {x});
+  const Int8s in = int8_values(x);
+  REQUIRE(mirrored.size() == 2 * 4 * 6);
+  for (int64_t c = 0; c < 2; ++c)
+    for (int64_t h = 0; h < 4; ++h)
+      for (int64_t w = 0; w < 6; ++w) {
+        const int64_t ih = h == 0 ? 1 : h - 1;
+        const int64_t iw = w == 0 ? 2 : w == 1 || w == 5 ? 1 : w - 2;
+        CHECK(mirrored[static_cast<size_t>((c * 4 + h) * 6 + w)] == in[static_cast<size_t>((c * 3 + ih) * 3 + iw)]);
+      }
+  CHECK(quant_test::max_abs_diff(mirrored, simulate_in_float(reflect.graph(), {x})) == 0);
+  QuantGraph edge = padded(std::nullopt, "edge");
+  CHECK_THROWS_WITH(exec::Executor(edge.graph()), Catch::Contains("constant and reflect only"));
 }
 
 TEST_CASE("QuantizeLinear and DequantizeLinear use the int8 value's parameters", "[exec][int8]") {

@@ -182,6 +182,23 @@ TEST_CASE("TFLM: CONCATENATION along H, W and a plain tensor's middle axis, inpu
   }
 }
 
+TEST_CASE("TFLM: MIRROR_PAD in reflect mode around a Conv, on H and W", "[tflm]") {
+  QuantizedGraphBuilder b;
+  ir::Value* x = b.quantized_input("input", {1, 3, 5, 6}, kInputQ);
+  ir::Value* pads = b.graph().add_constant("pads", ir::Tensor::from_vector<int64_t>({8}, {0, 0, 2, 1, 0, 0, 1, 3}));
+  ir::Node* pad = b.node("Pad", {x, pads}, "padded", {1, 3, 8, 10}, kInputQ);
+  pad->attrs["mode"] = std::string("reflect");
+  const ir::QuantParams wq = per_channel(channel_scales(2));
+  ir::Node* conv = b.node("Conv", {pad->output(0), b.int8_weights("w", {2, 3, 3, 3}, wq, 6), b.int32_bias("b", 2, 0.02f, wq)},
+                          "conv", {1, 2, 6, 8}, per_tensor(0.05f, 0));
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{3, 3};
+  b.dequantized_output(conv->output(0), "output");
+  const auto g = b.take();
+  judge(*g, "mirror_pad");
+  const auto names = op_names(verified_model(emit_named(*g)));
+  CHECK(std::count(names.begin(), names.end(), "MIRROR_PAD") == 1);
+}
+
 TEST_CASE("TFLM: LEAKY_RELU with small, large and zero alpha, its own output parameters", "[tflm]") {
   for (const float alpha : {0.01f, 0.3f, 0.0f}) {
     QuantizedGraphBuilder b;

@@ -1,9 +1,12 @@
 // int8 Pad adapter: TFLite's PAD (int8_reference::pad_int8) in constant mode, the border filled with the
-// zero point (the quantized 0.0). Pads come from input 1 (opset 11+) or the attribute before; a
-// constant value other than 0.0, other modes and the axes input have no int8 kernel.
+// zero point (the quantized 0.0), and TFLite's MIRROR_PAD in reflect mode (the float Pad kernel
+// moves the int8 bytes; the output keeps the input's parameters). Pads come from input 1 (opset
+// 11+) or the attribute before; a constant value other than 0.0, edge and wrap modes and the axes
+// input have no int8 kernel.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
 #include "exec/int8_reference/int8_pad.h"
+#include "exec/kernels/factories.h"
 
 namespace tinyc::exec::int8_adapters {
 
@@ -30,9 +33,15 @@ class PadInt8 final : public kernels::Kernel {
   void prepare(const PrepareContext& ctx) override {
     const ir::QuantParams& input_q = int8_input(ctx, 0, "data");
     const ir::QuantParams& output_q = int8_output(ctx, 0);
-    if (ctx.node.attr_string("mode", "constant") != "constant")
-      ctx.fail("mode '" + ctx.node.attr_string("mode", "") + "' has no int8 kernel (constant only)");
+    const std::string mode = ctx.node.attr_string("mode", "constant");
     if (ctx.input(3).present) ctx.fail("the axes input has no int8 kernel; list pads for every dim");
+    if (mode == "reflect") {
+      require_same_params(ctx, input_q, output_q);
+      reflect_ = kernels::make_pad();
+      reflect_->prepare(ctx);
+      return;
+    }
+    if (mode != "constant") ctx.fail("mode '" + mode + "' has no int8 kernel (constant and reflect only)");
     require_zero_fill(ctx, named(ctx, [&] { return int8_reference::per_tensor(input_q, "data"); }));
     const std::vector<int64_t> pads =
         ctx.opset >= 11 ? ctx.static_ints(1, "pads")
@@ -42,11 +51,16 @@ class PadInt8 final : public kernels::Kernel {
   }
 
   void eval(const EvalArgs& args) const override {
+    if (reflect_) {
+      reflect_->eval(args);
+      return;
+    }
     int8_reference::pad_int8(p_, args.in<int8_t>(0, p_.input_count), args.out<int8_t>(0, p_.output_count));
   }
 
  private:
   int8_reference::PadParams p_;
+  std::unique_ptr<kernels::Kernel> reflect_;  // reflect mode
 };
 
 }  // namespace
