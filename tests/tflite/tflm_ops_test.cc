@@ -10,7 +10,10 @@
 #include <limits>
 #include <tuple>
 
+#include "apps/cli_runner.h"
+#include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
+#include "io/npy.h"
 #include "passes/default_pipelines.h"
 #include "passes/graphs_1d.h"
 #include "passes/pass_test_util.h"
@@ -327,4 +330,18 @@ TEST_CASE("TFLM: 1-D Conv, depthwise, pools, a residual Add and a denoiser as 2-
   const std::string bytes = emit_named(*denoiser);
   CHECK(op_names(verified_model(bytes)) ==
         std::vector<std::string>{"RESHAPE", "CONV_2D", "CONV_2D", "CONV_2D", "RESHAPE"});
+}
+
+TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
+  test::TempDir dir;
+  const auto model = dir.path() / "classifier_1d.onnx";
+  onnx_format::export_model_file(*passes::testing::classifier_1d(), model);
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(rows, uniform_rows({1, 3, 32}, 64, -1.0f, 1.0f, 3));
+  const auto blob = dir.path() / "classifier_1d.tflite";
+  const test::CommandResult r =
+      test::run_tinyc({"compress", model.string(), "--int8", "--calib", rows.string(), "-o", blob.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  check_against_tflm(blob, rows, dir.path(), 64, {TflmKernels::Reference, TflmKernels::CmsisNn});
 }
