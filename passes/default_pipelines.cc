@@ -2,6 +2,8 @@
 //  - fold_constants first turns Constant nodes and shape computations into constants, which every
 //    later matcher requires (Clip bounds, Pad amounts, Reshape targets, BN parameters);
 //  - remove_identity drops Dropout/Identity/no-op Pad so producers and consumers become adjacent;
+//  - decompose_hard_sigmoid before the affine folds, so its Mul and Add can merge into a Conv and
+//    its Clip become the Conv's fused activation;
 //  - matmul_add_to_gemm before the folds, so a MatMul + bias Add (as exporters write a Linear layer)
 //    is one Gemm when fold_batchnorm looks for the producer of a following BN, and fold_affine then
 //    meets scales and shifts after a node with a bias slot;
@@ -18,7 +20,7 @@
 namespace tinyc::passes {
 
 std::string default_folding_pipeline() {
-  return "fold_constants,remove_identity,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
+  return "fold_constants,remove_identity,decompose_hard_sigmoid,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
          "merge_transpose_reshape,fuse_activation,lift_1d,eliminate_dead";
 }
 

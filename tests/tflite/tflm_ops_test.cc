@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "apps/cli_runner.h"
+#include "exec/shape_inference.h"
 #include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
 #include "io/npy.h"
@@ -330,6 +331,21 @@ TEST_CASE("TFLM: 1-D Conv, depthwise, pools, a residual Add and a denoiser as 2-
   const std::string bytes = emit_named(*denoiser);
   CHECK(op_names(verified_model(bytes)) ==
         std::vector<std::string>{"RESHAPE", "CONV_2D", "CONV_2D", "CONV_2D", "RESHAPE"});
+}
+
+TEST_CASE("TFLM: HardSigmoid as MUL, ADD and a clamp, on its own and merged into a Conv", "[tflm]") {
+  for (const bool after_conv : {false, true}) {
+    auto g = passes::testing::new_graph();
+    ir::Value* v = g->add_input("x", ir::DType::Float32, {1, 3, 6, 6});
+    if (after_conv) {
+      v = g->add_node("Conv", {v, passes::testing::add_random_constant(*g, "w", {4, 3, 3, 3}, 7)}, {"c"}, "conv")->output(0);
+    }
+    ir::Node* hs = g->add_node("HardSigmoid", {v}, {"y"}, "hs");
+    hs->attrs["alpha"] = 1.0f / 6.0f;
+    g->add_output(hs->output(0));
+    exec::infer_shapes(*g);
+    judge(*quantized(std::move(g)), after_conv ? "hard_sigmoid_conv" : "hard_sigmoid");
+  }
 }
 
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
