@@ -61,7 +61,7 @@ std::vector<Target> find_targets(const ir::Graph& g, PassResult& result) {
     const std::optional<Int8Form> f = int8_form(*n, opset, why);
     if (!f)
       result.decline(n->name, why);
-    else
+    else if (f->weighted)  // a MatMul of two activations has no weight to correct
       targets.push_back({n, f->weight_axis});
   }
   return targets;

@@ -87,6 +87,16 @@ std::optional<Int8Form> gemm_form(const ir::Node& n, std::string& why) {
   return weighted(n, trans_b ? 0 : 1, why);
 }
 
+// MatMul: a constant weight makes it a FullyConnected layer (gemm_form); two activations of rank 2
+// to 5 run as BATCH_MATMUL with the output's own range.
+std::optional<Int8Form> matmul_form(const ir::Node& n, std::string& why) {
+  if (!is_activation(n.input(1))) return gemm_form(n, why);
+  for (size_t i : {size_t{0}, size_t{1}})
+    if (rank_of(n.input(i)) < 2 || rank_of(n.input(i)) > 5)
+      return refuse(why, "a MatMul of two activations runs in int8 on ranks 2 to 5");
+  return form(OutputParams::Own, {0, 1});
+}
+
 // Add, Sub, Mul and Concat: activations int8, float constants quantized per tensor.
 std::optional<Int8Form> operands_form(const ir::Node& n, OutputParams output, std::string& why) {
   Int8Form f = form(output, {});
@@ -227,7 +237,7 @@ const std::map<std::string, FormFn>& form_table() {
          if (!(n.attr_float("alpha", 0.01f) >= 0.0f)) return refuse(why, "int8 LeakyRelu needs alpha >= 0");
          return form(OutputParams::Own, {0});
        }},
-      {"MatMul", gemm},
+      {"MatMul", [](const ir::Node& n, int64_t, std::string& why) { return matmul_form(n, why); }},
       {"MaxPool", same_as_input},
       {"Mul", own_operands},
       {"PRelu",

@@ -101,4 +101,29 @@ void import_fully_connected(const FileOp& op, ImportContext& ctx) {
   if (!ctx.is_bound(output)) ctx.define_from_file_order(n->output(0), output);
 }
 
+// BATCH_MATMUL of operands of rank 2, 3 or 5 (the file's order is the IR's) -> MatMul; adj_x / adj_y
+// become a Transpose of the operand's last two dims.
+void import_batch_matmul(const FileOp& op, ImportContext& ctx) {
+  const int32_t output = single_output(op, ctx);
+  const fb::BatchMatMulOptions* o = op.op->builtin_options_as_BatchMatMulOptions();
+  std::vector<ir::Value*> operands;
+  for (size_t slot : {size_t{0}, size_t{1}}) {
+    const int32_t t = required_input(op, ctx, slot, slot == 0 ? "left operand" : "right operand");
+    const ir::Shape& shape = ctx.tensor(t).shape;
+    if (shape.size() < 2 || shape.size() == 4 || shape.size() > 5)
+      throw InputError(ctx.describe(op) + ": operands of rank " + std::to_string(shape.size()) +
+                       " are not supported (ranks 2, 3 and 5 are)");
+    ir::Value* v = ctx.value(t);
+    const bool adjoint = o && (slot == 0 ? o->adj_x() : o->adj_y());
+    if (adjoint) {
+      std::vector<int64_t> perm(shape.size());
+      for (size_t d = 0; d < perm.size(); ++d) perm[d] = static_cast<int64_t>(d);
+      std::swap(perm[perm.size() - 1], perm[perm.size() - 2]);
+      v = ctx.transpose(v, perm, ctx.tensor(t).name + "/adjoint");
+    }
+    operands.push_back(v);
+  }
+  ctx.define("MatMul", operands, output);
+}
+
 }  // namespace tinyc::tflite_format

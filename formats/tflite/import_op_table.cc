@@ -16,6 +16,7 @@ const std::map<int32_t, ImportFn>& importers() {
   static const std::map<int32_t, ImportFn> table = {
       {static_cast<int32_t>(Op::ADD), import_add_mul},
       {static_cast<int32_t>(Op::AVERAGE_POOL_2D), import_pool},
+      {static_cast<int32_t>(Op::BATCH_MATMUL), import_batch_matmul},
       {static_cast<int32_t>(Op::CONCATENATION), import_concatenation},
       {static_cast<int32_t>(Op::CONV_2D), import_conv},
       {static_cast<int32_t>(Op::DEPTHWISE_CONV_2D), import_conv},

@@ -1,4 +1,5 @@
-// Gemm / MatMul with a constant weight -> FULLY_CONNECTED (weights units x K). When the input is a
+// Gemm / MatMul with a constant weight -> FULLY_CONNECTED (weights units x K); MatMul of two
+// activations -> BATCH_MATMUL (both operands in the IR's element order: not rank-4 NHWC tensors). When the input is a
 // flattened NHWC activation (Layout::FlatHwc), the weight columns are re-ordered from C, H, W to
 // H, W, C, so no Transpose runs before the layer. Per-channel weight scales are written as the IR
 // has them (quantized_dimension 0): TFLite Micro computes them only since it gained per-channel
@@ -63,10 +64,35 @@ int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value*
                       write_scales ? std::optional(q) : std::nullopt, 0);
 }
 
+namespace {
+
+void lower_batch_matmul(const ir::Node& node, LoweringContext& ctx) {
+  if (fused_activation(node) != fb::ActivationFunctionType::NONE)
+    throw InputError(describe(node) + ": TFLite's BATCH_MATMUL has no fused activation");
+  std::vector<int32_t> operands;
+  for (const ir::Value* v : {node.input(0), node.input(1)}) {
+    const ValueTensor t = ctx.input(v);
+    if (t.layout != Layout::Plain)
+      throw InputError(describe(node) + ": operand '" + v->name +
+                       "' is a 4-D activation, which the file holds in NHWC order; BATCH_MATMUL needs ranks 2, 3 or 5");
+    operands.push_back(t.index);
+  }
+  fb::BatchMatMulOptionsT o;
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  ctx.add_op(fb::BuiltinOperator::BATCH_MATMUL, std::move(operands), {ctx.define(node.output(0))}, std::move(options));
+}
+
+}  // namespace
+
 void lower_fully_connected(const ir::Node& node, LoweringContext& ctx) {
   const bool gemm = node.op_type == "Gemm";
   const ir::Value* x = node.input(0);
   const ir::Value* w = node.input(1);
+  if (!gemm && w && !w->is_constant()) {
+    lower_batch_matmul(node, ctx);
+    return;
+  }
   const ir::Value* c = gemm ? node.input(2) : nullptr;
   if (gemm && (node.attr_int("transA", 0) != 0 || node.attr_float("alpha", 1.0f) != 1.0f ||
                (c && node.attr_float("beta", 1.0f) != 1.0f)))

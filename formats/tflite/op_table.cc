@@ -84,6 +84,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::SPLIT:
     case Op::GATHER:
     case Op::MIRROR_PAD:
+    case Op::BATCH_MATMUL:
     case Op::SPLIT_V:
     case Op::LOGISTIC:
     case Op::TANH:

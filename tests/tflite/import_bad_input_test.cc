@@ -119,7 +119,7 @@ TEST_CASE("import names every custom and unknown op at once, with the supported 
   CHECK_THAT(msg, Contains("CUSTOM:MyFancyOp (operator 1)"));
   CHECK_THAT(msg, Contains("SQUEEZE (operator 2)"));
   CHECK_THAT(msg, Contains("BUILTIN_250 (operator 3)"));
-  CHECK_THAT(msg, Contains("tinyc imports ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D"));
+  CHECK_THAT(msg, Contains("tinyc imports ADD, AVERAGE_POOL_2D, BATCH_MATMUL, CONCATENATION, CONV_2D"));
 }
 
 TEST_CASE("import refuses several subgraphs, unknown tensor types and int8 tensors without parameters",

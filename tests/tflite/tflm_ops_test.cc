@@ -14,6 +14,7 @@
 #include "exec/shape_inference.h"
 #include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
+#include "formats/tflite/import.h"
 #include "io/npy.h"
 #include "passes/default_pipelines.h"
 #include "passes/graphs_1d.h"
@@ -346,6 +347,27 @@ TEST_CASE("TFLM: HardSigmoid as MUL, ADD and a clamp, on its own and merged into
     exec::infer_shapes(*g);
     judge(*quantized(std::move(g)), after_conv ? "hard_sigmoid_conv" : "hard_sigmoid");
   }
+}
+
+TEST_CASE("TFLM: BATCH_MATMUL of two activations, as self-attention's scores and mixing", "[tflm]") {
+  // x[1,6,8] -> scores = x x^T [1,6,6] -> softmax -> probs x [1,6,8]; and a broadcast batch.
+  auto g = passes::testing::new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 6, 8});
+  ir::Node* xt = g->add_node("Transpose", {x}, {"xt"}, "transpose");
+  xt->attrs["perm"] = std::vector<int64_t>{0, 2, 1};
+  ir::Value* scores = g->add_node("MatMul", {x, xt->output(0)}, {"scores"}, "scores")->output(0);
+  ir::Value* probs = g->add_node("Softmax", {scores}, {"probs"}, "softmax")->output(0);
+  g->add_output(g->add_node("MatMul", {probs, x}, {"y"}, "mix")->output(0));
+  exec::infer_shapes(*g);
+  const auto q = quantized(std::move(g));
+  CHECK(q->find_node("mix")->output(0)->dtype == ir::DType::Int8);
+  judge(*q, "attention");
+  const auto names = op_names(verified_model(emit_named(*q)));
+  CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
+  // Read back, the blob is the same int8 graph: MatMuls of two activations.
+  const auto imported = tflite_format::import_tflite_bytes(tflite_format::emit_tflite_bytes(*q, {}), {});
+  const auto ops = imported->nodes();
+  CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "MatMul"; }) == 2);
 }
 
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
