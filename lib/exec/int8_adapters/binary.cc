@@ -1,17 +1,30 @@
-// int8 Add, Sub and Mul adapters: TFLite's ADD, SUB and MUL (int8_fast::fast_add_int8, which runs
-// Sub's AddParams too, and int8_reference::mul_int8), each input
+// int8 Add, Sub, Mul and two-activation MatMul adapters: TFLite's ADD, SUB, MUL and BATCH_MATMUL
+// (int8_fast::fast_add_int8, which runs Sub's AddParams too, int8_reference::mul_int8 and
+// int8_reference::batch_matmul_int8), each input
 // with its own parameters, numpy broadcasting, and the fused activation in the output's range.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
 #include "exec/int8_fast/add.h"
 #include "exec/int8_reference/int8_add.h"
+#include "exec/int8_reference/int8_batch_matmul.h"
 #include "exec/int8_reference/int8_mul.h"
 
 namespace tinyc::exec::int8_adapters {
 
 namespace {
 
-// One adapter for both ops: their prepare and eval functions differ only in the params type.
+// Element counts of the two operands and the output.
+struct Counts {
+  int64_t a = 0, b = 0, out = 0;
+};
+Counts counts(const int8_reference::BroadcastPlan& p) { return {p.count_a, p.count_b, p.count}; }
+Counts counts(const int8_reference::AddParams& p) { return counts(p.broadcast); }
+Counts counts(const int8_reference::MulParams& p) { return counts(p.broadcast); }
+Counts counts(const int8_reference::BatchMatMulParams& p) {
+  return {p.batches.count_a * p.rows * p.depth, p.batches.count_b * p.depth * p.cols, p.batches.count * p.rows * p.cols};
+}
+
+// One adapter for every two-input op: their prepare and eval functions differ only in the params type.
 template <class Params, auto prepare_op, auto run_op>
 class BinaryInt8 final : public ClampingKernel {
  public:
@@ -22,12 +35,12 @@ class BinaryInt8 final : public ClampingKernel {
     p_ = named(ctx, [&] {
       return prepare_op(ctx.input(0).shape, a_q, ctx.input(1).shape, b_q, out_q, fused_activation(ctx.node));
     });
-    require_output_count(ctx, p_.broadcast.count);
+    require_output_count(ctx, counts(p_).out);
   }
 
   void eval(const EvalArgs& args) const override {
-    run_op(p_, args.in<int8_t>(0, p_.broadcast.count_a), args.in<int8_t>(1, p_.broadcast.count_b),
-           args.out<int8_t>(0, p_.broadcast.count));
+    const Counts n = counts(p_);
+    run_op(p_, args.in<int8_t>(0, n.a), args.in<int8_t>(1, n.b), args.out<int8_t>(0, n.out));
   }
 
  private:
@@ -46,6 +59,11 @@ std::unique_ptr<kernels::Kernel> make_binary(Binary op) {
   if (op == Binary::Add) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_add, add_int8>>();
   if (op == Binary::Sub) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_sub, add_int8>>();
   return std::make_unique<BinaryInt8<int8_reference::MulParams, int8_reference::prepare_mul, int8_reference::mul_int8>>();
+}
+
+std::unique_ptr<kernels::Kernel> make_batch_matmul() {
+  return std::make_unique<BinaryInt8<int8_reference::BatchMatMulParams, int8_reference::prepare_batch_matmul,
+                                     int8_reference::batch_matmul_int8>>();
 }
 
 }  // namespace tinyc::exec::int8_adapters

@@ -19,6 +19,8 @@ std::unique_ptr<kernels::Kernel> make_conv();
 std::unique_ptr<kernels::Kernel> make_gemm();
 std::unique_ptr<kernels::Kernel> make_matmul();
 std::unique_ptr<kernels::Kernel> make_binary(Binary op);
+// MatMul of two activations: TFLite's BATCH_MATMUL (make_matmul picks it when input 1 is not constant).
+std::unique_ptr<kernels::Kernel> make_batch_matmul();
 std::unique_ptr<kernels::Kernel> make_pool(Pool op);
 // GlobalAveragePool (`global`: every spatial dim) and ReduceMean (axes from the node): TFLite's MEAN.
 std::unique_ptr<kernels::Kernel> make_mean(bool global);

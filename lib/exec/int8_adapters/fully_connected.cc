@@ -1,7 +1,7 @@
 // int8 Gemm and MatMul adapters: TFLite's FULLY_CONNECTED (int8_fast::fast_fully_connected_int8, or
 // int8_reference::fully_connected_int8 for rows too long for it) with a constant int8 weight,
 // per-tensor or per output channel, and an optional int32 bias (Gemm's C); a MatMul of two
-// activations is TFLite's BATCH_MATMUL (int8_reference::batch_matmul_int8).
+// activations is TFLite's BATCH_MATMUL (make_batch_matmul).
 // The reference function takes the weight as units x K; a Gemm with transB = 0 and a MatMul store
 // it K x units, so prepare transposes that constant once. MatMul's leading input dims are rows.
 #include <vector>
@@ -9,7 +9,6 @@
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
 #include "exec/int8_fast/fully_connected.h"
-#include "exec/int8_reference/int8_batch_matmul.h"
 #include "exec/int8_reference/int8_fully_connected.h"
 
 namespace tinyc::exec::int8_adapters {
@@ -110,29 +109,6 @@ class FullyConnectedInt8 final : public ClampingKernel {
   size_t scratch_ = 0;
 };
 
-class BatchMatMulInt8 final : public ClampingKernel {
- public:
-  void prepare(const PrepareContext& ctx) override {
-    const ir::QuantParams& a_q = int8_input(ctx, 0, "input A");
-    const ir::QuantParams& b_q = int8_input(ctx, 1, "input B");
-    const ir::QuantParams& out_q = int8_output(ctx, 0);
-    p_ = named(ctx, [&] {
-      return int8_reference::prepare_batch_matmul(ctx.input(0).shape, a_q, ctx.input(1).shape, b_q, out_q,
-                                                  fused_activation(ctx.node));
-    });
-    require_output_count(ctx, p_.batches.count * p_.rows * p_.cols);
-  }
-
-  void eval(const EvalArgs& args) const override {
-    int8_reference::batch_matmul_int8(p_, args.in<int8_t>(0, p_.batches.count_a * p_.rows * p_.depth),
-                                      args.in<int8_t>(1, p_.batches.count_b * p_.depth * p_.cols),
-                                      args.out<int8_t>(0, p_.batches.count * p_.rows * p_.cols));
-  }
-
- private:
-  int8_reference::BatchMatMulParams p_;
-};
-
 // MatMul: FULLY_CONNECTED when input 1 is a constant weight, else BATCH_MATMUL.
 class MatMulInt8 final : public ClampingKernel {
  public:
@@ -140,7 +116,7 @@ class MatMulInt8 final : public ClampingKernel {
     if (ctx.input(1).data)
       inner_ = std::make_unique<FullyConnectedInt8>(false);
     else
-      inner_ = std::make_unique<BatchMatMulInt8>();
+      inner_ = make_batch_matmul();
     inner_->prepare(ctx);
   }
 
@@ -148,7 +124,7 @@ class MatMulInt8 final : public ClampingKernel {
   void eval(const EvalArgs& args) const override { inner_->eval(args); }
 
  private:
-  std::unique_ptr<ClampingKernel> inner_;
+  std::unique_ptr<kernels::Kernel> inner_;
 };
 
 }  // namespace

@@ -2,45 +2,46 @@
 #include "exec/int8_reference/int8_add.h"
 
 #include <algorithm>
+#include <string>
 
 namespace tinyc::exec::int8_reference {
 
-AddParams prepare_add(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
-                      const ir::QuantParams& output_q, ActivationBounds activation) {
-  const AffineParams in1 = per_tensor(a_q, "Add input 1");
-  const AffineParams in2 = per_tensor(b_q, "Add input 2");
-  const AffineParams out = per_tensor(output_q, "Add output");
+namespace {
+
+// Add and Sub share everything but the sign and the precision of the rescale factors: ADD's prepare
+// divides in double, SUB's in float (then widens), and their multipliers differ in the last bits.
+template <class Real>
+AddParams prepare_add_or_sub(const char* op, const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b,
+                             const ir::QuantParams& b_q, const ir::QuantParams& output_q, ActivationBounds activation) {
+  const std::string name(op);
+  const AffineParams in1 = per_tensor(a_q, name + " input 1");
+  const AffineParams in2 = per_tensor(b_q, name + " input 2");
+  const AffineParams out = per_tensor(output_q, name + " output");
   AddParams p;
-  p.broadcast = plan_broadcast(a, b, 6, "Add");
+  p.broadcast = plan_broadcast(a, b, 6, op);
   p.input1_zero_point = in1.zero_point;
   p.input2_zero_point = in2.zero_point;
   p.output_zero_point = out.zero_point;
-  const double twice_max_input_scale = 2 * static_cast<double>(std::max(in1.scale, in2.scale));
-  p.input1_multiplier = multiplier_smaller_than_one(static_cast<double>(in1.scale) / twice_max_input_scale, "Add int8");
-  p.input2_multiplier = multiplier_smaller_than_one(static_cast<double>(in2.scale) / twice_max_input_scale, "Add int8");
+  const Real twice_max_input_scale = 2 * static_cast<Real>(std::max(in1.scale, in2.scale));
+  const std::string what = name + " int8";
+  p.input1_multiplier = multiplier_smaller_than_one(static_cast<double>(static_cast<Real>(in1.scale) / twice_max_input_scale), what);
+  p.input2_multiplier = multiplier_smaller_than_one(static_cast<double>(static_cast<Real>(in2.scale) / twice_max_input_scale), what);
   p.output_multiplier = multiplier_smaller_than_one(
-      twice_max_input_scale / ((1 << kAddLeftShift) * static_cast<double>(out.scale)), "Add int8");
+      static_cast<double>(twice_max_input_scale / (static_cast<Real>(1 << kAddLeftShift) * static_cast<Real>(out.scale))), what);
   p.activation = activation_range(activation, out);
   return p;
 }
 
+}  // namespace
+
+AddParams prepare_add(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
+                      const ir::QuantParams& output_q, ActivationBounds activation) {
+  return prepare_add_or_sub<double>("Add", a, a_q, b, b_q, output_q, activation);
+}
+
 AddParams prepare_sub(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
                       const ir::QuantParams& output_q, ActivationBounds activation) {
-  const AffineParams in1 = per_tensor(a_q, "Sub input 1");
-  const AffineParams in2 = per_tensor(b_q, "Sub input 2");
-  const AffineParams out = per_tensor(output_q, "Sub output");
-  AddParams p;
-  p.broadcast = plan_broadcast(a, b, 6, "Sub");
-  p.input1_zero_point = in1.zero_point;
-  p.input2_zero_point = in2.zero_point;
-  p.output_zero_point = out.zero_point;
-  // In float, then widened, as TFLite Micro's SUB prepares them.
-  const float twice_max_input_scale = 2 * std::max(in1.scale, in2.scale);
-  p.input1_multiplier = multiplier_smaller_than_one(static_cast<double>(in1.scale / twice_max_input_scale), "Sub int8");
-  p.input2_multiplier = multiplier_smaller_than_one(static_cast<double>(in2.scale / twice_max_input_scale), "Sub int8");
-  p.output_multiplier = multiplier_smaller_than_one(
-      static_cast<double>(twice_max_input_scale / (static_cast<float>(1 << kAddLeftShift) * out.scale)), "Sub int8");
-  p.activation = activation_range(activation, out);
+  AddParams p = prepare_add_or_sub<float>("Sub", a, a_q, b, b_q, output_q, activation);
   p.subtract = true;
   return p;
 }
