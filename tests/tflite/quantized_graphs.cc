@@ -2,6 +2,7 @@
 #include "quantized_graphs.h"
 
 #include <limits>
+#include <optional>
 #include <random>
 
 namespace tinyc::tflite_test {
@@ -150,44 +151,44 @@ std::unique_ptr<ir::Graph> split_graph() {
   return b.take();
 }
 
-std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs) {
+namespace {
+
+// input float `input` -> Q (in_q) -> `op` over it and `operands` (constants; nullptr = omitted)
+// with `attrs` -> `name` of shape `output` (out_q) -> DQ -> output.
+std::unique_ptr<ir::Graph> one_op_graph(const std::string& op, const ir::Shape& input, const ir::QuantParams& in_q,
+                                        const std::vector<std::optional<ir::Tensor>>& operands, const std::string& name,
+                                        const ir::Shape& output, const ir::QuantParams& out_q, const ir::Attributes& attrs) {
   QuantizedGraphBuilder b;
-  const ir::QuantParams q = per_tensor(0.02f, -5);
-  ir::Node* n = b.node(op, {b.quantized_input("input", {1, 3, 5, 6}, q)}, "reduced", output, q);
+  std::vector<ir::Value*> inputs{b.quantized_input("input", input, in_q)};
+  for (size_t i = 0; i < operands.size(); ++i)
+    inputs.push_back(operands[i] ? b.graph().add_constant(name + "_operand" + std::to_string(i + 1), *operands[i]) : nullptr);
+  ir::Node* n = b.node(op, inputs, name, output, out_q);
   n->attrs = attrs;
   b.dequantized_output(n->output(0), "output");
   return b.take();
 }
 
+}  // namespace
+
+std::unique_ptr<ir::Graph> reduce_max_graph(const std::string& op, const ir::Shape& output, const ir::Attributes& attrs) {
+  const ir::QuantParams q = per_tensor(0.02f, -5);
+  return one_op_graph(op, {1, 3, 5, 6}, q, {}, "reduced", output, q, attrs);
+}
+
 std::unique_ptr<ir::Graph> softmax_graph(const ir::Shape& input, int64_t axis) {
-  QuantizedGraphBuilder b;
-  ir::Node* n = b.node("Softmax", {b.quantized_input("input", input, per_tensor(0.05f, -5))}, "probabilities", input,
-                       per_tensor(1.0f / 256, -128));
-  n->attrs["axis"] = axis;
-  b.dequantized_output(n->output(0), "output");
-  return b.take();
+  return one_op_graph("Softmax", input, per_tensor(0.05f, -5), {}, "probabilities", input, per_tensor(1.0f / 256, -128),
+                      {{"axis", axis}});
 }
 
 std::unique_ptr<ir::Graph> gather_graph(const ir::Shape& input, int64_t axis, const ir::Tensor& indices, const ir::Shape& output) {
-  QuantizedGraphBuilder b;
   const ir::QuantParams q = per_tensor(0.02f, -5);
-  ir::Node* n = b.node("Gather", {b.quantized_input("input", input, q), b.graph().add_constant("indices", indices)},
-                       "gathered", output, q);
-  n->attrs["axis"] = axis;
-  b.dequantized_output(n->output(0), "output");
-  return b.take();
+  return one_op_graph("Gather", input, q, {indices}, "gathered", output, q, {{"axis", axis}});
 }
 
 std::unique_ptr<ir::Graph> resize_graph(const ir::Shape& input, const ir::Shape& sizes, const ir::Attributes& attrs) {
-  QuantizedGraphBuilder b;
   const ir::QuantParams q = per_tensor(0.02f, -5);
-  ir::Value* x = b.quantized_input("input", input, q);
-  ir::Value* size_values =
-      b.graph().add_constant("sizes", ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(sizes.size())}, sizes));
-  ir::Node* resize = b.node("Resize", {x, nullptr, nullptr, size_values}, "resized", sizes, q);
-  resize->attrs = attrs;
-  b.dequantized_output(resize->output(0), "output");
-  return b.take();
+  const ir::Tensor size_values = ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(sizes.size())}, sizes);
+  return one_op_graph("Resize", input, q, {std::nullopt, std::nullopt, size_values}, "resized", sizes, q, attrs);
 }
 
 std::vector<float> channel_scales(int64_t n) {
