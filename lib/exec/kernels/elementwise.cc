@@ -1,8 +1,10 @@
 // Elementwise kernels with numpy broadcasting: Add, Sub, Mul, Div (every numeric dtype; integers
-// wrap like numpy, integer Div truncates toward zero), PRelu (slope broadcast to X) and the
+// wrap like numpy, integer Div truncates toward zero), Pow (X of any numeric dtype to Y of any,
+// computed in double), PRelu (slope broadcast to X) and the
 // variadic Max, Min, Sum, Mean (folded left to right into the output). The pre-opset-7 forms
 // (broadcast/axis, per-channel PRelu slopes) come from shape/broadcast.h, as shape inference sees them.
 #include <algorithm>
+#include <cmath>
 #include <type_traits>
 
 #include "exec/kernels/broadcast.h"
@@ -50,6 +52,33 @@ void binary_reference(BinaryOp op, const BroadcastPlan& plan, const T* a, const 
       return broadcast_binary(plan, a, b, y, [](T u, T v) { return divide(u, v); });
   }
 }
+
+// X ** Y with the output in X's dtype; the exponent may have another numeric dtype (ONNX's T1).
+class PowKernel final : public Kernel {
+ public:
+  void prepare(const PrepareContext& ctx) override {
+    ctx.require_dtype(0, kNumericTypes);
+    ctx.require_dtype(1, kNumericTypes);
+    ctx.require_same_dtype(0, 0);
+    base_ = ctx.input(0).dtype;
+    exponent_ = ctx.input(1).dtype;
+    plan_ = plan_broadcast(ctx, ctx.output(0).shape, ctx.input(0).shape, ctx.input(1).shape);
+  }
+
+  void eval(const EvalArgs& args) const override {
+    dispatch_numeric(base_, [&]<class T>(Type<T>) {
+      dispatch_numeric(exponent_, [&]<class E>(Type<E>) {
+        broadcast_binary(plan_, static_cast<const T*>(args.inputs[0]), static_cast<const E*>(args.inputs[1]),
+                         static_cast<T*>(args.outputs[0]),
+                         [](T x, E y) { return static_cast<T>(std::pow(static_cast<double>(x), static_cast<double>(y))); });
+      });
+    });
+  }
+
+ private:
+  ir::DType base_ = ir::DType::Undefined, exponent_ = ir::DType::Undefined;
+  BroadcastPlan plan_;
+};
 
 class BinaryKernel final : public Kernel {
  public:
@@ -165,6 +194,7 @@ class VariadicKernel final : public Kernel {
 
 std::unique_ptr<Kernel> make_variadic(Variadic op) { return std::make_unique<VariadicKernel>(op); }
 std::unique_ptr<Kernel> make_binary(BinaryOp op) { return std::make_unique<BinaryKernel>(op); }
+std::unique_ptr<Kernel> make_pow() { return std::make_unique<PowKernel>(); }
 std::unique_ptr<Kernel> make_prelu() { return std::make_unique<PReluKernel>(); }
 
 }  // namespace tinyc::exec::kernels

@@ -21,6 +21,8 @@ std::unique_ptr<Kernel> make_conv_transpose();
 std::unique_ptr<Kernel> make_gemm();
 std::unique_ptr<Kernel> make_matmul();
 std::unique_ptr<Kernel> make_binary(BinaryOp op);
+// X ** Y, the exponent of any numeric dtype.
+std::unique_ptr<Kernel> make_pow();
 std::unique_ptr<Kernel> make_prelu();
 std::unique_ptr<Kernel> make_unary(Unary op);
 std::unique_ptr<Kernel> make_variadic(Variadic op);

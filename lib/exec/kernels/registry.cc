@@ -59,6 +59,7 @@ constexpr Entry kKernels[] = {
     {"Neg", [] { return make_unary(Unary::Neg); }, nullptr},
     {"PRelu", make_prelu, q::make_prelu},
     {"Pad", make_pad, q::make_pad},
+    {"Pow", make_pow, nullptr},
     {"QuantizeLinear", make_quantize_linear, q::make_quantize},
     {"Reciprocal", [] { return make_unary(Unary::Reciprocal); }, nullptr},
     {"ReduceL1", [] { return make_reduce(Reduction::L1, false); }, nullptr},

@@ -18,6 +18,15 @@ void infer_binary_arithmetic(ShapeContext& ctx) {
   ctx.set_output(0, ctx.input_dtype(0), *out);
 }
 
+// Pow broadcasts as the arithmetic ops do, but its exponent may have another dtype; the result has X's.
+void infer_pow(ShapeContext& ctx) {
+  const ir::Shape& a = ctx.input_shape(0);
+  const auto out = broadcast_shapes(a, ctx.input_shape(1));
+  if (!out)
+    ctx.fail("shapes " + ir::shape_to_string(a) + " and " + ir::shape_to_string(ctx.input_shape(1)) + " do not broadcast");
+  ctx.set_output(0, ctx.input_dtype(0), *out);
+}
+
 void infer_variadic(ShapeContext& ctx) {
   const size_t n = ctx.node().inputs().size();
   if (n == 0) ctx.fail("needs at least one input");
