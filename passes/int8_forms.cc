@@ -127,16 +127,9 @@ std::optional<Int8Form> pad_form(const ir::Node& n, int64_t opset, std::string& 
   return form(OutputParams::SameAsInput, {0});
 }
 
-bool reduces_height_width(const ir::Node& n, int64_t opset) {
-  if (rank_of(n.input(0)) != 4) return false;
-  std::vector<int64_t> axes = n.attr_ints("axes", {});
-  if (opset >= 18 && n.input(1)) {
-    if (!n.input(1)->is_constant()) return false;
-    axes = n.input(1)->constant().to_int64();
-  }
-  for (int64_t& a : axes) a = a < 0 ? a + 4 : a;
-  std::sort(axes.begin(), axes.end());
-  return axes == std::vector<int64_t>{2, 3};
+// ReduceMean and ReduceMax need their axes before run time (an input from opset 18).
+bool constant_axes(const ir::Node& n, int64_t opset) {
+  return !(opset >= 18 && n.input(1) && !n.input(1)->is_constant());
 }
 
 // Softmax over one axis: any axis from opset 13; before, ONNX normalizes over every dim from `axis`
@@ -175,10 +168,10 @@ std::optional<Int8Form> gather_form(const ir::Node& n, int64_t, std::string& why
   return form(OutputParams::SameAsInput, {0});
 }
 
-// ReduceMax: axes known before run time (an input from opset 18), the largest int8 value kept.
-std::optional<Int8Form> reduce_max_form(const ir::Node& n, int64_t opset, std::string& why) {
-  if (opset >= 18 && n.input(1) && !n.input(1)->is_constant()) return refuse(why, "the axes are not constants");
-  return form(OutputParams::SameAsInput, {0});
+// ReduceMax keeps the largest int8 value at the input's parameters; ReduceMean has its own range.
+std::optional<Int8Form> reduce_form(const ir::Node& n, int64_t opset, std::string& why) {
+  if (!constant_axes(n, opset)) return refuse(why, "the axes are not constants");
+  return form(n.op_type == "ReduceMax" ? OutputParams::SameAsInput : OutputParams::Own, {0});
 }
 
 // Resize / Upsample: the TFLite resize that computes the same coordinates, on the input's parameters.
@@ -246,12 +239,8 @@ const std::map<std::string, FormFn>& form_table() {
          return operands_form(n, OutputParams::Own, why);
        }},
       {"Pad", pad_form},
-      {"ReduceMax", reduce_max_form},
-      {"ReduceMean",
-       [](const ir::Node& n, int64_t opset, std::string& why) -> std::optional<Int8Form> {
-         if (!reduces_height_width(n, opset)) return refuse(why, "int8 ReduceMean runs over H and W only");
-         return form(OutputParams::Own, {0});
-       }},
+      {"ReduceMax", reduce_form},
+      {"ReduceMean", reduce_form},
       {"Relu", same_as_input},
       {"Reshape", same_as_input},
       {"Resize", resize_form},

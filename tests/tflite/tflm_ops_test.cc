@@ -290,6 +290,20 @@ TEST_CASE("TFLM: RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR in each coordinate 
   }
 }
 
+TEST_CASE("TFLM: MEAN over H and W, over channels and over a plain tensor's last axis, with the input's parameters", "[tflm]") {
+  using Ints = std::vector<int64_t>;
+  for (const auto& [name, input, axes, output] :
+       std::vector<std::tuple<std::string, ir::Shape, Ints, ir::Shape>>{{"mean_hw", {1, 3, 5, 6}, {2, 3}, {1, 3, 1, 1}},
+                                                                         {"mean_c", {1, 3, 5, 6}, {1}, {1, 1, 5, 6}},
+                                                                         {"mean_last", {1, 4, 7}, {-1}, {1, 4, 1}}}) {
+    QuantizedGraphBuilder b;
+    ir::Node* n = b.node("ReduceMean", {b.quantized_input("input", input, kInputQ)}, "mean", output, kInputQ);
+    n->attrs["axes"] = axes;
+    b.dequantized_output(n->output(0), "output");
+    judge(*b.take(), name);
+  }
+}
+
 TEST_CASE("TFLM: REDUCE_MAX over H and W, over C, without kept dims, and for GlobalMaxPool", "[tflm]") {
   using Ints = std::vector<int64_t>;
   judge(*reduce_max_graph("ReduceMax", {1, 3, 1, 1}, {{"axes", Ints{2, 3}}}), "reduce_max_hw");

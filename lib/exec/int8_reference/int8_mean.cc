@@ -48,7 +48,6 @@ MeanParams prepare_mean(const ir::Shape& input, std::span<const int64_t> axes, c
   }
   if (p.reduced.count == 0 || p.kept.count == 0)
     throw InputError("Mean int8: nothing to average in " + ir::shape_to_string(input) + "; check the axes");
-  p.same_params = in == out;
   p.input_zero_point = in.zero_point;
   p.output_zero_point = out.zero_point;
   const QuantizedMultiplier rescale =
@@ -68,10 +67,6 @@ void mean_int8(const MeanParams& p, std::span<const int8_t> input, std::span<int
       for (int64_t i = base; i < base + count; ++i) sum += input[static_cast<size_t>(i)];
     else
       walk_offsets(p.reduced, base, [&](int64_t i) { sum += input[static_cast<size_t>(i)]; });
-    if (p.same_params) {
-      output[static_cast<size_t>(o++)] = static_cast<int8_t>(sum / count);
-      return;
-    }
     const auto centered = static_cast<int32_t>(sum - static_cast<int64_t>(p.input_zero_point) * p.reduced.count);
     const int32_t raw = multiply_by_quantized_multiplier(centered, p.multiplier) + p.output_zero_point;
     output[static_cast<size_t>(o++)] = clamp_to(raw, ActivationRange{});

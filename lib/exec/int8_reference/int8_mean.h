@@ -1,7 +1,7 @@
-// int8 Mean over a set of axes (GlobalAveragePool / ReduceMean over H, W in NCHW), as TFLite Micro's
-// reduce kernel: with identical input and output parameters it truncates the raw int32 sum divided
-// by the element count (reference_ops::Mean); otherwise it folds 1/count into the requantization
-// multiplier (reference_ops::QuantizedMeanOrSum).
+// int8 Mean over a set of axes (GlobalAveragePool, ReduceMean), as TFLite Micro's MEAN computes
+// int8 for every axis set and every pair of parameters (reference_ops::QuantizedMeanOrSum): the raw
+// int32 sum, centred on the input zero point, is requantized by s_in / s_out with 1/count folded
+// into the multiplier.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,6 @@ struct MeanParams {
   StridedWalk reduced;  // reduced dims with their input strides
   bool reduced_run = false;  // the reduced elements of each output are one contiguous run (trailing axes)
   int64_t input_count = 0;
-  bool same_params = false;  // scale and zero point equal: plain truncating mean
   int32_t input_zero_point = 0;
   int32_t output_zero_point = 0;
   QuantizedMultiplier multiplier;  // s_in / s_out with 1/count folded in
