@@ -134,13 +134,27 @@ TEST_CASE("TFLM: 4-bit weights in CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
   judge(*cnn, "small_cnn_int4");
 }
 
+namespace {
+
+// A 1x1 Conv of x (N x C x H x W, per-channel weights seeded with `seed`) named "branch": a second
+// operand with its own parameters for the binary-op tests.
+ir::Node* pointwise_branch(QuantizedGraphBuilder& b, ir::Value* x, const ir::QuantParams& out_q, int seed) {
+  const ir::Shape& shape = *x->shape;
+  const ir::QuantParams wq = per_channel(channel_scales(shape[1]));
+  ir::Node* conv = b.node("Conv",
+                          {x, b.int8_weights("w", {shape[1], shape[1], 1, 1}, wq, seed),
+                           b.int32_bias("b", shape[1], x->quant->scale[0], wq)},
+                          "branch", shape, out_q);
+  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  return conv;
+}
+
+}  // namespace
+
 TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching graph", "[tflm]") {
   QuantizedGraphBuilder b;
   ir::Value* x = b.quantized_input("input", {1, 4, 7, 5}, kInputQ);
-  const ir::QuantParams wq = per_channel(channel_scales(4));
-  ir::Node* conv = b.node("Conv", {x, b.int8_weights("w", {4, 4, 1, 1}, wq, 2), b.int32_bias("b", 4, 0.02f, wq)},
-                          "branch", {1, 4, 7, 5}, per_tensor(0.03f, 0));
-  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  ir::Node* conv = pointwise_branch(b, x, per_tensor(0.03f, 0), 2);
   ir::Node* add = b.node("Add", {x, conv->output(0)}, "sum", {1, 4, 7, 5}, per_tensor(0.05f, -10));
   ir::Node* mul = b.node("Mul", {add->output(0), conv->output(0)}, "product", {1, 4, 7, 5}, per_tensor(0.04f, 2));
   ir::Node* concat = b.node("Concat", {mul->output(0), x}, "joined", {1, 8, 7, 5}, per_tensor(0.05f, -10));
@@ -157,10 +171,7 @@ TEST_CASE("TFLM: ADD, MUL, CONCATENATION, MEAN, average pool and a branching gra
 TEST_CASE("TFLM: SUB of two activations with their own parameters, of a broadcast constant, and fused Relu", "[tflm]") {
   QuantizedGraphBuilder b;
   ir::Value* x = b.quantized_input("input", {1, 4, 5, 3}, kInputQ);
-  const ir::QuantParams wq = per_channel(channel_scales(4));
-  ir::Node* conv = b.node("Conv", {x, b.int8_weights("w", {4, 4, 1, 1}, wq, 5), b.int32_bias("b", 4, 0.02f, wq)},
-                          "branch", {1, 4, 5, 3}, per_tensor(0.03f, 7));
-  conv->attrs["kernel_shape"] = std::vector<int64_t>{1, 1};
+  ir::Node* conv = pointwise_branch(b, x, per_tensor(0.03f, 7), 5);
   ir::Node* difference = b.node("Sub", {x, conv->output(0)}, "difference", {1, 4, 5, 3}, per_tensor(0.05f, -10));
   ir::Value* offsets = b.graph().add_constant("offsets", ir::Tensor::from_vector<int8_t>({4, 1, 1}, {-100, 3, 50, 127}));
   offsets->quant = per_tensor(0.01f, 2);
