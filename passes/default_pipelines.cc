@@ -8,6 +8,7 @@
 //    is one Gemm when fold_batchnorm looks for the producer of a following BN, and fold_affine then
 //    meets scales and shifts after a node with a bias slot;
 //  - fold_batchnorm before fold_affine, so a Mul/Add after a folded BN finds the Conv/Gemm adjacent;
+//  - div_to_mul after fold_affine (which folds a Div into a Conv exactly), for the Divs left;
 //  - fold_pad, merge_transpose_reshape on the simplified graph;
 //  - fuse_activation after the affine folds: a fused clamp sits between a producer and any later
 //    Mul/Add, so those could no longer be absorbed;
@@ -20,7 +21,7 @@
 namespace tinyc::passes {
 
 std::string default_folding_pipeline() {
-  return "fold_constants,remove_identity,decompose_hard_sigmoid,matmul_add_to_gemm,fold_batchnorm,fold_affine,fold_pad,"
+  return "fold_constants,remove_identity,decompose_hard_sigmoid,matmul_add_to_gemm,fold_batchnorm,fold_affine,div_to_mul,fold_pad,"
          "merge_transpose_reshape,fuse_activation,lift_1d,eliminate_dead";
 }
 

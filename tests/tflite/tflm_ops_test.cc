@@ -374,6 +374,21 @@ TEST_CASE("TFLM: HardSigmoid as MUL, ADD and a clamp, on its own and merged into
   }
 }
 
+TEST_CASE("TFLM: an input normalization (x - mean) / std runs as SUB and MUL before the first Conv", "[tflm]") {
+  auto g = passes::testing::new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 3, 6, 6});
+  ir::Value* mean = g->add_constant("mean", ir::Tensor::from_vector<float>({3, 1, 1}, {0.485f, 0.456f, 0.406f}));
+  ir::Value* std_dev = g->add_constant("std", ir::Tensor::from_vector<float>({3, 1, 1}, {0.229f, 0.224f, 0.225f}));
+  ir::Value* centred = g->add_node("Sub", {x, mean}, {"centred"}, "centre")->output(0);
+  ir::Value* scaled = g->add_node("Div", {centred, std_dev}, {"scaled"}, "scale")->output(0);
+  g->add_output(g->add_node("Conv", {scaled, passes::testing::add_random_constant(*g, "w", {4, 3, 3, 3}, 9)}, {"y"}, "conv")
+                    ->output(0));
+  exec::infer_shapes(*g);
+  const auto q = quantized(std::move(g));
+  CHECK(passes::testing::count_ops(*q, "Div") == 0);
+  judge(*q, "normalization");
+}
+
 TEST_CASE("TFLM: BATCH_MATMUL of two activations, as self-attention's scores and mixing", "[tflm]") {
   // x[1,6,8] -> scores = x x^T [1,6,6] -> softmax -> probs x [1,6,8]; and a broadcast batch.
   auto g = passes::testing::new_graph();
