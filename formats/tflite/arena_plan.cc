@@ -23,28 +23,6 @@ namespace fb = tflite_fb;
 constexpr int32_t kOfflinePlanVersion = 1;
 constexpr size_t kOfflinePlanHeader = 3;  // version, subgraphs, tensor count
 
-size_t element_bytes(fb::TensorType type) {
-  switch (type) {
-    case fb::TensorType::FLOAT64:
-    case fb::TensorType::INT64:
-    case fb::TensorType::UINT64:
-    case fb::TensorType::COMPLEX64: return 8;
-    case fb::TensorType::FLOAT32:
-    case fb::TensorType::INT32:
-    case fb::TensorType::UINT32: return 4;
-    case fb::TensorType::FLOAT16:
-    case fb::TensorType::INT16:
-    case fb::TensorType::UINT16: return 2;
-    default: return 1;
-  }
-}
-
-size_t element_count(const fb::TensorT& t) {
-  size_t n = 1;
-  for (int32_t d : t.shape) n *= static_cast<size_t>(std::max(d, 0));
-  return n;
-}
-
 const fb::SubGraphT& main_subgraph(const fb::ModelT& model) {
   if (model.subgraphs.size() != 1)
     throw InputError("the model has " + std::to_string(model.subgraphs.size()) +

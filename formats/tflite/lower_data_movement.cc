@@ -152,13 +152,9 @@ void lower_slice(const ir::Node& node, LoweringContext& ctx) {
 
 void lower_split(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* x = node.input(0);
-  const auto rank = static_cast<int64_t>(shape_of(node, x).size());
-  int64_t axis = node.attr_int("axis", 0);
-  if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const int64_t axis = axis_attribute(node, 0, shape_of(node, x).size());
   const ValueTensor source = ctx.input(x);
-  const int32_t axis_tensor = ctx.int32_constant(
-      node.name + "/axis", {source.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis});
+  const int32_t axis_tensor = ctx.int32_constant(node.name + "/axis", {file_dim(source.layout, axis)});
   std::vector<int64_t> sizes;
   std::vector<int32_t> outputs;
   for (const ir::Value* y : node.outputs()) {
@@ -188,10 +184,7 @@ void lower_gather(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* x = node.input(0);
   const ir::Shape& xs = shape_of(node, x);
   const ir::Tensor& indices = constant_of(node, node.input(1), "indices");
-  const auto rank = static_cast<int64_t>(xs.size());
-  int64_t axis = node.attr_int("axis", 0);
-  if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const int64_t axis = axis_attribute(node, 0, xs.size());
   const size_t out_rank = shape_of(node, node.output(0)).size();
   if ((xs.size() == 4 || out_rank == 4) && !(xs.size() == 4 && indices.shape().size() == 1))
     throw InputError(describe(node) + ": a Gather into or out of a 4-D (NHWC) tensor needs 1-D indices");
@@ -201,7 +194,7 @@ void lower_gather(const ir::Node& node, LoweringContext& ctx) {
   const int32_t positions_tensor =
       ctx.constant(node.name + "/indices", ir::Tensor::from_vector<int32_t>(indices.shape(), positions));
   fb::GatherOptionsT o;
-  o.axis = static_cast<int32_t>(source.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis);
+  o.axis = static_cast<int32_t>(file_dim(source.layout, axis));
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::GATHER, {source.index, positions_tensor}, {ctx.define(node.output(0))}, std::move(options));
@@ -247,10 +240,8 @@ void lower_pad(const ir::Node& node, LoweringContext& ctx) {
 
 void lower_concat(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* y = node.output(0);
-  const auto rank = static_cast<int64_t>(shape_of(node, y).size());
-  int64_t axis = node.attr_int("axis", 0);
-  if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const size_t rank = shape_of(node, y).size();
+  const int64_t axis = axis_attribute(node, 0, rank);
   const ir::QuantParams& out_q = quant_of(node, y);
   std::vector<int32_t> inputs;
   for (const ir::Value* v : node.inputs()) {
@@ -269,7 +260,7 @@ void lower_concat(const ir::Node& node, LoweringContext& ctx) {
     inputs.push_back(requantized);
   }
   fb::ConcatenationOptionsT o;
-  o.axis = static_cast<int32_t>(rank == 4 ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis);
+  o.axis = static_cast<int32_t>(file_dim(rank == 4 ? Layout::Nhwc : Layout::Plain, axis));
   o.fused_activation_function = fused_activation(node);
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));

@@ -81,15 +81,13 @@ void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
   const ir::Value* x = node.input(0);
   const ir::Shape& xs = shape_of(node, x);
   const auto rank = static_cast<int64_t>(xs.size());
-  int64_t axis = node.attr_int("axis", ctx.opset() >= 13 ? -1 : 1);
-  if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) throw InputError(describe(node) + ": axis out of range");
+  const int64_t axis = axis_attribute(node, ctx.opset() >= 13 ? -1 : 1, xs.size());
   const ValueTensor input = ctx.input(x);
   // Before opset 13 Softmax normalizes over all dims from `axis` on; TFLite over one dim.
   for (int64_t d = axis + 1; ctx.opset() < 13 && d < rank; ++d)
     if (xs[static_cast<size_t>(d)] != 1)
       throw InputError(describe(node) + ": softmax over dims " + std::to_string(axis) + ".. has no TFLite form");
-  const int64_t position = input.layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis;
+  const int64_t position = file_dim(input.layout, axis);
   const ir::Shape tflite = ctx.tflite_shape(input.index);
   bool last = true;
   for (size_t d = static_cast<size_t>(position) + 1; d < tflite.size(); ++d) last = last && tflite[d] == 1;

@@ -135,6 +135,11 @@ int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value*
 // Appends a TRANSPOSE of tensor `input` into tensor `output` by `perm` (file dims).
 void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
                    const std::vector<int64_t>& perm);
+// The node's `axis` attribute (`fallback` when absent) in [0, rank); InputError naming the node
+// when it is out of range.
+int64_t axis_attribute(const ir::Node& node, int64_t fallback, size_t rank);
+// The file dim that IR dim `axis` occupies in a tensor of this layout (NHWC or the IR's order).
+int64_t file_dim(Layout layout, int64_t axis);
 // "Conv 'conv1'": how errors name a node.
 std::string describe(const ir::Node& node);
 

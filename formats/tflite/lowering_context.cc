@@ -117,6 +117,18 @@ const ir::Tensor& constant_of(const ir::Node& node, const ir::Value* v, const st
   return v->constant();
 }
 
+int64_t axis_attribute(const ir::Node& node, int64_t fallback, size_t rank) {
+  const auto r = static_cast<int64_t>(rank);
+  int64_t axis = node.attr_int("axis", fallback);
+  if (axis < 0) axis += r;
+  if (axis < 0 || axis >= r) throw InputError(describe(node) + ": axis out of range");
+  return axis;
+}
+
+int64_t file_dim(Layout layout, int64_t axis) {
+  return layout == Layout::Nhwc ? kNhwcPositionOf.at(static_cast<size_t>(axis)) : axis;
+}
+
 std::string describe(const ir::Node& node) { return node.op_type + " '" + node.name + "'"; }
 
 }  // namespace tinyc::tflite_format

@@ -17,4 +17,27 @@ const tflite_fb::TensorT* tensor_at(const tflite_fb::SubGraphT& g, const std::ve
              : nullptr;
 }
 
+size_t element_bytes(tflite_fb::TensorType type) {
+  using Type = tflite_fb::TensorType;
+  switch (type) {
+    case Type::FLOAT64:
+    case Type::INT64:
+    case Type::UINT64:
+    case Type::COMPLEX64: return 8;
+    case Type::FLOAT32:
+    case Type::INT32:
+    case Type::UINT32: return 4;
+    case Type::FLOAT16:
+    case Type::INT16:
+    case Type::UINT16: return 2;
+    default: return 1;
+  }
+}
+
+size_t element_count(const tflite_fb::TensorT& t) {
+  size_t n = 1;
+  for (int32_t d : t.shape) n *= static_cast<size_t>(std::max(d, 0));
+  return n;
+}
+
 }  // namespace tinyc::tflite_format

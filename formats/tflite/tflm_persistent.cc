@@ -65,7 +65,7 @@ size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::Bu
   return channels ? 2 * tflm_aligned(4 * channels) : 0;
 }
 
-// BATCH_MATMUL's transposed operand copies (int8: one byte per element).
+// BATCH_MATMUL's transposed operand copies.
 size_t transposed_operand_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::BuiltinOperator code) {
   if (code != fb::BuiltinOperator::BATCH_MATMUL) return 0;
   const fb::BatchMatMulOptionsT* o = op.builtin_options.AsBatchMatMulOptions();
@@ -73,10 +73,7 @@ size_t transposed_operand_bytes(const fb::SubGraphT& g, const fb::OperatorT& op,
   for (size_t slot : {size_t{0}, size_t{1}}) {
     const bool transposed = slot == 0 ? o && o->adj_x : !(o && o->adj_y);
     const fb::TensorT* t = tensor_at(g, op.inputs, slot);
-    if (!transposed || !t) continue;
-    size_t elements = 1;
-    for (int32_t d : t->shape) elements *= static_cast<size_t>(std::max(d, 0));
-    bytes += tflm_aligned(elements);
+    if (transposed && t) bytes += tflm_aligned(element_count(*t) * element_bytes(t->type));
   }
   return bytes;
 }

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "exec/kernels/factories.h"
-#include "exec/kernels/index_map.h"
+#include "exec/kernels/broadcast.h"
 
 namespace tinyc::exec::kernels {
 
@@ -59,19 +59,12 @@ class LayerNormKernel final : public Kernel {
       return {};
     }
     if (p.dtype != ir::DType::Float32) ctx.fail("Scale and B must be float32");
-    ir::Shape aligned(row.size() - std::min(row.size(), p.shape.size()), 1);
-    aligned.insert(aligned.end(), p.shape.begin(), p.shape.end());
-    const std::vector<int64_t> strides = element_strides(aligned);
+    const BroadcastPlan plan = plan_broadcast(ctx, row, row, p.shape);
+    const auto last = static_cast<size_t>(plan.rank - 1);
     std::vector<int64_t> offsets(static_cast<size_t>(ir::num_elements(row)), 0);
-    for (size_t flat = 0; flat < offsets.size(); ++flat) {
-      int64_t rest = static_cast<int64_t>(flat), offset = 0;
-      for (size_t d = row.size(); d-- > 0;) {
-        const int64_t index = rest % row[d];
-        rest /= row[d];
-        if (aligned[d] != 1) offset += index * strides[d];
-      }
-      offsets[flat] = offset;
-    }
+    for_each_broadcast_row(plan, [&](int64_t o, int64_t, int64_t ib) {
+      for (int64_t i = 0; i < plan.dims[last]; ++i) offsets[static_cast<size_t>(o + i)] = ib + i * plan.stride_b[last];
+    });
     return offsets;
   }
 
