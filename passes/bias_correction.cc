@@ -61,6 +61,8 @@ std::vector<Target> find_targets(const ir::Graph& g, PassResult& result) {
     const std::optional<Int8Form> f = int8_form(*n, opset, why);
     if (!f)
       result.decline(n->name, why);
+    else if (n->op_type == "MatMul" && n->input(0)->shape->size() != 2)
+      result.decline(n->name, "a MatMul over rows of a rank-3+ input has no bias slot to correct");
     else if (f->weighted)  // a MatMul of two activations has no weight to correct
       targets.push_back({n, f->weight_axis});
   }

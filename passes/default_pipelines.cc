@@ -14,14 +14,15 @@
 //    Mul/Add, so those could no longer be absorbed;
 //  - lift_1d after the activations are fused, so a 1-D Conv and its Relu become one 2-D layer;
 //  - eliminate_dead last collects the constants and nodes the rewrites left unreferenced;
-//  - bias_correction, then quantize_int8 after all of them, so they measure and quantize the final
-//    float graph.
+//  - fuse_gelu right after the clean-up, before any fold can split its chain;
+//  - decompose_for_int8, bias_correction, then quantize_int8 after all of them, so they measure and
+//    quantize the final float graph (the decomposition only where int8 follows).
 #include "passes/default_pipelines.h"
 
 namespace tinyc::passes {
 
 std::string default_folding_pipeline() {
-  return "fold_constants,remove_identity,decompose_hard_sigmoid,matmul_add_to_gemm,fold_batchnorm,fold_affine,div_to_mul,fold_pad,"
+  return "fold_constants,remove_identity,fuse_gelu,decompose_hard_sigmoid,matmul_add_to_gemm,fold_batchnorm,fold_affine,div_to_mul,fold_pad,"
          "merge_transpose_reshape,fuse_activation,lift_1d,eliminate_dead";
 }
 
@@ -36,12 +37,12 @@ std::string weight_options(const WeightChoice& w) {
 
 std::string quantization_steps(std::string_view calib_method, const WeightChoice& weights) {
   const std::string quantize = "quantize_int8(calib=" + std::string(calib_method) + "," + weight_options(weights);
-  if (weights.rounding == "optimal") return quantize + ",rounding=optimal)";
-  return "bias_correction(" + weight_options(weights) + ")," + quantize + ")";
+  if (weights.rounding == "optimal") return "decompose_for_int8," + quantize + ",rounding=optimal)";
+  return "decompose_for_int8,bias_correction(" + weight_options(weights) + ")," + quantize + ")";
 }
 
 std::string data_free_quantization_steps(const WeightChoice& weights) {
-  return "quantize_int8(" + weight_options(weights) + ")";
+  return "decompose_for_int8,quantize_int8(" + weight_options(weights) + ")";
 }
 
 std::string default_int8_pipeline(std::string_view calib_method) {

@@ -26,9 +26,9 @@ struct WeightChoice {
 };
 
 // Its steps after folding (pruning runs before them). Rounded to nearest:
-// "bias_correction(weight_scales=S),quantize_int8(calib=M,weight_scales=S)", with weight_bits on both
-// when not 8. Rounded optimally, quantize_int8 alone (its rounding compensates the biases itself):
-// "quantize_int8(calib=M,weight_scales=S,weight_bits=B,rounding=optimal)".
+// "decompose_for_int8,bias_correction(weight_scales=S),quantize_int8(calib=M,weight_scales=S)", with
+// weight_bits on both when not 8. Rounded optimally, no bias_correction (the rounding compensates the
+// biases itself): "decompose_for_int8,quantize_int8(calib=M,weight_scales=S,weight_bits=B,rounding=optimal)".
 std::string quantization_steps(std::string_view calib_method = "auto", const WeightChoice& weights = {});
 
 // Without calibration rows (--data-free): the folding pipeline, then quantize_int8 on the ranges the

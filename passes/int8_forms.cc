@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "exec/int8_reference/int8_rsqrt.h"
 #include "exec/shape/resizing.h"
 #include "ir/error.h"
 #include "ir/value.h"
@@ -72,11 +73,13 @@ std::optional<Int8Form> conv_form(const ir::Node& n, std::string& why) {
   return weighted(n, 0, why);
 }
 
+// A constant-weight MatMul's leading input dims are rows (a transformer's tokens); Gemm's input is a matrix.
 std::optional<Int8Form> gemm_form(const ir::Node& n, std::string& why) {
-  if (rank_of(n.input(0)) != 2) return refuse(why, "the input is not a matrix");
+  const bool matmul = n.op_type == "MatMul";
+  if (matmul ? rank_of(n.input(0)) < 2 : rank_of(n.input(0)) != 2) return refuse(why, "the input is not a matrix");
   const ir::Value* b = n.input(1);
   if (rank_of(b) != 2) return refuse(why, "weights are not a matrix");
-  if (n.op_type == "MatMul") return weighted(n, 1, why);
+  if (matmul) return weighted(n, 1, why);
   if (n.attr_int("transA", 0) != 0) return refuse(why, "transA has no int8 kernel");
   if (n.attr_float("alpha", 1.0f) != 1.0f || n.attr_float("beta", 1.0f) != 1.0f)
     return refuse(why, "alpha or beta is not 1");
@@ -239,6 +242,13 @@ const std::map<std::string, FormFn>& form_table() {
          return operands_form(n, OutputParams::Own, why);
        }},
       {"Pad", pad_form},
+      {"Pow",
+       [](const ir::Node& n, int64_t, std::string& why) -> std::optional<Int8Form> {
+         const ir::Value* exponent = n.input(1);
+         if (!exponent || !exponent->is_constant() || !exec::int8_reference::is_inverse_sqrt_exponent(exponent->constant()))
+           return refuse(why, "only Pow(x, -0.5) runs in int8 (as RSQRT)");
+         return form(OutputParams::Own, {0});
+       }},
       {"ReduceMax", reduce_form},
       {"ReduceMean", reduce_form},
       {"Relu", same_as_input},

@@ -114,6 +114,20 @@ class GraphImporter {
     return name;
   }
 
+  // ONNX Runtime's com.microsoft Gelu is the default domain's Gelu (opset 20); its FastGelu without
+  // a bias is that Gelu's tanh form. Other contrib ops stay in their domain (and are refused by name).
+  static void adopt_contrib_gelu(ir::Node& n, const onnx::NodeProto& np) {
+    if (n.domain != "com.microsoft") return;
+    const bool no_bias = np.input_size() < 2 || np.input(1).empty();
+    if (n.op_type == "Gelu") {
+      n.domain.clear();
+    } else if (n.op_type == "FastGelu" && no_bias) {
+      n.domain.clear();
+      n.op_type = "Gelu";
+      n.attrs["approximate"] = std::string("tanh");
+    }
+  }
+
   // Creates every node with its outputs first, so inputs can be linked whatever the file order.
   void add_nodes() {
     std::unordered_set<std::string> taken;
@@ -134,6 +148,7 @@ class GraphImporter {
       ir::Node* n = g_->add_node(np.op_type(), {}, outputs, name);
       n->domain = normalize_domain(np.domain());
       n->attrs = std::move(attrs);
+      adopt_contrib_gelu(*n, np);
       nodes_.push_back(n);
     }
   }

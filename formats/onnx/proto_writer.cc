@@ -103,6 +103,19 @@ void describe(const std::string& name, ir::DType dtype, const std::optional<ir::
 
 void describe_value(const ir::Value& v, onnx::ValueInfoProto& info) { describe(v.name, v.dtype, v.shape, info); }
 
+namespace {
+
+// Gelu joined the default domain at opset 20. Below it, a Gelu is written as ONNX Runtime's contrib
+// op (com.microsoft Gelu, or FastGelu for the tanh form), the form the importer adopts back.
+constexpr int64_t kGeluOpset = 20;
+constexpr const char* kContribDomain = "com.microsoft";
+
+bool writes_contrib_gelu(const ir::Node& n, int64_t opset) {
+  return n.domain.empty() && n.op_type == "Gelu" && opset < kGeluOpset;
+}
+
+}  // namespace
+
 onnx::ModelProto model_header(const ir::Graph& g) {
   onnx::ModelProto model;
   model.set_ir_version(g.ir_version > 0 ? g.ir_version : kDefaultIrVersion);
@@ -110,6 +123,9 @@ onnx::ModelProto model_header(const ir::Graph& g) {
   model.set_producer_version(kVersion);
   std::map<std::string, int64_t> opsets = g.opset_imports;
   if (opsets.empty()) opsets[""] = kDefaultOpset;
+  const int64_t opset = opsets.count("") ? opsets.at("") : kDefaultOpset;
+  for (const ir::Node* n : g.nodes())
+    if (writes_contrib_gelu(*n, opset)) opsets.emplace(kContribDomain, 1);
   for (const auto& [domain, version] : opsets) {
     onnx::OperatorSetIdProto* opset = model.add_opset_import();
     opset->set_domain(domain);
@@ -143,6 +159,11 @@ void add_node(const ir::Node& n, const NodeWiring& wiring, int64_t opset, FreshN
   for (const std::string& in : wiring.inputs) np->add_input(in);
   for (const std::string& out : wiring.outputs) np->add_output(out);
   ir::Attributes attrs = n.attrs;
+  if (writes_contrib_gelu(n, opset)) {
+    np->set_domain(kContribDomain);
+    if (n.attr_string("approximate", "none") == "tanh") np->set_op_type("FastGelu");
+    attrs.erase("approximate");
+  }
   std::erase_if(attrs, [](const auto& kv) { return is_fused_activation_attr(kv.first); });
   attributes_to_proto(attrs, *np);
   if (!n.has_attr("activation_min") && !n.has_attr("activation_max")) return;

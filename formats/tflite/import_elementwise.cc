@@ -1,6 +1,6 @@
 // Elementwise ops: ADD / MUL -> Add / Mul (operands of lower rank broadcast against NHWC as in TFLite),
 // SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH / HARD_SWISH -> Sigmoid / Tanh /
-// HardSwish, LEAKY_RELU ->
+// HardSwish, RSQRT -> Pow(x, -0.5), LEAKY_RELU ->
 // LeakyRelu, PRELU -> PRelu (its alpha broadcast as ADD's operands are), RELU / RELU6 /
 // RELU_N1_TO_1 -> Relu / Clip, QUANTIZE -> QuantizeLinear (float -> int8) or an int8 requantization,
 // DEQUANTIZE -> DequantizeLinear.
@@ -102,6 +102,11 @@ void import_logistic_tanh(const FileOp& op, ImportContext& ctx) {
                                                                    : "HardSwish";
   const int32_t input = required_input(op, ctx, 0, "input");
   ctx.define(type, {ctx.value(input)}, single_output(op, ctx));
+}
+
+void import_rsqrt(const FileOp& op, ImportContext& ctx) {
+  const int32_t input = required_input(op, ctx, 0, "input");
+  ctx.define("Pow", {ctx.value(input), ctx.float_scalar("inverse_sqrt_exponent", -0.5f)}, single_output(op, ctx));
 }
 
 void import_leaky_relu(const FileOp& op, ImportContext& ctx) {

@@ -40,6 +40,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::RESHAPE), import_reshape},
       {static_cast<int32_t>(Op::RESIZE_BILINEAR), import_resize},
       {static_cast<int32_t>(Op::RESIZE_NEAREST_NEIGHBOR), import_resize},
+      {static_cast<int32_t>(Op::RSQRT), import_rsqrt},
       {static_cast<int32_t>(Op::SOFTMAX), import_softmax},
       {static_cast<int32_t>(Op::SPLIT), import_split},
       {static_cast<int32_t>(Op::SPLIT_V), import_split},

@@ -25,6 +25,7 @@ void import_fully_connected(const FileOp& op, ImportContext& ctx);
 void import_add_mul(const FileOp& op, ImportContext& ctx);
 void import_softmax(const FileOp& op, ImportContext& ctx);
 void import_logistic_tanh(const FileOp& op, ImportContext& ctx);  // and HARD_SWISH
+void import_rsqrt(const FileOp& op, ImportContext& ctx);  // as Pow(x, -0.5)
 void import_leaky_relu(const FileOp& op, ImportContext& ctx);
 void import_prelu(const FileOp& op, ImportContext& ctx);
 void import_clamp(const FileOp& op, ImportContext& ctx);           // RELU, RELU6, RELU_N1_TO_1

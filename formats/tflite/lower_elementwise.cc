@@ -1,9 +1,10 @@
 // Elementwise ops: Add / Sub / Mul -> ADD / SUB / MUL, Softmax -> SOFTMAX (between TRANSPOSEs for an
 // axis that is not the last file dim), Sigmoid / Tanh / HardSwish ->
 // LOGISTIC / TANH / HARD_SWISH,
-// LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
+// Pow(x, -0.5) -> RSQRT, LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
 // RELU / RELU6 (or nothing when the clamp cannot change an int8 value), QuantizeLinear /
 // DequantizeLinear -> QUANTIZE / DEQUANTIZE.
+#include "exec/int8_reference/int8_rsqrt.h"
 #include "formats/tflite/activation.h"
 #include "formats/tflite/layout.h"
 #include "formats/tflite/lowering.h"
@@ -122,6 +123,14 @@ void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx) {
                                  : node.op_type == "Tanh"  ? fb::BuiltinOperator::TANH
                                                            : fb::BuiltinOperator::HARD_SWISH;
   ctx.add_op(op, {input}, {ctx.define(node.output(0))});
+}
+
+void lower_rsqrt(const ir::Node& node, LoweringContext& ctx) {
+  const ir::Value* exponent = node.input(1);
+  if (!exponent || !exponent->is_constant() ||
+      !exec::int8_reference::is_inverse_sqrt_exponent(exponent->constant()))
+    throw InputError(describe(node) + ": only Pow(x, -0.5) has a TFLite op (RSQRT)");
+  ctx.add_op(fb::BuiltinOperator::RSQRT, {ctx.input(node.input(0)).index}, {ctx.define(node.output(0))});
 }
 
 void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx) {

@@ -98,22 +98,27 @@ void lower_fully_connected(const ir::Node& node, LoweringContext& ctx) {
                (c && node.attr_float("beta", 1.0f) != 1.0f)))
     throw InputError(describe(node) + ": TFLite's FULLY_CONNECTED needs transA = 0, alpha = 1 and beta = 1");
   const ir::Shape& xs = shape_of(node, x);
-  if (xs.size() != 2)
+  if (xs.size() < 2 || (gemm && xs.size() != 2))
     throw InputError(describe(node) + ": FULLY_CONNECTED is written for a rank-2 input, got " + ir::shape_to_string(xs));
   const ir::QuantParams& wq = quant_of(node, w);
   const bool trans_b = gemm && node.attr_int("transB", 0) != 0;
   ir::Tensor weights = units_by_depth(node, constant_of(node, w, "weight"), trans_b, wq);
   const ValueTensor input = ctx.input(x);
+  if (xs.size() > 2 && input.layout != Layout::Plain)
+    throw InputError(describe(node) + ": input '" + x->name +
+                     "' is a 4-D activation, which the file holds in NHWC order; FULLY_CONNECTED needs its rows in the IR's order");
   if (input.layout == Layout::FlatHwc) weights = fc_columns_chw_to_hwc(weights, input.chw);
   const int64_t units = weights.shape()[0];
   const int32_t filter = ctx.constant(w->name, weights, wq, 0);
   const int32_t bias = bias_tensor(ctx, node, c, quant_of(node, x), wq, units);
   fb::FullyConnectedOptionsT o;
   o.fused_activation_function = fused_activation(node);
+  o.keep_num_dims = xs.size() > 2;  // leading dims are rows: [.., T, K] -> [.., T, units]
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
+  constexpr int32_t kKeepNumDimsVersion = 5;  // TFLite's op_version.cc
   ctx.add_op(fb::BuiltinOperator::FULLY_CONNECTED, {input.index, filter, bias}, {ctx.define(node.output(0))},
-             std::move(options));
+             std::move(options), xs.size() > 2 ? kKeepNumDimsVersion : 0);
 }
 
 }  // namespace tinyc::tflite_format

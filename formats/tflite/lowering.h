@@ -106,6 +106,7 @@ void lower_fully_connected(const ir::Node& node, LoweringContext& ctx);
 void lower_add_mul(const ir::Node& node, LoweringContext& ctx);  // and Sub
 void lower_softmax(const ir::Node& node, LoweringContext& ctx);
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx);  // and HardSwish
+void lower_rsqrt(const ir::Node& node, LoweringContext& ctx);  // Pow(x, -0.5)
 void lower_leaky_relu(const ir::Node& node, LoweringContext& ctx);
 void lower_prelu(const ir::Node& node, LoweringContext& ctx);
 void lower_clamp(const ir::Node& node, LoweringContext& ctx);

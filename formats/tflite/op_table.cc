@@ -28,6 +28,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"Mul", lower_add_mul},
       {"PRelu", lower_prelu},
       {"Pad", lower_pad},
+      {"Pow", lower_rsqrt},
       {"QuantizeLinear", lower_quantize_dequantize},
       {"ReduceMax", lower_reduce},
       {"ReduceMean", lower_reduce},
@@ -68,7 +69,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::DEPTHWISE_CONV_2D:
       return 3;  // int8 input, int8 weights, int8 output
     case Op::FULLY_CONNECTED:
-      return 4;  // int8, with a bias, keep_num_dims false
+      return 4;  // int8, with a bias (5 with keep_num_dims, chosen by the lowering)
     case Op::ADD:
     case Op::SUB:
     case Op::MUL:  // 3 when s1 * s2 / s_out >= 1 (chosen by the Mul lowering)
@@ -91,6 +92,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::RELU:
     case Op::RELU6:
     case Op::DEQUANTIZE:  // int8 input, per tensor
+    case Op::RSQRT:
       return 2;
     case Op::RESHAPE:
     case Op::QUANTIZE:  // int8 output, per tensor

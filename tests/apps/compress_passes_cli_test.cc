@@ -116,7 +116,7 @@ TEST_CASE("compress: --prune and --int8 add their steps to --passes where they b
   const std::string pipeline = j["pipeline"].get<std::string>();
   INFO(pipeline);
   CHECK(pipeline.rfind("fold_constants,fold_batchnorm,eliminate_dead,prune(ratio=0.5,", 0) == 0);
-  CHECK(pipeline.find("),bias_correction(weight_scales=per_channel,weight_bits=8),quantize_int8(calib=auto,") != std::string::npos);
+  CHECK(pipeline.find("),decompose_for_int8,bias_correction(weight_scales=per_channel,weight_bits=8),quantize_int8(calib=auto,") != std::string::npos);
   CHECK(j["pruning"]["requested_ratio"] == 0.5);
   // --prune goes before a quantize_int8 the text already has.
   const auto k = compress_digits(dir, "inserted", {"--passes", "fold_batchnorm,quantize_int8(calib=minmax)", "--prune", "0.5"});

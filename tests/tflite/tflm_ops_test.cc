@@ -18,6 +18,7 @@
 #include "io/npy.h"
 #include "passes/default_pipelines.h"
 #include "passes/graphs_1d.h"
+#include "passes/graphs_transformer.h"
 #include "passes/pass_test_util.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
@@ -408,6 +409,22 @@ TEST_CASE("TFLM: BATCH_MATMUL of two activations, as self-attention's scores and
   const auto imported = tflite_format::import_tflite_bytes(tflite_format::emit_tflite_bytes(*q, {}), {});
   const auto ops = imported->nodes();
   CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "MatMul"; }) == 2);
+}
+
+TEST_CASE("TFLM: a transformer block, LayerNormalization through RSQRT, Gelu through LOGISTIC, Linear layers on tokens",
+          "[tflm]") {
+  const auto q = quantized(passes::testing::transformer_block(passes::testing::GeluForm::Op));
+  judge(*q, "transformer_block");
+  const auto names = op_names(verified_model(emit_named(*q)));
+  CHECK(std::count(names.begin(), names.end(), "RSQRT") == 2);
+  CHECK(std::count(names.begin(), names.end(), "MEAN") == 4);
+  CHECK(std::count(names.begin(), names.end(), "LOGISTIC") == 1);
+  CHECK(std::count(names.begin(), names.end(), "FULLY_CONNECTED") == 6);
+  CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
+  // Read back: RSQRT is Pow(x, -0.5) again and the token-wise FULLY_CONNECTED a MatMul on rank 3.
+  const auto imported = tflite_format::import_tflite_bytes(tflite_format::emit_tflite_bytes(*q, {}), {});
+  const auto ops = imported->nodes();
+  CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "Pow"; }) == 2);
 }
 
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {

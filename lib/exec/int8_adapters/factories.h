@@ -29,6 +29,8 @@ std::unique_ptr<kernels::Kernel> make_fixed_activation(FixedActivation op);
 std::unique_ptr<kernels::Kernel> make_leaky_relu();
 std::unique_ptr<kernels::Kernel> make_prelu();
 std::unique_ptr<kernels::Kernel> make_hard_swish();
+// Pow(x, -0.5): TFLite's RSQRT.
+std::unique_ptr<kernels::Kernel> make_rsqrt();
 // Relu and Clip: a clamp in the input's quantized range.
 std::unique_ptr<kernels::Kernel> make_clamp();
 std::unique_ptr<kernels::Kernel> make_concat();

@@ -127,6 +127,34 @@ int32_t reciprocal_fixed(int32_t x, int integer_bits, int& bits_over_unit) {
   return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one);
 }
 
+QuantizedMultiplier inverse_sqrt_multiplier(int32_t x) {
+  if (x <= 1) return {kInt32Max, 0};
+  int right_shift = 11;
+  while (x >= (int32_t{1} << 29)) {
+    x /= 4;
+    ++right_shift;
+  }
+  // Normalize x into [2^27, 2^29) by an even left shift.
+  const int pairs = (std::countl_zero(static_cast<uint32_t>(x)) - 1) / 2 - 1;
+  right_shift -= pairs;
+  x <<= 2 * pairs;
+  const int32_t input = x >> 1;                                   // Q3
+  const int32_t half_input = saturating_rounding_multiply_by_pot(input, -1);
+  constexpr int32_t kThreeHalves = (int32_t{1} << 28) + (int32_t{1} << 27);  // 1.5 in Q3
+  int32_t y = one(3);
+  for (int i = 0; i < 5; ++i) {
+    const int32_t y3 = saturating_rounding_multiply_by_pot(mul(mul(y, y), y), 6);  // Q9 -> Q3
+    y = saturating_rounding_multiply_by_pot(sub(mul(kThreeHalves, y), mul(half_input, y3)), 3);  // Q6 -> Q3
+  }
+  constexpr int32_t kHalfSqrt2 = 1518500250;  // sqrt(2) / 2 in Q0
+  int32_t multiplier = mul(y, kHalfSqrt2);
+  if (right_shift < 0) {
+    multiplier = static_cast<int32_t>(static_cast<uint32_t>(multiplier) << -right_shift);
+    right_shift = 0;
+  }
+  return {multiplier, -right_shift};
+}
+
 int32_t input_radius(int integer_bits, int left_shift, int total_signed_bits) {
   const double max_rescaled =
       std::ldexp(static_cast<double>((1 << integer_bits) - 1), total_signed_bits - integer_bits - left_shift);

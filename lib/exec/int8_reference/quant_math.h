@@ -170,6 +170,9 @@ int32_t tanh_fixed(int32_t a, int integer_bits);
 // TFLite's GetReciprocal: 1 / x for x > 0 with `integer_bits` integer bits, returned as a value in
 // (0.5, 1] with 0 integer bits and the power of two it is scaled by (bits_over_unit).
 int32_t reciprocal_fixed(int32_t x, int integer_bits, int& bits_over_unit);
+// TFLite's GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(x) for an integer x >= 0 as a multiplier and a
+// left shift (Newton-Raphson, 5 steps, in Q3); x <= 1 gives the largest multiplier and shift 0.
+QuantizedMultiplier inverse_sqrt_multiplier(int32_t x);
 // TFLite's CalculateInputRadius: the largest input magnitude whose rescaled value still fits
 // `integer_bits` integer bits after a left shift of `left_shift`.
 int32_t input_radius(int integer_bits, int left_shift, int total_signed_bits = 31);

@@ -10,7 +10,7 @@ namespace tinyc::exec::kernels {
 // The op a shared kernel class runs, picked by the registry.
 enum class BinaryOp { Add, Sub, Mul, Div };
 enum class Unary {
-  Relu, Sigmoid, Tanh, LeakyRelu, HardSigmoid, HardSwish,  // activations
+  Relu, Sigmoid, Tanh, LeakyRelu, HardSigmoid, HardSwish, Gelu,  // activations (Gelu: erf or tanh form)
   Abs, Neg, Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Erf,  // math
 };
 enum class Variadic { Max, Min, Sum, Mean };  // numpy broadcasting over all inputs

@@ -1,4 +1,4 @@
-// Unary elementwise kernels: activations (Relu, Sigmoid, Tanh, LeakyRelu, HardSigmoid, HardSwish),
+// Unary elementwise kernels: activations (Relu, Sigmoid, Tanh, LeakyRelu, HardSigmoid, HardSwish, Gelu),
 // math (Abs, Neg, Exp, Log, Sqrt, Reciprocal, Floor, Ceil, Erf) and Clip. Formulas from the ONNX
 // operator specs; Clip applies min first, then max (so min > max gives max).
 #include <algorithm>
@@ -28,7 +28,18 @@ T negate(T v) {
   }
 }
 
-// Relu, Abs and Neg run on signed integers too; the rest only on floats (prepare() checks).
+// Gelu(x) = x * Phi(x) (approximate = "none"), or its tanh form (approximate = "tanh").
+template <class T>
+T gelu(T v, bool tanh_form) {
+  if (tanh_form) {
+    const T sqrt_2_over_pi = T(0.7978845608028654);
+    return T(0.5) * v * (T(1) + std::tanh(sqrt_2_over_pi * (v + T(0.044715) * v * v * v)));
+  }
+  return T(0.5) * v * (T(1) + std::erf(v * T(0.7071067811865476)));
+}
+
+// Relu, Abs and Neg run on signed integers too; the rest only on floats (prepare() checks). Gelu's
+// alpha is 1 for the tanh form.
 template <class T>
 void unary_reference(Unary op, T alpha, T beta, std::span<const T> x, std::span<T> y) {
   switch (op) {
@@ -53,6 +64,7 @@ void unary_reference(Unary op, T alpha, T beta, std::span<const T> x, std::span<
       case Unary::Floor: return map_elements(x, y, [](T v) { return std::floor(v); });
       case Unary::Ceil: return map_elements(x, y, [](T v) { return std::ceil(v); });
       case Unary::Erf: return map_elements(x, y, [](T v) { return std::erf(v); });
+      case Unary::Gelu: return map_elements(x, y, [=](T v) { return gelu(v, alpha != T(0)); });
       default: break;
     }
   }
@@ -75,6 +87,11 @@ class UnaryKernel final : public Kernel {
     count_ = ctx.input(0).count();
     const bool leaky = op_ == Unary::LeakyRelu;
     alpha_ = ctx.node.attr_float("alpha", leaky ? 0.01f : 0.2f);
+    if (op_ == Unary::Gelu) {
+      const std::string form = ctx.node.attr_string("approximate", "none");
+      if (form != "none" && form != "tanh") ctx.fail("approximate must be 'none' or 'tanh', got '" + form + "'");
+      alpha_ = form == "tanh" ? 1.0f : 0.0f;
+    }
     beta_ = ctx.node.attr_float("beta", 0.5f);
   }
 
