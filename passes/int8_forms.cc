@@ -295,6 +295,12 @@ std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string&
   return f;
 }
 
+const std::map<std::string, std::string>& int8_decompositions() {
+  static const std::map<std::string, std::string> passes{
+      {"Gelu", "decompose_for_int8"}, {"HardSigmoid", "decompose_hard_sigmoid"}, {"LayerNormalization", "decompose_for_int8"}};
+  return passes;
+}
+
 std::vector<std::string> int8_op_types() {
   std::vector<std::string> names;
   for (const auto& [name, fn] : form_table()) names.push_back(name);

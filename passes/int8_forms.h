@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,5 +39,9 @@ std::optional<Int8Form> int8_form(const ir::Node& n, int64_t opset, std::string&
 
 // The op types with an int8 form under some conditions (int8_form says which), sorted.
 std::vector<std::string> int8_op_types();
+
+// Op types with no int8 form of their own that a default pass rewrites, before quantization, into
+// ops that have one: op type -> that pass.
+const std::map<std::string, std::string>& int8_decompositions();
 
 }  // namespace tinyc::passes

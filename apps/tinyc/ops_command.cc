@@ -25,6 +25,7 @@ struct OpSupport {
   bool int8 = false;
   bool tflite = false;
   bool int4_weights = false;
+  std::string decomposed_by;  // the pass that writes it as ops with int8 forms; empty when it has its own
 };
 
 bool contains(const std::vector<std::string>& list, const std::string& op) {
@@ -38,23 +39,30 @@ std::vector<OpSupport> support_table() {
   std::set<std::string> all(float_ops.begin(), float_ops.end());
   all.insert(int8_ops.begin(), int8_ops.end());
   std::vector<OpSupport> table;
-  for (const std::string& op : all)
-    table.push_back({op, contains(float_ops, op), contains(int8_ops, op), contains(tflite_ops, op),
-                     passes::int4_op_type(op)});
+  for (const std::string& op : all) {
+    const auto decomposed = passes::int8_decompositions().find(op);
+    const std::string pass = decomposed == passes::int8_decompositions().end() ? "" : decomposed->second;
+    table.push_back({op, contains(float_ops, op), contains(int8_ops, op) || !pass.empty(),
+                     contains(tflite_ops, op) || !pass.empty(), passes::int4_op_type(op), pass});
+  }
   return table;
 }
 
 void print_table() {
   std::printf("%-26s %-6s %-5s %-7s %s\n", "op", "float", "int8", "tflite", "4-bit weights");
-  for (const OpSupport& s : support_table())
-    std::printf("%-26s %-6s %-5s %-7s %s\n", s.op.c_str(), s.float_kernel ? "yes" : "-", s.int8 ? "yes" : "-",
-                s.tflite ? "yes" : "-", s.int4_weights ? "yes" : "-");
+  for (const OpSupport& s : support_table()) {
+    const char* via = s.decomposed_by.empty() ? "yes" : "yes*";
+    std::printf("%-26s %-6s %-5s %-7s %s\n", s.op.c_str(), s.float_kernel ? "yes" : "-", s.int8 ? via : "-",
+                s.tflite ? via : "-", s.int4_weights ? "yes" : "-");
+  }
   std::printf(
       "\nfloat: executed by tinyc's float kernels (run, the report's float side). int8: has an int8 form\n"
       "(conditions apply: a layer without one stays float between dequantize and quantize; the compress log\n"
       "names why). tflite: written as a TFLite builtin that TFLite Micro runs. Ops the folding passes remove\n"
       "(BatchNormalization, Dropout, Identity, Constant, shape arithmetic) need neither. 4-bit weights:\n"
-      "--weight-bits 4 packs its weights as INT4 (not depthwise Conv with depth multiplier > 1).\n");
+      "--weight-bits 4 packs its weights as INT4 (not depthwise Conv with depth multiplier > 1).\n"
+      "yes*: written first as ops that have an int8 form (HardSigmoid by decompose_hard_sigmoid; Gelu and\n"
+      "LayerNormalization by decompose_for_int8, docs/ops.md gives the accuracy cost).\n");
   std::fflush(stdout);
 }
 
@@ -65,7 +73,8 @@ void print_json() {
                     {"float", s.float_kernel},
                     {"int8", s.int8},
                     {"tflite", s.tflite},
-                    {"int4_weights", s.int4_weights}});
+                    {"int4_weights", s.int4_weights},
+                    {"decomposed_by", s.decomposed_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.decomposed_by)}});
   std::cout << list.dump(2) << "\n";
 }
 

@@ -24,10 +24,17 @@ TEST_CASE("tinyc ops lists each op's float, int8, TFLite and 4-bit weight suppor
   CHECK(support("Add") == std::vector<bool>{true, true, true, false});
   CHECK(support("ConvTranspose") == std::vector<bool>{true, true, false, false});
   CHECK(support("Exp") == std::vector<bool>{true, false, false, false});
+  // Written as other ops before quantizing: int8 and TFLite through the pass that does it.
+  CHECK(support("LayerNormalization") == std::vector<bool>{true, true, true, false});
+  CHECK(ops.at("LayerNormalization")["decomposed_by"] == "decompose_for_int8");
+  CHECK(ops.at("Gelu")["decomposed_by"] == "decompose_for_int8");
+  CHECK(ops.at("HardSigmoid")["decomposed_by"] == "decompose_hard_sigmoid");
+  CHECK(ops.at("Conv")["decomposed_by"].is_null());
   for (const auto& [op, e] : ops) {
     INFO(op);
     CHECK(e["float"] == true);  // nothing is quantized that tinyc cannot run in float
   }
   const auto text = run_tinyc({"ops"});
   CHECK(text.out.find("Softmax                    yes    yes   yes     -") != std::string::npos);
+  CHECK(text.out.find("Gelu                       yes    yes*  yes*    -") != std::string::npos);
 }

@@ -411,6 +411,21 @@ TEST_CASE("TFLM: BATCH_MATMUL of two activations, as self-attention's scores and
   CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "MatMul"; }) == 2);
 }
 
+TEST_CASE("TFLM: RSQRT (Pow(x, -0.5)) from a zero input code to the top of its range, its own output parameters",
+          "[tflm]") {
+  // Relu then a small Add: codes from the zero point (TFLM's 127 for 1 / sqrt(0)) across the range.
+  auto g = passes::testing::new_graph();
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 5, 24});
+  ir::Value* r = g->add_node("Relu", {x}, {"r"}, "relu")->output(0);
+  ir::Value* e = g->add_node("Add", {r, g->add_constant("eps", ir::Tensor::scalar<float>(0.01f))}, {"e"}, "add")->output(0);
+  ir::Value* y = g->add_node("Pow", {e, g->add_constant("half", ir::Tensor::scalar<float>(-0.5f))}, {"y"}, "rsqrt")->output(0);
+  g->add_output(y);
+  exec::infer_shapes(*g);
+  const auto q = quantized(std::move(g));
+  CHECK(q->find_node("rsqrt")->output(0)->dtype == ir::DType::Int8);
+  judge(*q, "rsqrt");
+}
+
 TEST_CASE("TFLM: a transformer block, LayerNormalization through RSQRT, Gelu through LOGISTIC, Linear layers on tokens",
           "[tflm]") {
   const auto q = quantized(passes::testing::transformer_block(passes::testing::GeluForm::Op));
@@ -439,4 +454,30 @@ TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that T
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_against_tflm(blob, rows, dir.path(), 64, {TflmKernels::Reference, TflmKernels::CmsisNn});
+}
+
+TEST_CASE("tinyc compress --int8 takes an exported ONNX transformer block to a .tflite that TFLM runs bit for bit",
+          "[tflm][cli]") {
+  test::TempDir dir;
+  const auto model = dir.path() / "transformer.onnx";
+  onnx_format::export_model_file(*passes::testing::transformer_block(passes::testing::GeluForm::ErfChain), model);
+  const auto calib = dir.path() / "calib.npy";
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(calib, uniform_rows({1, 6, 16}, 128, -1.0f, 1.0f, 3));
+  io::write_npy(rows, uniform_rows({1, 6, 16}, 64, -1.0f, 1.0f, 4));
+  const auto blob = dir.path() / "transformer.tflite";
+  const auto report = dir.path() / "report.json";
+  const test::CommandResult r = test::run_tinyc({"compress", model.string(), "--int8", "--calib", calib.string(), "--eval",
+                                                 rows.string(), "--report", report.string(), "-o", blob.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  check_against_tflm(blob, rows, dir.path(), 64, {TflmKernels::Reference, TflmKernels::CmsisNn});
+  const auto j = nlohmann::json::parse(test::read_bytes(report));
+  const double snr = j["evaluation"]["outputs"][0]["snr_db"].get<double>();
+  INFO("output SNR " << snr << " dB");
+  CHECK(snr > 25.0);
+  std::vector<std::string> layers;
+  for (const auto& layer : j["evaluation"]["layers"]) layers.push_back(layer["name"].get<std::string>());
+  for (const char* name : {"ln1", "ln2", "gelu", "probs"})
+    CHECK(std::find(layers.begin(), layers.end(), name) != layers.end());
 }
