@@ -6,6 +6,8 @@
 //   m = ReduceMean(x), d = Sub(x, m), v = ReduceMean(Mul(d, d)), r = Pow(Add(v, epsilon), -0.5),
 //   y = Add(Mul(Mul(d, r), Scale), B)     -> MEAN, SUB, MUL, MEAN, ADD, RSQRT, MUL, MUL, ADD
 // Gelu (either form): y = Mul(x, Sigmoid(Mul(x, 1.702)))   -> MUL, LOGISTIC, MUL
+// The same normalization as exporters write it below opset 17 needs two more rewrites:
+//   Pow(x, 2) -> Mul(x, x), and Div(a, Sqrt(v)) -> Mul(a, Pow(v, -0.5)) where only the Div reads the Sqrt.
 // Math: the LayerNormalization steps are its definition (float results move by rounding steps);
 // x * sigmoid(1.702 x) is within 0.021 of either Gelu form at any x (0.020 from the erf form,
 // at x = -2.27), about one int8 step of a
@@ -82,6 +84,23 @@ bool decompose_layer_norm(ir::Graph& g, ir::Node* n, int64_t opset, PassResult& 
   return true;
 }
 
+bool is_float_scalar(const ir::Value* v, float want) {
+  return v && is_float32_constant(v) && v->constant().num_elements() == 1 && v->constant().values<float>()[0] == want;
+}
+
+// The Sqrt whose output only `div` reads as its divisor, or nullptr.
+ir::Node* sole_sqrt_divisor(const ir::Node& div) {
+  ir::Node* sqrt = div.input(1) ? div.input(1)->producer() : nullptr;
+  return sqrt && sqrt->domain.empty() && sqrt->op_type == "Sqrt" && sole_user(div.input(1)) == &div ? sqrt : nullptr;
+}
+
+bool is_target(const ir::Node& n) {
+  if (!n.domain.empty()) return false;
+  if (n.op_type == "LayerNormalization" || n.op_type == "Gelu") return true;
+  if (n.op_type == "Pow") return is_float_scalar(n.input(1), 2.0f);
+  return n.op_type == "Div" && sole_sqrt_divisor(n) != nullptr;
+}
+
 void decompose_gelu(ir::Graph& g, ir::Node* n) {
   Writer w(g, *n);
   ir::Value* x = n->input(0);
@@ -97,7 +116,7 @@ class DecomposeForInt8 : public Pass {
     const int64_t opset = exec::model_opset(g);
     std::vector<ir::Node*> targets;
     for (ir::Node* n : g.topological_order())
-      if (n->domain.empty() && (n->op_type == "LayerNormalization" || n->op_type == "Gelu")) targets.push_back(n);
+      if (is_target(*n)) targets.push_back(n);
     for (ir::Node* n : targets) {
       const ir::Value* x = n->input(0);
       if (!x || x->dtype != ir::DType::Float32 || !x->shape) {
@@ -106,6 +125,17 @@ class DecomposeForInt8 : public Pass {
       }
       if (n->op_type == "Gelu") {
         decompose_gelu(g, n);
+      } else if (n->op_type == "Pow") {
+        Writer w(g, *n);
+        w.op("Mul", {n->input(0), n->input(0)}, "squared");
+        w.finish(n);
+      } else if (n->op_type == "Div") {
+        ir::Node* sqrt = sole_sqrt_divisor(*n);
+        Writer w(g, *n);
+        ir::Value* inv_sqrt = w.op("Pow", {sqrt->input(0), w.scalar("inverse_sqrt_exponent", -0.5f)}, "inv_sqrt");
+        w.op("Mul", {n->input(0), inv_sqrt}, "scaled");
+        w.finish(n);
+        g.erase_node(sqrt);
       } else if (!decompose_layer_norm(g, n, opset, result)) {
         continue;
       }
@@ -119,7 +149,8 @@ class DecomposeForInt8 : public Pass {
 
 PassInfo decompose_for_int8_pass_info() {
   return {"decompose_for_int8",
-          "Write LayerNormalization and Gelu as ops with int8 forms (MEAN, SUB, MUL, RSQRT, ADD; MUL, LOGISTIC)",
+          "Write LayerNormalization and Gelu as ops with int8 forms (MEAN, SUB, MUL, RSQRT, ADD; MUL, LOGISTIC); "
+          "Pow(x, 2) as Mul(x, x) and Div by a Sqrt as Mul by Pow(-0.5)",
           {},
           false,
           [](const PassOptions&) -> std::unique_ptr<Pass> { return std::make_unique<DecomposeForInt8>(); }};

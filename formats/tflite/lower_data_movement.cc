@@ -94,13 +94,14 @@ void lower_reshape(const ir::Node& node, LoweringContext& ctx) {
     plain = ctx.intermediate(node.name + "/nchw_in", x->dtype, xs, x->quant);
     add_transpose(ctx, node, source.index, plain, {kNchwFromNhwc.begin(), kNchwFromNhwc.end()});
   }
-  if (ys.size() == 4 && !layouts_share_order(ys)) {
+  const bool nhwc_out = ctx.layout_of_output(y) == Layout::Nhwc;
+  if (nhwc_out && !layouts_share_order(ys)) {
     const int32_t nchw = ctx.intermediate(node.name + "/nchw_out", y->dtype, ys, y->quant);
     add_reshape(ctx, node, plain, nchw, ys);
     add_transpose(ctx, node, nchw, ctx.define(y), {kNhwcFromNchw.begin(), kNhwcFromNchw.end()});
     return;
   }
-  add_reshape(ctx, node, plain, ctx.define(y), ys.size() == 4 ? nhwc_shape(ys) : ys);
+  add_reshape(ctx, node, plain, ctx.define(y), nhwc_out ? nhwc_shape(ys) : ys);
 }
 
 void lower_transpose(const ir::Node& node, LoweringContext& ctx) {
@@ -114,7 +115,7 @@ void lower_transpose(const ir::Node& node, LoweringContext& ctx) {
   const std::vector<int64_t> in_dims = ir_dims_of_tensor(source.layout, rank);
   std::vector<int64_t> tensor_of_ir(rank);  // IR dim -> tensor dim of the input
   for (size_t k = 0; k < rank; ++k) tensor_of_ir[static_cast<size_t>(in_dims[k])] = static_cast<int64_t>(k);
-  const std::vector<int64_t> out_dims = ir_dims_of_tensor(rank == 4 ? Layout::Nhwc : Layout::Plain, rank);
+  const std::vector<int64_t> out_dims = ir_dims_of_tensor(ctx.layout_of_output(y), rank);
   std::vector<int64_t> tflite_perm;
   for (size_t k = 0; k < rank; ++k)
     tflite_perm.push_back(tensor_of_ir.at(static_cast<size_t>(perm.at(static_cast<size_t>(out_dims[k])))));

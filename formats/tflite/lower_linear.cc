@@ -1,5 +1,5 @@
 // Gemm / MatMul with a constant weight -> FULLY_CONNECTED (weights units x K); MatMul of two
-// activations -> BATCH_MATMUL (both operands in the IR's element order: not rank-4 NHWC tensors). When the input is a
+// activations -> BATCH_MATMUL (both operands in the IR's element order: rank-4 ones only from plain_rank4_values()). When the input is a
 // flattened NHWC activation (Layout::FlatHwc), the weight columns are re-ordered from C, H, W to
 // H, W, C, so no Transpose runs before the layer. Per-channel weight scales are written as the IR
 // has them (quantized_dimension 0): TFLite Micro computes them only since it gained per-channel
@@ -74,7 +74,8 @@ void lower_batch_matmul(const ir::Node& node, LoweringContext& ctx) {
     const ValueTensor t = ctx.input(v);
     if (t.layout != Layout::Plain)
       throw InputError(describe(node) + ": operand '" + v->name +
-                       "' is a 4-D activation, which the file holds in NHWC order; BATCH_MATMUL needs ranks 2, 3 or 5");
+                       "' is a 4-D activation that an NHWC op (a Conv, pool or other spatial op) also reads or writes, "
+                       "so the file holds it in NHWC order; BATCH_MATMUL needs it in the IR's order");
     operands.push_back(t.index);
   }
   fb::BatchMatMulOptionsT o;

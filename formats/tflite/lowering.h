@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "formats/tflite/emit.h"
@@ -18,7 +19,7 @@ namespace tinyc::tflite_format {
 // How an IR value's elements sit in its TFLite tensor.
 enum class Layout {
   Plain,    // the IR shape and element order
-  Nhwc,     // a rank-4 NCHW value stored as NHWC (every rank-4 activation)
+  Nhwc,     // a rank-4 NCHW value stored as NHWC (every rank-4 activation but plain_rank4_values())
   FlatHwc,  // an [N, C*H*W] value (a flattened NCHW activation) held by the NHWC tensor it was
             // flattened from, so read in H, W, C order; only read by FullyConnected, whose weight
             // columns are re-ordered to match
@@ -41,7 +42,9 @@ class LoweringContext {
 
   // The tensor of `v`: an already lowered value, or a constant created now (rank-4 data in NHWC).
   const ValueTensor& input(const ir::Value* v);
-  // The tensor of a node output about to be computed: NHWC when rank 4, plain otherwise.
+  // The layout a node output gets: NHWC when rank 4 and not in plain_rank4_values(), else plain.
+  Layout layout_of_output(const ir::Value* v) const;
+  // The tensor of a node output about to be computed, in layout_of_output(v).
   int32_t define(const ir::Value* v);
   // A node that computes nothing in TFLite: `out` is stored in `in`'s tensor.
   void alias(const ir::Value* out, const ir::Value* in);
@@ -80,6 +83,7 @@ class LoweringContext {
   const EmitOptions& options_;
   int64_t opset_ = 13;
   std::unordered_map<const ir::Value*, ValueTensor> tensors_;
+  std::unordered_set<const ir::Value*> plain_rank4_;
   std::vector<ir::Shape> shapes_;  // TFLite shape of every tensor, by index
 };
 

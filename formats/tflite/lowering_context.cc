@@ -2,13 +2,14 @@
 #include "formats/tflite/lowering.h"
 
 #include "formats/tflite/layout.h"
+#include "formats/tflite/plain_rank4.h"
 #include "ir/error.h"
 
 namespace tinyc::tflite_format {
 
 LoweringContext::LoweringContext(const ir::Graph& g, const Interface& io, ModelBuilder& builder,
                                  const EmitOptions& options)
-    : io_(io), builder_(builder), options_(options) {
+    : io_(io), builder_(builder), options_(options), plain_rank4_(plain_rank4_values(g)) {
   for (const char* domain : {"", "ai.onnx"})
     if (auto it = g.opset_imports.find(domain); it != g.opset_imports.end()) opset_ = it->second;
 }
@@ -40,10 +41,14 @@ const ValueTensor& LoweringContext::input(const ir::Value* v) {
   return tensors_.emplace(v, ValueTensor{index, nhwc ? Layout::Nhwc : Layout::Plain, {}}).first->second;
 }
 
+Layout LoweringContext::layout_of_output(const ir::Value* v) const {
+  return v->shape && v->shape->size() == 4 && !plain_rank4_.count(v) ? Layout::Nhwc : Layout::Plain;
+}
+
 int32_t LoweringContext::define(const ir::Value* v) {
   if (!v->shape) throw InputError("value '" + v->name + "' has no shape; run shape inference before writing .tflite");
-  const bool nhwc = v->shape->size() == 4;
-  return add_value_tensor(v, nhwc ? nhwc_shape(*v->shape) : *v->shape, nhwc ? Layout::Nhwc : Layout::Plain, {});
+  const Layout layout = layout_of_output(v);
+  return add_value_tensor(v, layout == Layout::Nhwc ? nhwc_shape(*v->shape) : *v->shape, layout, {});
 }
 
 void LoweringContext::alias(const ir::Value* out, const ir::Value* in) {

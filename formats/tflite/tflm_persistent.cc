@@ -4,7 +4,8 @@
 // CONV_2D and DEPTHWISE_CONV_2D always allocate (one int32 pair per output channel) and
 // FULLY_CONNECTED allocates for per-channel weights, each rounded up to 16 bytes + the handle of
 // each 4-bit filter's unpacking scratch buffer + the transposed copies of BATCH_MATMUL's operands
-// (the right one unless adj_y, the left one with adj_x), which TFLM keeps in the tail.
+// (the right one unless adj_y, the left one with adj_x), which TFLM keeps in the tail, with their
+// dims and the output's writable dims (arrays whose size follows the rank).
 #include "formats/tflite/tflm_persistent.h"
 
 #include <algorithm>
@@ -35,14 +36,14 @@ struct TailModel {
 const TailModel& model_for(PointerWidth width) {
   using Op = fb::BuiltinOperator;
   static const TailModel mcu{248, 12, 32, 20,
-                             {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 84}, {Op::BATCH_MATMUL, 136}, {Op::CONCATENATION, 36}, {Op::CONV_2D, 88},
+                             {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 84}, {Op::BATCH_MATMUL, 104}, {Op::CONCATENATION, 36}, {Op::CONV_2D, 88},
                               {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::GATHER, 32}, {Op::HARD_SWISH, 20}, {Op::LEAKY_RELU, 36}, {Op::LOGISTIC, 20},
                               {Op::MAX_POOL_2D, 76}, {Op::MEAN, 56}, {Op::MIRROR_PAD, 44}, {Op::MUL, 52}, {Op::PAD, 60}, {Op::PRELU, 40}, {Op::REDUCE_MAX, 56}, {Op::RELU, 36},
                               {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 28}, {Op::SOFTMAX, 68}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 20},
                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}},
                              4};
   static const TailModel host{408, 24, 64, 32,
-                              {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::BATCH_MATMUL, 136}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
+                              {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::BATCH_MATMUL, 104}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
                                {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::GATHER, 32}, {Op::HARD_SWISH, 24}, {Op::LEAKY_RELU, 40}, {Op::LOGISTIC, 24},
                                {Op::MAX_POOL_2D, 68}, {Op::MEAN, 64}, {Op::MIRROR_PAD, 44}, {Op::MUL, 56}, {Op::PAD, 68}, {Op::PRELU, 0}, {Op::REDUCE_MAX, 64}, {Op::RELU, 40},
                                {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 32}, {Op::SOFTMAX, 88}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 24},
@@ -65,15 +66,20 @@ size_t per_channel_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::Bu
   return channels ? 2 * tflm_aligned(4 * channels) : 0;
 }
 
-// BATCH_MATMUL's transposed operand copies.
-size_t transposed_operand_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::BuiltinOperator code) {
+// A TfLiteIntArray of `rank` dims.
+size_t dims_array_bytes(size_t rank) { return tflm_aligned(4 + 4 * rank); }
+
+// BATCH_MATMUL's rank-dependent allocations: the output's writable dims, and each transposed
+// operand's copy with its dims.
+size_t batch_matmul_bytes(const fb::SubGraphT& g, const fb::OperatorT& op, fb::BuiltinOperator code) {
   if (code != fb::BuiltinOperator::BATCH_MATMUL) return 0;
   const fb::BatchMatMulOptionsT* o = op.builtin_options.AsBatchMatMulOptions();
-  size_t bytes = 0;
+  const fb::TensorT* out = tensor_at(g, op.outputs, 0);
+  size_t bytes = out ? dims_array_bytes(out->shape.size()) : 0;
   for (size_t slot : {size_t{0}, size_t{1}}) {
     const bool transposed = slot == 0 ? o && o->adj_x : !(o && o->adj_y);
     const fb::TensorT* t = tensor_at(g, op.inputs, slot);
-    if (transposed && t) bytes += tflm_aligned(element_count(*t) * element_bytes(t->type));
+    if (transposed && t) bytes += tflm_aligned(element_count(*t) * element_bytes(t->type)) + dims_array_bytes(t->shape.size());
   }
   return bytes;
 }
@@ -102,7 +108,7 @@ size_t tflm_persistent_bytes(const fb::ModelT& model, PointerWidth width) {
       const fb::BuiltinOperator code = builtin_of(model, *op);
       const auto it = m.kernel.find(code);
       total += (it != m.kernel.end() ? it->second : largest_kernel) + per_channel_bytes(*g, *op, code) +
-               transposed_operand_bytes(*g, *op, code);
+               batch_matmul_bytes(*g, *op, code);
     }
     // The handles of the unpacking scratch buffers, in TFLM's one 16-byte aligned handle array (the
     // handles of MEAN's scratch buffers are in its table entry).

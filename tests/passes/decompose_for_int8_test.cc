@@ -97,3 +97,21 @@ TEST_CASE("the int8 pipeline leaves no float op in a transformer block") {
   CHECK(count_ops(*g, "Pow") == 2);
   CHECK(count_ops(*g, "Sigmoid") == 1);
 }
+
+TEST_CASE("decompose_for_int8 gives a layer normalization exported below opset 17 int8 forms, same outputs") {
+  auto g = exported_layer_norm();
+  const auto before = g->clone();
+  const auto summaries = run_passes(*g, "decompose_for_int8");
+  CHECK(summaries[0].result.rewrites == 2);
+  CHECK(count_ops(*g, "Sqrt") == 0);
+  CHECK(count_ops(*g, "Div") == 0);
+  CHECK(count_ops(*g, "Pow") == 1);  // the inverse square root
+  CHECK(g->find_node("normalized")->op_type == "Mul");
+  CHECK(g->find_node("squared")->op_type == "Mul");
+  CHECK(output_difference(*before, *g, 8, 1) < 1e-5);
+  auto q = exported_layer_norm();
+  passes::PassContext context = calibration_rows(*q, 32, 7);
+  passes::run_pipeline(*q, passes::parse_pipeline(passes::default_int8_pipeline("minmax")), {}, &context);
+  for (const ir::Node* n : q->nodes())
+    if (n->op_type != "QuantizeLinear" && n->op_type != "DequantizeLinear") CHECK(n->output(0)->dtype == ir::DType::Int8);
+}

@@ -17,16 +17,17 @@ TEST_CASE("the default folding pipeline parses and runs every float-preserving p
   std::set<std::string> names;
   for (const auto& step : steps) CHECK(names.insert(step.info->name).second);
   // Every pass but the quantization and pruning ones, which need calibration data or change the numbers.
-  CHECK(names.size() == passes::registered_passes().size() - 4);
-  for (const char* opt_in : {"equalize_cross_layer", "bias_correction", "quantize_int8", "prune"})
+  CHECK(names.size() == passes::registered_passes().size() - 5);
+  for (const char* opt_in : {"equalize_cross_layer", "decompose_for_int8", "bias_correction", "quantize_int8", "prune"})
     CHECK(names.count(opt_in) == 0);
   CHECK(steps.front().info->name == "fold_constants");
   CHECK(steps.back().info->name == "eliminate_dead");
 }
 
-TEST_CASE("the default int8 pipeline is the folding pipeline, then bias_correction and quantize_int8") {
+TEST_CASE("the default int8 pipeline is the folding pipeline, then decompose_for_int8, bias_correction and quantize_int8") {
   const auto steps = passes::parse_pipeline(passes::default_int8_pipeline());
-  REQUIRE(steps.size() == passes::parse_pipeline(passes::default_folding_pipeline()).size() + 2);
+  REQUIRE(steps.size() == passes::parse_pipeline(passes::default_folding_pipeline()).size() + 3);
+  CHECK(steps[steps.size() - 3].info->name == "decompose_for_int8");
   CHECK(steps[steps.size() - 2].info->name == "bias_correction");
   CHECK(steps.back().info->name == "quantize_int8");
   CHECK(steps.back().options.get_string("calib", "") == "auto");
@@ -34,6 +35,7 @@ TEST_CASE("the default int8 pipeline is the folding pipeline, then bias_correcti
   // Without calibration rows there is nothing to correct biases with.
   const auto data_free = passes::parse_pipeline(passes::default_data_free_int8_pipeline());
   CHECK(data_free.size() == steps.size() - 1);
+  CHECK(data_free[data_free.size() - 2].info->name == "decompose_for_int8");
   CHECK(data_free.back().info->name == "quantize_int8");
 }
 

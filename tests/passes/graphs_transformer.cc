@@ -69,4 +69,56 @@ std::unique_ptr<ir::Graph> transformer_block(GeluForm form) {
   return g;
 }
 
+std::unique_ptr<ir::Graph> multi_head_attention() {
+  constexpr int64_t kHeads = 2;
+  constexpr int64_t kHeadWidth = kWidth / kHeads;
+  auto g = new_graph(13);
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, kTokens, kWidth});
+  auto reshape = [&](ir::Value* v, std::vector<int64_t> shape, const std::string& name) {
+    const auto rank = static_cast<int64_t>(shape.size());
+    ir::Value* target = g->add_constant(name + "_shape", ir::Tensor::from_vector<int64_t>({rank}, shape));
+    return op(*g, "Reshape", {v, target}, name);
+  };
+  auto transpose = [&](ir::Value* v, std::vector<int64_t> perm, const std::string& name) {
+    ir::Node* n = g->add_node("Transpose", {v}, {name}, name);
+    n->attrs["perm"] = std::move(perm);
+    return n->output(0);
+  };
+  auto heads = [&](const std::string& name, uint32_t seed, std::vector<int64_t> perm) {
+    ir::Value* projected = op(*g, "MatMul", {x, add_random_constant(*g, name + "_w", {kWidth, kWidth}, seed)}, name);
+    return transpose(reshape(projected, {1, kTokens, kHeads, kHeadWidth}, name + "_split"), std::move(perm), name + "_heads");
+  };
+  ir::Value* q = heads("q", 11, {0, 2, 1, 3});
+  ir::Value* kt = heads("k", 21, {0, 2, 3, 1});
+  ir::Value* v = heads("v", 31, {0, 2, 1, 3});
+  ir::Value* scores = op(*g, "Mul", {op(*g, "MatMul", {q, kt}, "scores"), scalar(*g, "inv_sqrt_head", 0.35355339f)},
+                         "scaled_scores");
+  ir::Node* softmax = g->add_node("Softmax", {scores}, {"probs"}, "probs");
+  softmax->attrs["axis"] = int64_t{-1};
+  ir::Value* mixed = transpose(op(*g, "MatMul", {softmax->output(0), v}, "mixed"), {0, 2, 1, 3}, "merged_heads");
+  ir::Value* merged = reshape(mixed, {1, kTokens, kWidth}, "merged");
+  g->add_output(op(*g, "MatMul", {merged, add_random_constant(*g, "o_w", {kWidth, kWidth}, 41)}, "y"));
+  exec::infer_shapes(*g);
+  return g;
+}
+
+std::unique_ptr<ir::Graph> exported_layer_norm() {
+  auto g = new_graph(13);
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, kTokens, kWidth});
+  auto mean = [&](ir::Value* v, const std::string& name) {
+    ir::Node* n = g->add_node("ReduceMean", {v}, {name}, name);
+    n->attrs["axes"] = std::vector<int64_t>{-1};
+    return n->output(0);
+  };
+  ir::Value* centred = op(*g, "Sub", {x, mean(x, "mean")}, "centred");
+  ir::Value* squared = op(*g, "Pow", {centred, scalar(*g, "two", 2.0f)}, "squared");
+  ir::Value* padded = op(*g, "Add", {mean(squared, "variance"), scalar(*g, "eps", 1e-5f)}, "padded");
+  ir::Value* normalized = op(*g, "Div", {centred, op(*g, "Sqrt", {padded}, "std")}, "normalized");
+  ir::Value* scaled = op(*g, "Mul", {normalized, add_random_constant(*g, "gamma", {kWidth}, 5)}, "scaled");
+  ir::Value* shifted = op(*g, "Add", {scaled, add_random_constant(*g, "beta", {kWidth}, 6)}, "ln");
+  g->add_output(op(*g, "MatMul", {shifted, add_random_constant(*g, "w", {kWidth, 8}, 7)}, "y"));
+  exec::infer_shapes(*g);
+  return g;
+}
+
 }  // namespace tinyc::passes::testing

@@ -411,6 +411,17 @@ TEST_CASE("TFLM: BATCH_MATMUL of two activations, as self-attention's scores and
   CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "MatMul"; }) == 2);
 }
 
+TEST_CASE("TFLM: multi-head attention, its [1, heads, T, d] tensors kept in the IR's order for BATCH_MATMUL", "[tflm]") {
+  const auto q = quantized(passes::testing::multi_head_attention());
+  CHECK(q->find_node("scores")->output(0)->dtype == ir::DType::Int8);
+  judge(*q, "multi_head_attention");
+  // Only the model's own four Transposes: none to NHWC and back around the 4-D tensors.
+  const auto names = op_names(verified_model(emit_named(*q)));
+  CHECK(std::count(names.begin(), names.end(), "TRANSPOSE") == 4);
+  CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
+  CHECK(std::count(names.begin(), names.end(), "RESHAPE") == 4);
+}
+
 TEST_CASE("TFLM: RSQRT (Pow(x, -0.5)) from a zero input code to the top of its range, its own output parameters",
           "[tflm]") {
   // Relu then a small Add: codes from the zero point (TFLM's 127 for 1 / sqrt(0)) across the range.
@@ -440,6 +451,7 @@ TEST_CASE("TFLM: a transformer block, LayerNormalization through RSQRT, Gelu thr
   const auto imported = tflite_format::import_tflite_bytes(tflite_format::emit_tflite_bytes(*q, {}), {});
   const auto ops = imported->nodes();
   CHECK(std::count_if(ops.begin(), ops.end(), [](const ir::Node* n) { return n->op_type == "Pow"; }) == 2);
+  judge(*quantized(passes::testing::exported_layer_norm()), "exported_layer_norm");
 }
 
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
