@@ -137,6 +137,7 @@ bool constant_axes(const ir::Node& n, int64_t opset) {
 
 // Softmax over one axis: any axis from opset 13; before, ONNX normalizes over every dim from `axis`
 // on, which is one axis only when the dims after it are 1.
+// Softmax and LogSoftmax, each with TFLite's fixed output parameters.
 std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::string& why) {
   const ir::Shape& s = *n.input(0)->shape;
   const auto rank = static_cast<int64_t>(s.size());
@@ -144,8 +145,8 @@ std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::stri
   if (axis < 0) axis += rank;
   if (axis < 0 || axis >= rank) return refuse(why, "the axis is out of range");
   if (opset < 13 && ir::num_elements({s.begin() + axis + 1, s.end()}) != 1)
-    return refuse(why, "before opset 13 Softmax normalizes over several dims, which has no int8 kernel");
-  return fixed({1.0f / 256.0f, -128});
+    return refuse(why, "before opset 13 " + n.op_type + " normalizes over several dims, which has no int8 kernel");
+  return n.op_type == "LogSoftmax" ? fixed({16.0f / 256.0f, 127}) : fixed({1.0f / 256.0f, -128});
 }
 
 std::optional<Int8Form> clip_form(const ir::Node& n, int64_t opset, std::string& why) {
@@ -233,6 +234,7 @@ const std::map<std::string, FormFn>& form_table() {
          if (!(n.attr_float("alpha", 0.01f) >= 0.0f)) return refuse(why, "int8 LeakyRelu needs alpha >= 0");
          return form(OutputParams::Own, {0});
        }},
+      {"LogSoftmax", softmax_form},
       {"MatMul", [](const ir::Node& n, int64_t, std::string& why) { return matmul_form(n, why); }},
       {"MaxPool", same_as_input},
       {"Mul", own_operands},

@@ -1,5 +1,5 @@
 // Elementwise ops: ADD / MUL -> Add / Mul (operands of lower rank broadcast against NHWC as in TFLite),
-// SOFTMAX -> Softmax over the file's last dim, LOGISTIC / TANH / HARD_SWISH -> Sigmoid / Tanh /
+// SOFTMAX / LOG_SOFTMAX -> Softmax / LogSoftmax over the file's last dim, LOGISTIC / TANH / HARD_SWISH -> Sigmoid / Tanh /
 // HardSwish, RSQRT -> Pow(x, -0.5), LEAKY_RELU ->
 // LeakyRelu, PRELU -> PRelu (its alpha broadcast as ADD's operands are), RELU / RELU6 /
 // RELU_N1_TO_1 -> Relu / Clip, QUANTIZE -> QuantizeLinear (float -> int8) or an int8 requantization,
@@ -85,14 +85,17 @@ void import_prelu(const FileOp& op, ImportContext& ctx) {
 void import_softmax(const FileOp& op, ImportContext& ctx) {
   const int32_t input = required_input(op, ctx, 0, "input");
   const int32_t output = single_output(op, ctx);
-  const fb::SoftmaxOptions* o = op.op->builtin_options_as_SoftmaxOptions();
-  const float beta = o ? o->beta() : 0.0f;
-  if (beta != 1.0f)
-    throw InputError(ctx.describe(op) + ": beta " + std::to_string(beta) +
-                     "; tinyc's Softmax computes beta = 1 only (TFLite Micro folds beta into its int8 multiplier)");
+  const bool log = op.code == static_cast<int32_t>(fb::BuiltinOperator::LOG_SOFTMAX);
+  if (!log) {
+    const fb::SoftmaxOptions* o = op.op->builtin_options_as_SoftmaxOptions();
+    const float beta = o ? o->beta() : 0.0f;
+    if (beta != 1.0f)
+      throw InputError(ctx.describe(op) + ": beta " + std::to_string(beta) +
+                       "; tinyc's Softmax computes beta = 1 only (TFLite Micro folds beta into its int8 multiplier)");
+  }
   // TFLite normalizes over the last file dim: C (IR axis 1) of an NHWC tensor.
   const int64_t axis = ctx.tensor(input).shape.size() == 4 ? 1 : -1;
-  ctx.define("Softmax", {ctx.value(input)}, output)->attrs["axis"] = axis;
+  ctx.define(log ? "LogSoftmax" : "Softmax", {ctx.value(input)}, output)->attrs["axis"] = axis;
 }
 
 void import_logistic_tanh(const FileOp& op, ImportContext& ctx) {

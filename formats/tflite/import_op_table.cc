@@ -25,6 +25,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::GATHER), import_gather},
       {static_cast<int32_t>(Op::HARD_SWISH), import_logistic_tanh},
       {static_cast<int32_t>(Op::LEAKY_RELU), import_leaky_relu},
+      {static_cast<int32_t>(Op::LOG_SOFTMAX), import_softmax},
       {static_cast<int32_t>(Op::LOGISTIC), import_logistic_tanh},
       {static_cast<int32_t>(Op::MAX_POOL_2D), import_pool},
       {static_cast<int32_t>(Op::MEAN), import_reduce},

@@ -1,5 +1,5 @@
-// Elementwise ops: Add / Sub / Mul -> ADD / SUB / MUL, Softmax -> SOFTMAX (between TRANSPOSEs for an
-// axis that is not the last file dim), Sigmoid / Tanh / HardSwish ->
+// Elementwise ops: Add / Sub / Mul -> ADD / SUB / MUL, Softmax / LogSoftmax -> SOFTMAX / LOG_SOFTMAX
+// (between TRANSPOSEs for an axis that is not the last file dim), Sigmoid / Tanh / HardSwish ->
 // LOGISTIC / TANH / HARD_SWISH,
 // Pow(x, -0.5) -> RSQRT, LeakyRelu -> LEAKY_RELU, PRelu -> PRELU (its slope laid out as ADD's operands), Relu / Clip ->
 // RELU / RELU6 (or nothing when the clamp cannot change an int8 value), QuantizeLinear /
@@ -92,13 +92,17 @@ void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
   const ir::Shape tflite = ctx.tflite_shape(input.index);
   bool last = true;
   for (size_t d = static_cast<size_t>(position) + 1; d < tflite.size(); ++d) last = last && tflite[d] == 1;
-  fb::SoftmaxOptionsT o;
-  o.beta = 1.0f;
-  fb::BuiltinOptionsUnion options;
-  options.Set(std::move(o));
+  const bool log = node.op_type == "LogSoftmax";
+  const fb::BuiltinOperator code = log ? fb::BuiltinOperator::LOG_SOFTMAX : fb::BuiltinOperator::SOFTMAX;
+  fb::BuiltinOptionsUnion options;  // LOG_SOFTMAX has none
+  if (!log) {
+    fb::SoftmaxOptionsT o;
+    o.beta = 1.0f;
+    options.Set(std::move(o));
+  }
   const int32_t output = ctx.define(node.output(0));
   if (last) {
-    ctx.add_op(fb::BuiltinOperator::SOFTMAX, {input.index}, {output}, std::move(options));
+    ctx.add_op(code, {input.index}, {output}, std::move(options));
     return;
   }
   std::vector<int64_t> perm, inverse(tflite.size());
@@ -113,7 +117,7 @@ void lower_softmax(const ir::Node& node, LoweringContext& ctx) {
   const int32_t rows = ctx.intermediate(node.name + "/rows", x->dtype, moved, x->quant);
   const int32_t normalized = ctx.intermediate(node.name + "/normalized", node.output(0)->dtype, moved, node.output(0)->quant);
   add_transpose(ctx, node, input.index, rows, perm);
-  ctx.add_op(fb::BuiltinOperator::SOFTMAX, {rows}, {normalized}, std::move(options));
+  ctx.add_op(code, {rows}, {normalized}, std::move(options));
   add_transpose(ctx, node, normalized, output, inverse);
 }
 

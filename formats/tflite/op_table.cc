@@ -23,6 +23,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"GlobalMaxPool", lower_global_pool},
       {"HardSwish", lower_logistic_tanh},
       {"LeakyRelu", lower_leaky_relu},
+      {"LogSoftmax", lower_softmax},
       {"MatMul", lower_fully_connected},
       {"MaxPool", lower_pool},
       {"Mul", lower_add_mul},
@@ -93,6 +94,7 @@ int32_t op_version(fb::BuiltinOperator code) {
     case Op::RELU6:
     case Op::DEQUANTIZE:  // int8 input, per tensor
     case Op::RSQRT:
+    case Op::LOG_SOFTMAX:
       return 2;
     case Op::RESHAPE:
     case Op::QUANTIZE:  // int8 output, per tensor

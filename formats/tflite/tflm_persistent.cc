@@ -37,14 +37,14 @@ const TailModel& model_for(PointerWidth width) {
   using Op = fb::BuiltinOperator;
   static const TailModel mcu{248, 12, 32, 20,
                              {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 84}, {Op::BATCH_MATMUL, 104}, {Op::CONCATENATION, 36}, {Op::CONV_2D, 88},
-                              {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::GATHER, 32}, {Op::HARD_SWISH, 20}, {Op::LEAKY_RELU, 36}, {Op::LOGISTIC, 20},
+                              {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::GATHER, 32}, {Op::HARD_SWISH, 20}, {Op::LEAKY_RELU, 36}, {Op::LOG_SOFTMAX, 32}, {Op::LOGISTIC, 20},
                               {Op::MAX_POOL_2D, 76}, {Op::MEAN, 56}, {Op::MIRROR_PAD, 44}, {Op::MUL, 52}, {Op::PAD, 60}, {Op::PRELU, 40}, {Op::REDUCE_MAX, 56}, {Op::RELU, 36},
-                              {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 28}, {Op::SOFTMAX, 68}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 20},
+                              {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 32}, {Op::SOFTMAX, 68}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 20},
                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}},
                              4};
   static const TailModel host{408, 24, 64, 32,
                               {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::BATCH_MATMUL, 104}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
-                               {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::GATHER, 32}, {Op::HARD_SWISH, 24}, {Op::LEAKY_RELU, 40}, {Op::LOGISTIC, 24},
+                               {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::GATHER, 32}, {Op::HARD_SWISH, 24}, {Op::LEAKY_RELU, 40}, {Op::LOG_SOFTMAX, 48}, {Op::LOGISTIC, 24},
                                {Op::MAX_POOL_2D, 68}, {Op::MEAN, 64}, {Op::MIRROR_PAD, 44}, {Op::MUL, 56}, {Op::PAD, 68}, {Op::PRELU, 0}, {Op::REDUCE_MAX, 64}, {Op::RELU, 40},
                                {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 32}, {Op::SOFTMAX, 88}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 24},
                                {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}},

@@ -422,6 +422,22 @@ TEST_CASE("TFLM: multi-head attention, its [1, heads, T, d] tensors kept in the 
   CHECK(std::count(names.begin(), names.end(), "RESHAPE") == 4);
 }
 
+TEST_CASE("TFLM: LOG_SOFTMAX over channels, over a plain tensor's last axis, and between TRANSPOSEs", "[tflm]") {
+  for (const auto& [shape, axis] : std::vector<std::pair<ir::Shape, int64_t>>{{{1, 7, 3, 4}, 1}, {{1, 5, 11}, -1}, {{1, 4, 5, 6}, 2}}) {
+    auto g = passes::testing::new_graph();
+    ir::Value* x = g->add_input("x", ir::DType::Float32, shape);
+    ir::Node* n = g->add_node("LogSoftmax", {x}, {"y"}, "log_softmax");
+    n->attrs["axis"] = axis;
+    g->add_output(n->output(0));
+    exec::infer_shapes(*g);
+    const auto q = quantized(std::move(g));
+    REQUIRE(q->find_node("log_softmax")->output(0)->dtype == ir::DType::Int8);
+    judge(*q, "log_softmax_" + std::to_string(shape.size()) + "_" + std::to_string(axis));
+    const auto names = op_names(verified_model(emit_named(*q)));
+    CHECK(std::count(names.begin(), names.end(), "LOG_SOFTMAX") == 1);
+  }
+}
+
 TEST_CASE("TFLM: RSQRT (Pow(x, -0.5)) from a zero input code to the top of its range, its own output parameters",
           "[tflm]") {
   // Relu then a small Add: codes from the zero point (TFLM's 127 for 1 / sqrt(0)) across the range.

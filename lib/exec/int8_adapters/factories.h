@@ -24,7 +24,8 @@ std::unique_ptr<kernels::Kernel> make_batch_matmul();
 std::unique_ptr<kernels::Kernel> make_pool(Pool op);
 // GlobalAveragePool (`global`: every spatial dim) and ReduceMean (axes from the node): TFLite's MEAN.
 std::unique_ptr<kernels::Kernel> make_mean(bool global);
-std::unique_ptr<kernels::Kernel> make_softmax();
+// Softmax, or LogSoftmax when `log`: TFLite's SOFTMAX / LOG_SOFTMAX over any axis.
+std::unique_ptr<kernels::Kernel> make_softmax(bool log);
 std::unique_ptr<kernels::Kernel> make_fixed_activation(FixedActivation op);
 std::unique_ptr<kernels::Kernel> make_leaky_relu();
 std::unique_ptr<kernels::Kernel> make_prelu();

@@ -3,6 +3,7 @@
 // Softmax/Logistic/Tanh outputs are only bit-exact with TFLite when every intermediate rounding is.
 // Notation: Qi = a raw int32 with i integer bits; a * b of Qi and Qj is a rounding doubling high
 // multiply giving Q(i + j); "+" and "-" are plain (wrapping) int32 arithmetic.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -25,6 +26,14 @@ int32_t mul(int32_t a, int32_t b) { return saturating_rounding_doubling_high_mul
 
 // The value 1 in Qi: 2^(31 - i), or the largest Q0 value.
 int32_t one(int integer_bits) { return integer_bits == 0 ? kInt32Max : int32_t{1} << (31 - integer_bits); }
+
+// a + b and a - b clamped to the int32 range.
+int32_t saturating_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(std::clamp<int64_t>(int64_t{a} + b, kInt32Min, kInt32Max));
+}
+int32_t saturating_sub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(std::clamp<int64_t>(int64_t{a} - b, kInt32Min, kInt32Max));
+}
 
 // (a + b) / 2 rounded half away from zero, computed in 64 bits.
 int32_t rounding_half_sum(int32_t a, int32_t b) {
@@ -125,6 +134,43 @@ int32_t reciprocal_fixed(int32_t x, int integer_bits, int& bits_over_unit) {
   const auto shifted_minus_one =
       static_cast<int32_t>((static_cast<uint32_t>(x) << headroom_plus_one) - (uint32_t{1} << 31));
   return one_over_one_plus_x_for_x_in_0_1(shifted_minus_one);
+}
+
+int32_t log_fixed(int32_t x, int input_integer_bits, int output_integer_bits) {
+  const int accum_bits = output_integer_bits + 1;
+  constexpr int32_t kLog2 = 1488522236;          // log(2), Q0
+  constexpr int32_t kSqrtSqrtHalf = 1805811301;  // 0.5^(1/4)
+  constexpr int32_t kSqrtHalf = 1518500250;      // 0.5^(1/2)
+  constexpr int32_t kOneQuarter = 536870912;
+  constexpr int32_t kAlphaN = 117049297;  // 11/240 * 2^(1/4)
+  constexpr int32_t kAlphaD = 127690142;  // 1/20 * 2^(1/4)
+  constexpr int32_t kAlphaI = 1057819769;  // 2 / 2^(1/4) - 2^(1/4)
+  constexpr int32_t kAlphaF = 638450708;   // 1/4 * 2^(1/4)
+  const int32_t shifted_quarter = saturating_rounding_multiply_by_pot(kOneQuarter, -accum_bits);  // Q0 -> Q(accum)
+  // x read as Q0, normalized two ways (x and x / sqrt 2) to a mantissa r in [sqrt(1/2), 1) and a power of 2.
+  const int z_a_headroom_plus_1 = std::countl_zero(static_cast<uint32_t>(x));
+  const int32_t r_a_tmp = saturating_rounding_multiply_by_pot(x, z_a_headroom_plus_1 - 1);
+  const int32_t r_a = saturating_rounding_multiply_by_pot(mul(r_a_tmp, kSqrtHalf), 1);
+  const int32_t z_a_pow_2_adj = saturating_add(
+      saturating_rounding_multiply_by_pot(input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits), shifted_quarter);
+  const int32_t z_b = mul(x, kSqrtHalf);
+  const int z_b_headroom = std::countl_zero(static_cast<uint32_t>(z_b)) - 1;
+  const int32_t r_b = saturating_rounding_multiply_by_pot(x, z_b_headroom);
+  const int32_t z_b_pow_2_adj = saturating_sub(
+      saturating_rounding_multiply_by_pot(input_integer_bits - z_b_headroom, 31 - accum_bits), shifted_quarter);
+  const int32_t r = std::min(r_a, r_b);
+  const int32_t z_pow_2_adj = std::max(z_a_pow_2_adj, z_b_pow_2_adj);
+  // log(r) by a rational function of q = 2 (r - 0.5^(1/4)).
+  const int32_t p = rounding_half_sum(r, kSqrtSqrtHalf);
+  int32_t q = sub(r, kSqrtSqrtHalf);
+  q = add(q, q);
+  const int32_t common_sq = mul(q, q);
+  const int32_t num = add(mul(q, r), mul(mul(q, common_sq), kAlphaN));
+  const int32_t denom_minus_one = add(mul(p, add(add(kAlphaI, q), mul(kAlphaD, common_sq))), mul(kAlphaF, q));
+  const int32_t recip_denom = one_over_one_plus_x_for_x_in_0_1(denom_minus_one);
+  const int32_t num_scaled = saturating_rounding_multiply_by_pot(num, -accum_bits);  // Q0 -> Q(accum)
+  const int32_t log_x = add(mul(z_pow_2_adj, kLog2), mul(num_scaled, recip_denom));
+  return saturating_rounding_multiply_by_pot(log_x, accum_bits - output_integer_bits);
 }
 
 QuantizedMultiplier inverse_sqrt_multiplier(int32_t x) {

@@ -1,14 +1,17 @@
-// int8 Softmax (see int8_softmax.h).
+// int8 Softmax and LogSoftmax (see int8_softmax.h).
 #include "exec/int8_reference/int8_softmax.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_reference {
 
 namespace {
+
+constexpr int32_t kInt32Lowest = std::numeric_limits<int32_t>::min();
 
 // The input difference rescaled to Q5.26: TFLite's MultiplyByQuantizedMultiplierGreaterThanOne.
 int32_t rescale_difference(int32_t diff, QuantizedMultiplier m) {
@@ -77,6 +80,58 @@ void softmax_int8(const SoftmaxParams& p, std::span<const int8_t> input, std::sp
       const int32_t e = exp_on_negative_values(rescale_difference(diff, p.input_multiplier), kSoftmaxDiffIntegerBits);
       const int32_t scaled = rounding_divide_by_pot(saturating_rounding_doubling_high_mul(reciprocal, e), exponent);
       y[c] = clamp_to(scaled + kInt8Min, ActivationRange{});
+    }
+  }
+}
+
+LogSoftmaxParams prepare_log_softmax(const ir::Shape& shape, const ir::QuantParams& input_q,
+                                     const ir::QuantParams& output_q) {
+  const AffineParams in = per_tensor(input_q, "LogSoftmax input");
+  const AffineParams out = per_tensor(output_q, "LogSoftmax output");
+  if (out.scale != 16.0f / 256 || out.zero_point != kInt8Max)
+    throw InputError("LogSoftmax int8: output must have scale 16/256 and zero point 127 (TFLite's fixed parameters)");
+  if (shape.empty() || shape.back() <= 0)
+    throw InputError("LogSoftmax int8: input " + ir::shape_to_string(shape) + " has no last axis to normalize");
+  LogSoftmaxParams p;
+  p.depth = shape.back();
+  p.rows = ir::num_elements(shape) / p.depth;
+  p.input_multiplier = softmax_input_multiplier(1.0, static_cast<double>(in.scale), kSoftmaxDiffIntegerBits);
+  // TFLite's PreprocessLogSoftmaxScalingExp: 2^(31 - left shift) / multiplier, below one.
+  const double reverse = static_cast<double>(int64_t{1} << (31 - p.input_multiplier.shift)) /
+                         static_cast<double>(p.input_multiplier.multiplier);
+  p.reverse_scaling = multiplier_smaller_than_one(reverse, "LogSoftmax int8 reverse scaling");
+  p.diff_min = -input_radius(kSoftmaxDiffIntegerBits, p.input_multiplier.shift);
+  return p;
+}
+
+void log_softmax_int8(const LogSoftmaxParams& p, std::span<const int8_t> input, std::span<int8_t> output) {
+  require_count(input.size(), p.rows * p.depth, "LogSoftmax int8", "input");
+  require_count(output.size(), p.rows * p.depth, "LogSoftmax int8", "output");
+  constexpr int kOutputIntegerBits = 4;
+  const auto depth = static_cast<size_t>(p.depth);
+  for (int64_t r = 0; r < p.rows; ++r) {
+    const auto x = input.subspan(static_cast<size_t>(r) * depth, depth);
+    const auto y = output.subspan(static_cast<size_t>(r) * depth, depth);
+    const int32_t row_max = *std::max_element(x.begin(), x.end());
+    int32_t sum = 0;  // Q12.19; at most 2^19 per element
+    for (int8_t q : x) {
+      const int32_t diff = q - row_max;
+      if (diff < p.diff_min) continue;
+      const int32_t e = exp_on_negative_values(rescale_difference(diff, p.input_multiplier), kSoftmaxDiffIntegerBits);
+      sum += rounding_divide_by_pot(e, kSoftmaxSumIntegerBits);
+    }
+    const int32_t log_sum = log_fixed(sum, kSoftmaxSumIntegerBits, kSoftmaxDiffIntegerBits);  // Q5.26
+    const int32_t cut = std::max(p.diff_min - 1, multiply_by_quantized_multiplier(log_sum + kInt32Lowest, p.reverse_scaling));
+    for (size_t c = 0; c < depth; ++c) {
+      const int32_t diff = x[c] - row_max;
+      if (diff <= cut) {
+        y[c] = static_cast<int8_t>(kInt8Min);
+        continue;
+      }
+      const int32_t shifted = static_cast<int32_t>(
+          static_cast<uint32_t>(rescale_difference(diff, p.input_multiplier)) - static_cast<uint32_t>(log_sum));
+      const int32_t value = rounding_divide_by_pot(shifted, 31 - kSoftmaxDiffIntegerBits - kOutputIntegerBits) + kInt8Max;
+      y[c] = clamp_to(value, ActivationRange{});
     }
   }
 }

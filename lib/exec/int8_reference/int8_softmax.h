@@ -1,7 +1,8 @@
 // int8 Softmax over the last axis with TFLite's fixed output parameters (scale 1/256, zero point
 // -128), as TFLite Micro's reference Softmax: input differences from the row maximum are rescaled
 // to Q5.26, exponentiated in fixed point, summed in Q12.19, and divided through a fixed-point
-// reciprocal.
+// reciprocal. LogSoftmax (scale 16/256, zero point 127) subtracts the fixed-point log of that sum
+// instead, as TFLite Micro's LOG_SOFTMAX.
 #pragma once
 
 #include <cstdint>
@@ -37,5 +38,21 @@ SoftmaxParams prepare_softmax(const ir::Shape& shape, const ir::QuantParams& inp
 // sum reaches 512 (2^28 raw) TFLite Micro stops on a check; every output of such a row is below 1/512
 // and this kernel writes -128 (0.0) for it.
 void softmax_int8(const SoftmaxParams& p, std::span<const int8_t> input, std::span<int8_t> output);
+
+// The row geometry and scalings of an int8 LogSoftmax, computed once by prepare_log_softmax.
+struct LogSoftmaxParams {
+  int64_t rows = 0;
+  int64_t depth = 0;
+  QuantizedMultiplier input_multiplier;  // s_in * 2^26, left shift >= 0
+  QuantizedMultiplier reverse_scaling;   // its inverse (shift <= 0): log-sum back to input steps
+  int32_t diff_min = 0;
+};
+
+// InputError unless the output is scale 16/256, zero point 127 (TFLite's fixed parameters).
+LogSoftmaxParams prepare_log_softmax(const ir::Shape& shape, const ir::QuantParams& input_q,
+                                     const ir::QuantParams& output_q);
+
+// Differences at or below the row's cut-off (the log-sum brought back to input steps) give -128.
+void log_softmax_int8(const LogSoftmaxParams& p, std::span<const int8_t> input, std::span<int8_t> output);
 
 }  // namespace tinyc::exec::int8_reference

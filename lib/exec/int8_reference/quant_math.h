@@ -170,6 +170,10 @@ int32_t tanh_fixed(int32_t a, int integer_bits);
 // TFLite's GetReciprocal: 1 / x for x > 0 with `integer_bits` integer bits, returned as a value in
 // (0.5, 1] with 0 integer bits and the power of two it is scaled by (bits_over_unit).
 int32_t reciprocal_fixed(int32_t x, int integer_bits, int& bits_over_unit);
+// TFLite's log_x_for_x_greater_than_or_equal_to_1: log(x) for x >= 1 held with `input_integer_bits`,
+// the result with `output_integer_bits` (a rational approximation around 2^(1/4), one extra integer
+// bit of headroom while accumulating).
+int32_t log_fixed(int32_t x, int input_integer_bits, int output_integer_bits);
 // TFLite's GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(x) for an integer x >= 0 as a multiplier and a
 // left shift (Newton-Raphson, 5 steps, in Q3); x <= 1 gives the largest multiplier and shift 0.
 QuantizedMultiplier inverse_sqrt_multiplier(int32_t x);
