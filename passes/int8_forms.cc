@@ -271,9 +271,18 @@ const std::map<std::string, FormFn>& form_table() {
   return table;
 }
 
+// Why ops that TFLite could hint at still have no int8 form.
+std::string missing_int8_reason(const std::string& op) {
+  if (op == "LSTM")
+    return "TFLite Micro's int8 LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM) keeps its cell state and gate outputs in int16 "
+           "with per-gate scales, which tinyc does not quantize";
+  if (op == "GRU") return "TFLite has no GRU op (it would need unrolling into FULLY_CONNECTED and elementwise ops per time step)";
+  return "no int8 kernel for " + op;
+}
+
 std::optional<Int8Form> form_of_op(const ir::Node& n, int64_t opset, std::string& why) {
   const auto it = form_table().find(n.op_type);
-  if (it == form_table().end()) return refuse(why, "no int8 kernel for " + n.op_type);
+  if (it == form_table().end()) return refuse(why, missing_int8_reason(n.op_type));
   return it->second(n, opset, why);
 }
 

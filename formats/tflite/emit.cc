@@ -2,8 +2,9 @@
 // fixes the interface per --io-type, lowers the nodes in topological order and writes the file.
 #include "formats/tflite/emit.h"
 
-#include "formats/tflite/arena_plan.h"
+#include <algorithm>
 
+#include "formats/tflite/arena_plan.h"
 #include "formats/tflite/interface.h"
 #include "formats/tflite/lowering.h"
 #include "formats/tflite/model_builder.h"
@@ -37,9 +38,14 @@ void check_supported(const ir::Graph& g) {
       problems.push_back(describe(*n) + " (" + std::string(out ? ir::dtype_name(out->dtype) : "no output") + ")");
   }
   if (problems.empty()) return;
-  throw InputError("cannot write .tflite: " + std::to_string(problems.size()) +
-                   " node(s) have no TFLite int8 form: " + join(problems) +
-                   "; quantize the model first (int8 ops: " + join(lowered_op_types()) + ")");
+  const std::vector<ir::Value*> values = g.values();
+  const bool quantized = std::any_of(values.begin(), values.end(), [](const ir::Value* v) { return v->quant.has_value(); });
+  const std::string what = "cannot write .tflite: " + std::to_string(problems.size()) +
+                           " node(s) have no TFLite int8 form: " + join(problems);
+  if (quantized)
+    throw InputError(what + "; the quantizer kept them float (the warnings say why): write --format onnx-qdq for a "
+                            "mixed-precision model, or see `tinyc ops`");
+  throw InputError(what + "; quantize the model first (int8 ops: " + join(lowered_op_types()) + ")");
 }
 
 }  // namespace

@@ -30,6 +30,9 @@ std::vector<int64_t> Node::attr_ints(const std::string& key, const std::vector<i
 std::vector<float> Node::attr_floats(const std::string& key, const std::vector<float>& fallback) const {
   return get<std::vector<float>>(*this, key, fallback, "a list of floats");
 }
+std::vector<std::string> Node::attr_strings(const std::string& key, const std::vector<std::string>& fallback) const {
+  return get<std::vector<std::string>>(*this, key, fallback, "a list of strings");
+}
 const Tensor& Node::attr_tensor(const std::string& key) const {
   auto it = attrs.find(key);
   const Tensor* t = it == attrs.end() ? nullptr : std::get_if<Tensor>(&it->second);

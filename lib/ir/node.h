@@ -34,6 +34,7 @@ class Node {
   std::string attr_string(const std::string& key, const std::string& fallback) const;
   std::vector<int64_t> attr_ints(const std::string& key, const std::vector<int64_t>& fallback) const;
   std::vector<float> attr_floats(const std::string& key, const std::vector<float>& fallback) const;
+  std::vector<std::string> attr_strings(const std::string& key, const std::vector<std::string>& fallback) const;
   // Precondition: has_attr(key) holding a Tensor.
   const Tensor& attr_tensor(const std::string& key) const;
 

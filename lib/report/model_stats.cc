@@ -15,12 +15,15 @@ std::vector<int> weight_slots(const std::string& op) {
   if (op == "Conv" || op == "ConvTranspose" || op == "Gemm") return {1, 2};
   if (op == "BatchNormalization") return {1, 2};
   if (op == "PRelu") return {1};
+  if (op == "LSTM") return {1, 2, 3, 7};  // W, R, B, peepholes
+  if (op == "GRU") return {1, 2, 3};
   if (op == "MatMul" || op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return {-1};
   return {};
 }
 
 // Slots whose weights stay 32-bit in the int8 scheme (biases).
 bool is_bias_slot(const std::string& op, size_t slot) {
+  if (op == "LSTM" || op == "GRU") return slot == 3;
   return (op == "Conv" || op == "ConvTranspose" || op == "Gemm") && slot == 2;
 }
 
@@ -76,6 +79,13 @@ int64_t macs_of(const ir::Node* n) {
     const ir::Shape& a = shape_of(n->input(0), n);
     return ir::num_elements(shape_of(n->output(0), n)) * a.back();
   }
+  if (op == "LSTM" || op == "GRU") {
+    // Per step, batch row and direction: every gate row of W and of R, one product per column.
+    const ir::Shape& x = shape_of(n->input(0), n);
+    const ir::Shape& w = shape_of(n->input(1), n);
+    const ir::Shape& r = shape_of(n->input(2), n);
+    return x[0] * x[1] * w[0] * w[1] * (w[2] + r[2]);
+  }
   return 0;
 }
 
@@ -85,7 +95,8 @@ ModelStats compute_model_stats(const ir::Graph& g) {
   ModelStats stats;
   std::unordered_set<const ir::Value*> counted;
   for (const ir::Node* n : g.topological_order()) {
-    LayerStats layer{n->name, n->op_type, n->output(0) && n->output(0)->shape ? *n->output(0)->shape : ir::Shape{}};
+    const auto shown = std::find_if(n->outputs().begin(), n->outputs().end(), [](const ir::Value* v) { return v && v->shape; });
+    LayerStats layer{n->name, n->op_type, shown != n->outputs().end() ? *(*shown)->shape : ir::Shape{}};
     const std::vector<int> slots = weight_slots(n->op_type);
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const ir::Value* in = weight_constant(n->inputs()[i]);

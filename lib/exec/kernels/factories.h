@@ -30,6 +30,8 @@ std::unique_ptr<Kernel> make_clip();
 std::unique_ptr<Kernel> make_softmax(bool log);
 std::unique_ptr<Kernel> make_batch_norm();
 std::unique_ptr<Kernel> make_layer_norm();
+// LSTM and GRU (the node's op type picks the cell).
+std::unique_ptr<Kernel> make_recurrent();
 std::unique_ptr<Kernel> make_max_pool();
 std::unique_ptr<Kernel> make_average_pool();
 // ReduceMean and friends (axes from the node); `global` reduces every spatial dim (GlobalAveragePool).
