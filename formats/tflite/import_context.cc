@@ -16,8 +16,6 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
-
 std::string quant_error(const std::string& tensor, const std::string& why) {
   return "tensor '" + tensor + "' has invalid quantization parameters: " + why;
 }

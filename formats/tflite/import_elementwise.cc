@@ -12,8 +12,6 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
-
 // A binary operand of rank below an NHWC output's: TFLite aligns its dims with the output's last
 // ones (C for a vector), so it is first given leading 1s in the file's order, then laid out NCHW.
 ir::Value* binary_operand(const FileOp& op, ImportContext& ctx, int32_t t, size_t out_rank) {

@@ -13,6 +13,8 @@ namespace tinyc::tflite_format {
 
 // TFLite dim k of an activation holds IR (NCHW) dim kNhwcFromNchw[k].
 inline constexpr std::array<int, 4> kNhwcFromNchw = {0, 2, 3, 1};
+// The TRANSPOSE permutation from an NHWC tensor back to NCHW order.
+inline constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
 // IR dim a of an activation sits at TFLite dim kNhwcPositionOf[a] (the inverse permutation).
 inline constexpr std::array<int, 4> kNhwcPositionOf = {0, 3, 1, 2};
 

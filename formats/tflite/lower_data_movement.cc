@@ -16,10 +16,6 @@
 
 namespace tinyc::tflite_format {
 
-namespace {
-
-constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
-
 void add_reshape(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output, const ir::Shape& shape) {
   const int32_t shape_tensor = ctx.int32_constant(node.name + "/shape", shape);
   fb::ReshapeOptionsT o;
@@ -28,6 +24,8 @@ void add_reshape(LoweringContext& ctx, const ir::Node& node, int32_t input, int3
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::RESHAPE, {input, shape_tensor}, {output}, std::move(options));
 }
+
+namespace {
 
 // Tensor dim k of a value in `layout` holds IR dim result[k].
 std::vector<int64_t> ir_dims_of_tensor(Layout layout, size_t rank) {

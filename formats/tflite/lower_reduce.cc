@@ -1,5 +1,7 @@
 // GlobalAveragePool / GlobalMaxPool -> MEAN / REDUCE_MAX over NHWC axes [1, 2] with keep_dims;
-// ReduceMean / ReduceMax -> MEAN / REDUCE_MAX over their axes moved to their NHWC positions.
+// ReduceMean / ReduceMax -> MEAN / REDUCE_MAX over their axes moved to their NHWC positions; without
+// kept dims, where the dims left would be in NHWC order instead of the IR's, the reduction keeps its
+// dims and a TRANSPOSE and a RESHAPE put the rest in IR order.
 #include <algorithm>
 #include <set>
 #include <vector>
@@ -18,7 +20,7 @@ fb::BuiltinOperator reducer_of(const ir::Node& node) {
   return max ? fb::BuiltinOperator::REDUCE_MAX : fb::BuiltinOperator::MEAN;
 }
 
-void add_reduce(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t> axes, bool keep_dims) {
+void add_reduce(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t> axes, bool keep_dims, int32_t output) {
   std::sort(axes.begin(), axes.end());
   const int32_t input = ctx.input(node.input(0)).index;
   const int32_t axes_tensor = ctx.int32_constant(node.name + "/axes", axes);
@@ -26,7 +28,19 @@ void add_reduce(LoweringContext& ctx, const ir::Node& node, std::vector<int64_t>
   o.keep_dims = keep_dims;
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
-  ctx.add_op(reducer_of(node), {input, axes_tensor}, {ctx.define(node.output(0))}, std::move(options));
+  ctx.add_op(reducer_of(node), {input, axes_tensor}, {output}, std::move(options));
+}
+
+// True when the dims an NCHW reduction without kept dims leaves (ignoring 1s) sit in another order in NHWC.
+bool kept_dims_reorder(const ir::Shape& xs, const std::vector<int64_t>& axes) {
+  int64_t last = -1;
+  for (size_t d = 0; d < 4; ++d) {
+    if (std::count(axes.begin(), axes.end(), static_cast<int64_t>(d)) || xs[d] == 1) continue;
+    const int64_t position = kNhwcPositionOf[d];
+    if (position < last) return true;
+    last = position;
+  }
+  return false;
 }
 
 std::vector<int64_t> reduce_axes(const ir::Node& node, LoweringContext& ctx, size_t rank) {
@@ -51,7 +65,7 @@ std::vector<int64_t> reduce_axes(const ir::Node& node, LoweringContext& ctx, siz
 void lower_global_pool(const ir::Node& node, LoweringContext& ctx) {
   if (shape_of(node, node.input(0)).size() != 4)
     throw InputError(describe(node) + ": global pools are written for 2-D (NCHW) inputs only");
-  add_reduce(ctx, node, {1, 2}, /*keep_dims=*/true);
+  add_reduce(ctx, node, {1, 2}, /*keep_dims=*/true, ctx.define(node.output(0)));
 }
 
 void lower_reduce(const ir::Node& node, LoweringContext& ctx) {
@@ -62,24 +76,24 @@ void lower_reduce(const ir::Node& node, LoweringContext& ctx) {
     return;
   }
   const bool keep_dims = node.attr_int("keepdims", 1) != 0;
+  const ir::Value* y = node.output(0);
   if (xs.size() != 4) {
-    add_reduce(ctx, node, axes, keep_dims);
+    add_reduce(ctx, node, axes, keep_dims, ctx.define(y));
     return;
   }
   std::vector<int64_t> tflite_axes;
   for (int64_t a : axes) tflite_axes.push_back(kNhwcPositionOf.at(static_cast<size_t>(a)));
-  if (!keep_dims) {
-    // The kept dims leave NHWC order; their elements must already be in IR order.
-    int64_t last = -1;
-    for (size_t d = 0; d < 4; ++d) {
-      if (std::count(axes.begin(), axes.end(), static_cast<int64_t>(d)) || xs[d] == 1) continue;
-      const int64_t position = kNhwcPositionOf[d];
-      if (position < last)
-        throw InputError(describe(node) + ": with keepdims=0 the kept dims change order between NCHW and NHWC");
-      last = position;
-    }
+  if (keep_dims || !kept_dims_reorder(xs, axes)) {
+    add_reduce(ctx, node, tflite_axes, keep_dims, ctx.define(y));
+    return;
   }
-  add_reduce(ctx, node, tflite_axes, keep_dims);
+  ir::Shape kept = xs;
+  for (int64_t a : axes) kept[static_cast<size_t>(a)] = 1;
+  const int32_t reduced = ctx.intermediate(node.name + "/kept", y->dtype, nhwc_shape(kept), y->quant);
+  add_reduce(ctx, node, tflite_axes, /*keep_dims=*/true, reduced);
+  const int32_t nchw = ctx.intermediate(node.name + "/nchw", y->dtype, kept, y->quant);
+  add_transpose(ctx, node, reduced, nchw, {kNchwFromNhwc.begin(), kNchwFromNhwc.end()});
+  add_reshape(ctx, node, nchw, ctx.define(y), shape_of(node, y));
 }
 
 }  // namespace tinyc::tflite_format

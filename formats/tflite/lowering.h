@@ -137,6 +137,8 @@ const ir::Tensor& constant_of(const ir::Node& node, const ir::Value* v, const st
 // checks them there) and with EmitOptions::full_quant_params.
 int32_t bias_tensor(LoweringContext& ctx, const ir::Node& node, const ir::Value* bias, const ir::QuantParams& input_q,
                     const ir::QuantParams& weight_q, int64_t channels);
+// Appends a RESHAPE of tensor `input` into tensor `output` of `shape` (file dims).
+void add_reshape(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output, const ir::Shape& shape);
 // Appends a TRANSPOSE of tensor `input` into tensor `output` by `perm` (file dims).
 void add_transpose(LoweringContext& ctx, const ir::Node& node, int32_t input, int32_t output,
                    const std::vector<int64_t>& perm);

@@ -13,8 +13,6 @@ namespace tinyc::tflite_format {
 
 namespace {
 
-constexpr std::array<int, 4> kNchwFromNhwc = {0, 3, 1, 2};
-
 ir::Tensor to_float32(const ir::Tensor& data) {
   if (data.dtype() == ir::DType::Float32) return data;
   ir::Tensor out(ir::DType::Float32, data.shape());

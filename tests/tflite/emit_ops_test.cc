@@ -4,7 +4,9 @@
 
 #include <limits>
 
+#include "exec/shape_inference.h"
 #include "formats/tflite/emit.h"
+#include "passes/pass_test_util.h"
 #include "quantized_graphs.h"
 #include "support/test_support.h"
 #include "tflite_test_util.h"
@@ -182,7 +184,14 @@ TEST_CASE("every node without a TFLite int8 form is listed in one error") {
   const auto g = b.take();
   const std::string message = test::input_error_of([&] { emit_named(*g); });
   CHECK_THAT(message, Contains("3 node(s)") && Contains("Erf 'erf_node'") && Contains("Hardmax 'hard_node'") &&
-                          Contains("Relu 'relu_node' (float32)") && Contains("quantize the model first"));
+                          Contains("Relu 'relu_node' (float32)") && Contains("write --format onnx-qdq"));
+  // A graph nothing quantized yet is told to quantize first.
+  auto plain = passes::testing::new_graph();
+  ir::Value* in = plain->add_input("x", ir::DType::Float32, {1, 4});
+  plain->add_output(plain->add_node("Relu", {in}, {"y"}, "relu")->output(0));
+  exec::infer_shapes(*plain);
+  CHECK_THAT(test::input_error_of([&] { emit_named(*plain); }),
+             Contains("Relu 'relu' (float32)") && Contains("quantize the model first"));
 }
 
 TEST_CASE("io type int8 needs each float input to feed one QuantizeLinear") {

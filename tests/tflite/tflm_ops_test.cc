@@ -307,10 +307,12 @@ TEST_CASE("TFLM: MEAN over H and W, over channels and over a plain tensor's last
   for (const auto& [name, input, axes, output] :
        std::vector<std::tuple<std::string, ir::Shape, Ints, ir::Shape>>{{"mean_hw", {1, 3, 5, 6}, {2, 3}, {1, 3, 1, 1}},
                                                                          {"mean_c", {1, 3, 5, 6}, {1}, {1, 1, 5, 6}},
-                                                                         {"mean_last", {1, 4, 7}, {-1}, {1, 4, 1}}}) {
+                                                                         {"mean_last", {1, 4, 7}, {-1}, {1, 4, 1}},
+                                                                         {"mean_h_dropped", {1, 3, 5, 6}, {2}, {1, 3, 6}}}) {
     QuantizedGraphBuilder b;
     ir::Node* n = b.node("ReduceMean", {b.quantized_input("input", input, kInputQ)}, "mean", output, kInputQ);
     n->attrs["axes"] = axes;
+    if (output.size() < input.size()) n->attrs["keepdims"] = int64_t{0};
     b.dequantized_output(n->output(0), "output");
     judge(*b.take(), name);
   }
@@ -321,6 +323,8 @@ TEST_CASE("TFLM: REDUCE_MAX over H and W, over C, without kept dims, and for Glo
   judge(*reduce_max_graph("ReduceMax", {1, 3, 1, 1}, {{"axes", Ints{2, 3}}}), "reduce_max_hw");
   judge(*reduce_max_graph("ReduceMax", {1, 1, 5, 6}, {{"axes", Ints{1}}}), "reduce_max_c");
   judge(*reduce_max_graph("ReduceMax", {1, 3}, {{"axes", Ints{-1, -2}}, {"keepdims", int64_t{0}}}), "reduce_max_flat");
+  // Over W alone without kept dims: N, C, H leave NHWC as N, H, C, so a TRANSPOSE puts them back.
+  judge(*reduce_max_graph("ReduceMax", {1, 3, 5}, {{"axes", Ints{3}}, {"keepdims", int64_t{0}}}), "reduce_max_w");
   judge(*reduce_max_graph("GlobalMaxPool", {1, 3, 1, 1}, {}), "global_max_pool");
 }
 
