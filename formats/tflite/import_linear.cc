@@ -101,8 +101,10 @@ void import_fully_connected(const FileOp& op, ImportContext& ctx) {
   if (!ctx.is_bound(output)) ctx.define_from_file_order(n->output(0), output);
 }
 
-// BATCH_MATMUL of operands of rank 2, 3 or 5 (the file's order is the IR's) -> MatMul; adj_x / adj_y
-// become a Transpose of the operand's last two dims.
+// BATCH_MATMUL of operands of rank 2 to 5 -> MatMul; adj_x / adj_y become a Transpose of the
+// operand's last two dims. The file multiplies in its own element order, which for rank 4 is not
+// the IR's NCHW view of the tensors (multi-head attention's [N, heads, T, d]): those operands and the
+// product go through in_file_order / define_from_file_order.
 void import_batch_matmul(const FileOp& op, ImportContext& ctx) {
   const int32_t output = single_output(op, ctx);
   const fb::BatchMatMulOptions* o = op.op->builtin_options_as_BatchMatMulOptions();
@@ -110,10 +112,10 @@ void import_batch_matmul(const FileOp& op, ImportContext& ctx) {
   for (size_t slot : {size_t{0}, size_t{1}}) {
     const int32_t t = required_input(op, ctx, slot, slot == 0 ? "left operand" : "right operand");
     const ir::Shape& shape = ctx.tensor(t).shape;
-    if (shape.size() < 2 || shape.size() == 4 || shape.size() > 5)
+    if (shape.size() < 2 || shape.size() > 5)
       throw InputError(ctx.describe(op) + ": operands of rank " + std::to_string(shape.size()) +
-                       " are not supported (ranks 2, 3 and 5 are)");
-    ir::Value* v = ctx.value(t);
+                       " are not supported (ranks 2 to 5 are)");
+    ir::Value* v = ctx.in_file_order(ctx.value(t), shape);
     const bool adjoint = o && (slot == 0 ? o->adj_x() : o->adj_y());
     if (adjoint) {
       std::vector<int64_t> perm(shape.size());
@@ -123,7 +125,14 @@ void import_batch_matmul(const FileOp& op, ImportContext& ctx) {
     }
     operands.push_back(v);
   }
-  ctx.define("MatMul", operands, output);
+  const FileTensor& out = ctx.tensor(output);
+  if (out.shape.size() != 4) {
+    ctx.define("MatMul", operands, output);
+    return;
+  }
+  ir::Node* product = ctx.intermediate("MatMul", operands, out.name + "/file_order", ctx.dtype(output), out.shape,
+                                       ctx.ir_quant(output));
+  ctx.define_from_file_order(product->output(0), output);
 }
 
 }  // namespace tinyc::tflite_format

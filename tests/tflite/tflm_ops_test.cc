@@ -424,6 +424,13 @@ TEST_CASE("TFLM: multi-head attention, its [1, heads, T, d] tensors kept in the 
   CHECK(std::count(names.begin(), names.end(), "TRANSPOSE") == 4);
   CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
   CHECK(std::count(names.begin(), names.end(), "RESHAPE") == 4);
+  // tinyc reads its own blob back (the 4-D products through the file's order) and runs it as TFLM does.
+  test::TempDir dir;
+  const auto blob = dir.path() / "mha.tflite";
+  test::write_bytes(blob, emit_named(*q));
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(rows, uniform_rows({1, 6, 16}, 16, -3.0f, 3.0f, 8));
+  check_against_tflm(blob, rows, dir.path(), 16, {TflmKernels::Reference});
 }
 
 TEST_CASE("TFLM: LOG_SOFTMAX over channels, over a plain tensor's last axis, and between TRANSPOSEs", "[tflm]") {
