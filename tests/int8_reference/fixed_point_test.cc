@@ -76,6 +76,25 @@ TEST_CASE("reciprocal_fixed returns 1/x as a Q0 value and a power of two", "[qua
   CHECK_THROWS_AS(reciprocal_fixed(0, 12, bits), InternalError);
 }
 
+TEST_CASE("log_fixed tracks log(x) for x >= 1 from Q12 into Q5", "[quant]") {
+  for (double x : {1.0, 1.001, 1.5, 2.0, 2.718281828, 7.3, 100.25, 511.9, 2047.0}) {
+    const double got = to_real(log_fixed(to_raw(x, 12), 12, 5), 5);
+    CHECK(got == Approx(std::log(to_real(to_raw(x, 12), 12))).margin(2e-6));
+  }
+}
+
+TEST_CASE("inverse_sqrt_multiplier tracks 1/sqrt(x) as a multiplier and a left shift", "[quant]") {
+  for (int32_t x : {2, 3, 10, 255, 1000, 65535, 1 << 20, (1 << 29) + 12345, std::numeric_limits<int32_t>::max()}) {
+    const QuantizedMultiplier m = inverse_sqrt_multiplier(x);
+    CHECK(m.shift <= 0);
+    // Five Newton steps from 1: about 1e-6 relative, as TFLite computes it.
+    CHECK(std::ldexp(to_real(m.multiplier, 0), m.shift) == Approx(1 / std::sqrt(static_cast<double>(x))).epsilon(2e-6));
+  }
+  // 0 and 1 give the largest multiplier unshifted (TFLite handles both as 1).
+  CHECK(inverse_sqrt_multiplier(1) == QuantizedMultiplier{std::numeric_limits<int32_t>::max(), 0});
+  CHECK(inverse_sqrt_multiplier(0) == QuantizedMultiplier{std::numeric_limits<int32_t>::max(), 0});
+}
+
 TEST_CASE("input_radius and softmax scaling match TFLite's QuantizationUtilTest goldens", "[quant]") {
   // QuantizationUtilTest.CalculateInputRadius.
   CHECK(input_radius(4, 27) == 15);

@@ -1,4 +1,4 @@
-// int8 Softmax: TFLite Micro's softmax_test goldens, a float reference on seeded random rows,
+// int8 Softmax and LogSoftmax: TFLite Micro's softmax_test goldens, a float reference on seeded random rows,
 // hand-computed rows, and the parameter errors.
 #include "exec/int8_reference/int8_softmax.h"
 
@@ -24,15 +24,17 @@ std::vector<int8_t> run_softmax(const ir::Shape& shape, const std::vector<int8_t
   return y;
 }
 
-// Softmax along rows of `depth` in double, quantized to the fixed output grid.
-std::vector<int32_t> reference_softmax(const std::vector<float>& x, size_t depth) {
+// Softmax (or, with `log`, log-softmax) along rows of `depth` in double, quantized to the op's fixed
+// output grid (1/256 and -128; 16/256 and 127).
+std::vector<int32_t> reference_softmax(const std::vector<float>& x, size_t depth, bool log = false) {
   std::vector<int32_t> out;
   for (size_t r = 0; r < x.size(); r += depth) {
     double max = x[r], sum = 0;
     for (size_t c = 0; c < depth; ++c) max = std::max<double>(max, x[r + c]);
     for (size_t c = 0; c < depth; ++c) sum += std::exp(x[r + c] - max);
     for (size_t c = 0; c < depth; ++c)
-      out.push_back(reference_quantize(std::exp(x[r + c] - max) / sum, 1.0f / 256, -128));
+      out.push_back(log ? reference_quantize(x[r + c] - max - std::log(sum), 16.0f / 256, 127)
+                        : reference_quantize(std::exp(x[r + c] - max) / sum, 1.0f / 256, -128));
   }
   return out;
 }
@@ -100,23 +102,6 @@ TEST_CASE("Softmax int8 rejects parameters TFLite does not support", "[quant][so
   CHECK_THROWS_AS(softmax_int8(p, small, out), InternalError);
 }
 
-namespace {
-
-// LogSoftmax along rows of `depth` in double, quantized to the fixed output grid (scale 16/256, zero point 127).
-std::vector<int32_t> reference_log_softmax(const std::vector<float>& x, size_t depth) {
-  std::vector<int32_t> out;
-  for (size_t r = 0; r < x.size(); r += depth) {
-    double max = x[r], sum = 0;
-    for (size_t c = 0; c < depth; ++c) max = std::max<double>(max, x[r + c]);
-    for (size_t c = 0; c < depth; ++c) sum += std::exp(x[r + c] - max);
-    for (size_t c = 0; c < depth; ++c)
-      out.push_back(reference_quantize(x[r + c] - max - std::log(sum), 16.0f / 256, 127));
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("LogSoftmax int8 agrees with float log-softmax within 1 LSB on random rows", "[quant][softmax]") {
   std::mt19937 rng(9);
   for (float scale : {0.02f, 0.0625f, 0.1f, 0.37f}) {
@@ -125,7 +110,7 @@ TEST_CASE("LogSoftmax int8 agrees with float log-softmax within 1 LSB on random 
       const LogSoftmaxParams p = prepare_log_softmax({8, 37}, qp(scale, zp), qp(16.0f / 256, 127));
       std::vector<int8_t> y(x.size());
       log_softmax_int8(p, x, y);
-      CHECK(max_abs_diff(y, reference_log_softmax(dequantize(x, scale, zp), 37)) <= 1);
+      CHECK(max_abs_diff(y, reference_softmax(dequantize(x, scale, zp), 37, true)) <= 1);
     }
   }
   CHECK_THROWS_AS(prepare_log_softmax({1, 4}, qp(0.1f, 0), qp(1.0f / 256, -128)), InputError);
