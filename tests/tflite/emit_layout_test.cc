@@ -1,8 +1,13 @@
 // NCHW -> NHWC lowering beyond conv chains: reshapes that need a TRANSPOSE, axes of Concat, Pad,
-// Transpose and ReduceMean moved to their NHWC positions, Concat requantization, MUL's version.
+// Transpose and ReduceMean moved to their NHWC positions, Concat requantization, MUL's version, and
+// the rank-4 values kept in the IR's order for BATCH_MATMUL.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "formats/tflite/emit.h"
+#include "formats/tflite/plain_rank4.h"
 #include "quantized_graphs.h"
 #include "tflite_test_util.h"
 
@@ -113,4 +118,44 @@ TEST_CASE("MUL is version 3 when s1 * s2 / s_out >= 1, else 2") {
   };
   CHECK(mul_version(0.1f) == 3);  // 0.125 / 0.1 >= 1
   CHECK(mul_version(0.2f) == 2);
+}
+
+TEST_CASE("rank-4 values only reshapes, transposes, MatMuls and Softmax touch stay in the IR's order") {
+  // x[1,6,16] -> Reshape [1,6,2,8] -> Transpose to [1,2,6,8] -> MatMul with itself transposed -> Softmax
+  // -> MatMul with the heads -> Transpose, Reshape back to [1,6,16]; a second branch feeds the first
+  // reshape's output to an AveragePool, which needs NHWC.
+  for (const bool pooled : {false, true}) {
+    QuantizedGraphBuilder b;
+    ir::Value* x = b.quantized_input("input", {1, 6, 16}, kQ);
+    ir::Value* shape = b.graph().add_constant("split_shape", ir::Tensor::from_vector<int64_t>({4}, {1, 6, 2, 8}));
+    ir::Value* split = b.node("Reshape", {x, shape}, "split", {1, 6, 2, 8}, kQ)->output(0);
+    ir::Node* heads = b.node("Transpose", {split}, "heads", {1, 2, 6, 8}, kQ);
+    heads->attrs["perm"] = std::vector<int64_t>{0, 2, 1, 3};
+    ir::Node* keys = b.node("Transpose", {heads->output(0)}, "keys", {1, 2, 8, 6}, kQ);
+    keys->attrs["perm"] = std::vector<int64_t>{0, 1, 3, 2};
+    ir::Value* scores = b.node("MatMul", {heads->output(0), keys->output(0)}, "scores", {1, 2, 6, 6}, kQ)->output(0);
+    ir::Node* probs = b.node("Softmax", {scores}, "probs", {1, 2, 6, 6}, per_tensor(1.0f / 256, -128));
+    probs->attrs["axis"] = int64_t{-1};
+    ir::Value* mixed = b.node("MatMul", {probs->output(0), heads->output(0)}, "mixed", {1, 2, 6, 8}, kQ)->output(0);
+    ir::Node* merged = b.node("Transpose", {mixed}, "merged", {1, 6, 2, 8}, kQ);
+    merged->attrs["perm"] = std::vector<int64_t>{0, 2, 1, 3};
+    ir::Value* flat_shape = b.graph().add_constant("flat_shape", ir::Tensor::from_vector<int64_t>({3}, {1, 6, 16}));
+    b.dequantized_output(b.node("Reshape", {merged->output(0), flat_shape}, "flat", {1, 6, 16}, kQ)->output(0), "output");
+    if (pooled) {
+      ir::Node* pool = b.node("AveragePool", {split}, "pool", {1, 6, 1, 4}, kQ);
+      pool->attrs["kernel_shape"] = std::vector<int64_t>{2, 2};
+      pool->attrs["strides"] = std::vector<int64_t>{2, 2};
+      b.dequantized_output(pool->output(0), "pooled");
+    }
+    const auto g = b.take();
+    const std::unordered_set<const ir::Value*> plain = tflite_format::plain_rank4_values(*g);
+    // The pool keeps `split` NHWC; the transposes still write their outputs in the IR's order.
+    CHECK(plain.count(g->find_value("split")) == (pooled ? 0 : 1));
+    for (const char* name : {"heads", "keys", "scores", "probs", "mixed", "merged"})
+      CHECK(plain.count(g->find_value(name)) == 1);
+    const auto names = op_names(verified_model(emit(*g)));
+    CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
+    // The model's three Transposes, and with the pool one more to bring `split` out of NHWC.
+    CHECK(std::count(names.begin(), names.end(), "TRANSPOSE") == (pooled ? 4 : 3));
+  }
 }
