@@ -98,3 +98,14 @@ TEST_CASE("compress --int8 keeps an LSTM float with the reason, and a .tflite na
   CHECK(refused.err.find("--format onnx-qdq") != std::string::npos);
   CHECK_FALSE(fs::exists(blob));
 }
+
+TEST_CASE("an LSTM with activations other than the defaults is refused by name", "[cli]") {
+  TempDir dir;
+  auto g = tinyc::passes::testing::sequence_classifier(false);
+  g->find_node("recurrent")->attrs["activations"] = std::vector<std::string>{"Sigmoid", "Relu", "Tanh"};
+  const fs::path model = dir.path() / "relu_lstm.onnx";
+  tinyc::onnx_format::export_model_file(*g, model);
+  const CommandResult r = run_tinyc({"inspect", model.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("node 'recurrent' (LSTM): activation 'Relu' is not supported") != std::string::npos);
+}
