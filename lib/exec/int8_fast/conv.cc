@@ -50,7 +50,7 @@ void unroll(int64_t depth, int64_t count, T* columns, Run run, Convert convert) 
 }
 
 // One image's columns for the product with element T and group G: from the input itself, or from
-// its padded copies (filled into `planes`) over the wide grid.
+// its padded copies (copied into `planes`, whose padding clear_planes wrote) over the wide grid.
 template <class T, int G>
 void unroll_image(const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout, const int8_t* image,
                   T* planes, T* columns) {
@@ -61,7 +61,7 @@ void unroll_image(const int8_reference::ConvParams& p, const kernels::PaddedPlan
                  [&](int8_t x) { return static_cast<T>(x + offset); });
     return;
   }
-  for (int64_t c = 0; c < p.group_in; ++c) fill_plane(layout, p, image + c * pixels, planes + c * layout.size());
+  for (int64_t c = 0; c < p.group_in; ++c) copy_plane(layout, p, image + c * pixels, planes + c * layout.size());
   unroll<T, G>(depth, layout.wide_count, columns,
                [&](int64_t k) -> const T* { return planes + term_offset(layout, k); }, [](T x) { return x; });
 }
@@ -92,6 +92,7 @@ void convolve(const int8_reference::ConvParams& p, const kernels::PaddedPlane& l
   T* planes = columns + columns_bytes<T, G>(depth_of(p), count) / static_cast<int64_t>(sizeof(T));
   auto* staged = reinterpret_cast<int8_t*>(planes + p.group_in * layout.size());
   const bool compact = count != pixels;  // positions no output has
+  if (!reads_input(p)) clear_planes(layout, p, planes, p.group_in);
   for (int64_t n = 0; n < p.batch; ++n) {
     unroll_image<T, G>(p, layout, input.data() + n * p.group_in * p.in_h * p.in_w, planes, columns);
     int8_t* y = output.data() + n * channels * pixels;

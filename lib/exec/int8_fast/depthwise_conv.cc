@@ -82,9 +82,10 @@ __attribute__((always_inline)) inline void depthwise(Isa isa, Sums channel_sums,
                                                      const int8_t* weights, const int32_t* bias, int8_t* output,
                                                      int16_t* plane, int32_t* sums, int8_t* staged) {
   const int64_t taps = p.kernel_h * p.kernel_w, in_plane = p.in_h * p.in_w, out_plane = p.out_h * p.out_w;
+  clear_planes(layout, p, plane, 1);
   for (int64_t n = 0; n < p.batch; ++n)
     for (int64_t c = 0; c < p.groups; ++c) {
-      fill_plane(layout, p, input + (n * p.groups + c) * in_plane, plane);
+      copy_plane(layout, p, input + (n * p.groups + c) * in_plane, plane);
       for (int64_t m = 0; m < p.group_out; ++m) {
         const int64_t oc = c * p.group_out + m;
         channel_sums(layout, plane, weights + oc * taps, sums);

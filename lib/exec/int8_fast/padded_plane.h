@@ -31,14 +31,26 @@ inline kernels::PaddedPlane padded_layout(const int8_reference::ConvParams& p) {
   return kernels::padded_plane(window);
 }
 
-// `channel` (in_h x in_w int8) into its padded copy of layout.size() elements T.
+// What the padding of p's copies of element T holds: TFLite's zero point, as int16 differences 0,
+// as u8 z_in + 128.
 template <class T>
-void fill_plane(const kernels::PaddedPlane& layout, const int8_reference::ConvParams& p, const int8_t* channel,
-                T* plane) {
+T padding_value(const int8_reference::ConvParams& p) {
   static_assert(std::is_same_v<T, int16_t> || std::is_same_v<T, uint8_t>);
-  constexpr bool kUnsigned = std::is_same_v<T, uint8_t>;
-  const int32_t offset = kUnsigned ? 128 : -p.input_zero_point;
-  std::fill_n(plane, layout.size(), static_cast<T>(kUnsigned ? p.input_zero_point + 128 : 0));
+  return static_cast<T>(std::is_same_v<T, uint8_t> ? p.input_zero_point + 128 : 0);
+}
+
+// Fills `count` padded copies (layout.size() elements each) with their padding. The padding sits at
+// the same places in every copy and copy_plane never writes it, so once per kernel call is enough.
+template <class T>
+void clear_planes(const kernels::PaddedPlane& layout, const int8_reference::ConvParams& p, T* planes, int64_t count) {
+  std::fill_n(planes, layout.size() * count, padding_value<T>(p));
+}
+
+// `channel` (in_h x in_w int8) into a padded copy whose padding clear_planes wrote.
+template <class T>
+void copy_plane(const kernels::PaddedPlane& layout, const int8_reference::ConvParams& p, const int8_t* channel,
+                T* plane) {
+  const int32_t offset = std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point;
   kernels::copy_into_padded(layout, channel, plane, [&](int8_t x) { return static_cast<T>(x + offset); });
 }
 
