@@ -520,3 +520,22 @@ TEST_CASE("tinyc compress --int8 takes an exported ONNX transformer block to a .
   for (const char* name : {"ln1", "ln2", "gelu", "probs"})
     CHECK(std::find(layers.begin(), layers.end(), name) != layers.end());
 }
+
+TEST_CASE("tinyc compress --int8 takes an exported ONNX multi-head attention to a .tflite that TFLM runs bit for bit",
+          "[tflm][cli]") {
+  test::TempDir dir;
+  const auto model = dir.path() / "mha.onnx";
+  onnx_format::export_model_file(*passes::testing::multi_head_attention(), model);
+  const auto calib = dir.path() / "calib.npy";
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(calib, uniform_rows({1, 6, 16}, 128, -1.0f, 1.0f, 5));
+  io::write_npy(rows, uniform_rows({1, 6, 16}, 32, -1.0f, 1.0f, 6));
+  const auto blob = dir.path() / "mha.tflite";
+  const test::CommandResult r =
+      test::run_tinyc({"compress", model.string(), "--int8", "--calib", calib.string(), "-o", blob.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  check_against_tflm(blob, rows, dir.path(), 32, {TflmKernels::Reference, TflmKernels::CmsisNn});
+  const auto names = op_names(verified_model(test::read_bytes(blob)));
+  CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
+}
