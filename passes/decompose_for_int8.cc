@@ -9,9 +9,9 @@
 // The same normalization as exporters write it below opset 17 needs two more rewrites:
 //   Pow(x, 2) -> Mul(x, x), and Div(a, Sqrt(v)) -> Mul(a, Pow(v, -0.5)) where only the Div reads the Sqrt.
 // Math: the LayerNormalization steps are its definition (float results move by rounding steps);
-// x * sigmoid(1.702 x) is within 0.021 of either Gelu form at any x (0.020 from the erf form,
-// at x = -2.27), about one int8 step of a
-// typical Gelu output range. Declines a LayerNormalization whose Mean or InvStdDev output is read.
+// x * sigmoid(1.702 x) is within 0.021 of either Gelu form at any x (0.020 from the erf form, at
+// x = -2.27), about one int8 step of a typical Gelu output range. Declines a LayerNormalization
+// whose Mean or InvStdDev output is read.
 #include "exec/evaluate.h"
 #include "passes/registry.h"
 #include "passes/rewrite_util.h"
@@ -84,10 +84,6 @@ bool decompose_layer_norm(ir::Graph& g, ir::Node* n, int64_t opset, PassResult& 
   return true;
 }
 
-bool is_float_scalar(const ir::Value* v, float want) {
-  return v && is_float32_constant(v) && v->constant().num_elements() == 1 && v->constant().values<float>()[0] == want;
-}
-
 // The Sqrt whose output only `div` reads as its divisor, or nullptr.
 ir::Node* sole_sqrt_divisor(const ir::Node& div) {
   ir::Node* sqrt = div.input(1) ? div.input(1)->producer() : nullptr;
@@ -97,7 +93,7 @@ ir::Node* sole_sqrt_divisor(const ir::Node& div) {
 bool is_target(const ir::Node& n) {
   if (!n.domain.empty()) return false;
   if (n.op_type == "LayerNormalization" || n.op_type == "Gelu") return true;
-  if (n.op_type == "Pow") return is_float_scalar(n.input(1), 2.0f);
+  if (n.op_type == "Pow") return float_scalar(n.input(1)) == 2.0f;
   return n.op_type == "Div" && sole_sqrt_divisor(n) != nullptr;
 }
 
@@ -107,6 +103,23 @@ void decompose_gelu(ir::Graph& g, ir::Node* n) {
   ir::Value* gate = w.op("Sigmoid", {w.op("Mul", {x, w.scalar("slope", kGeluSigmoidSlope)}, "scaled")}, "gate");
   w.op("Mul", {x, gate}, "gated");
   w.finish(n);
+}
+
+// Pow(x, 2) -> Mul(x, x).
+void square_as_mul(ir::Graph& g, ir::Node* n) {
+  Writer w(g, *n);
+  w.op("Mul", {n->input(0), n->input(0)}, "squared");
+  w.finish(n);
+}
+
+// Div(a, Sqrt(v)) -> Mul(a, Pow(v, -0.5)); the Sqrt, read by nothing else, goes too.
+void div_by_sqrt_as_mul(ir::Graph& g, ir::Node* n) {
+  ir::Node* sqrt = sole_sqrt_divisor(*n);
+  Writer w(g, *n);
+  ir::Value* inv_sqrt = w.op("Pow", {sqrt->input(0), w.scalar("inverse_sqrt_exponent", -0.5f)}, "inv_sqrt");
+  w.op("Mul", {n->input(0), inv_sqrt}, "scaled");
+  w.finish(n);
+  g.erase_node(sqrt);
 }
 
 class DecomposeForInt8 : public Pass {
@@ -126,16 +139,9 @@ class DecomposeForInt8 : public Pass {
       if (n->op_type == "Gelu") {
         decompose_gelu(g, n);
       } else if (n->op_type == "Pow") {
-        Writer w(g, *n);
-        w.op("Mul", {n->input(0), n->input(0)}, "squared");
-        w.finish(n);
+        square_as_mul(g, n);
       } else if (n->op_type == "Div") {
-        ir::Node* sqrt = sole_sqrt_divisor(*n);
-        Writer w(g, *n);
-        ir::Value* inv_sqrt = w.op("Pow", {sqrt->input(0), w.scalar("inverse_sqrt_exponent", -0.5f)}, "inv_sqrt");
-        w.op("Mul", {n->input(0), inv_sqrt}, "scaled");
-        w.finish(n);
-        g.erase_node(sqrt);
+        div_by_sqrt_as_mul(g, n);
       } else if (!decompose_layer_norm(g, n, opset, result)) {
         continue;
       }

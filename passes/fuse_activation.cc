@@ -31,8 +31,7 @@ struct ClampRange {
 // One Clip bound: absent means open; present must be a one-element float32 constant.
 std::optional<float> clip_bound(const ir::Value* v, float open) {
   if (!v) return open;
-  if (!is_float32_constant(v) || v->constant().num_elements() != 1) return std::nullopt;
-  return v->constant().values<float>()[0];
+  return float_scalar(v);
 }
 
 // The activation's clamp range, or nullopt when it is not a constant clamp.

@@ -17,14 +17,9 @@ namespace tinyc::passes {
 
 namespace {
 
-std::optional<double> scalar_value(const ir::Value* v) {
-  if (!v || !is_float32_constant(v) || v->constant().num_elements() != 1) return std::nullopt;
-  return float_values(v)[0];
-}
-
 bool is_scalar(const ir::Value* v, double want) {
-  const std::optional<double> got = scalar_value(v);
-  return got && std::abs(*got - want) <= 1e-6 * std::abs(want);
+  const std::optional<float> got = float_scalar(v);
+  return got && std::abs(static_cast<double>(*got) - want) <= 1e-6 * std::abs(want);
 }
 
 const ir::Node* single_op(const ir::Node* n, const char* op) {

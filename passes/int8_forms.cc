@@ -92,7 +92,7 @@ std::optional<Int8Form> gemm_form(const ir::Node& n, std::string& why) {
 
 // MatMul: a constant weight makes it a FullyConnected layer (gemm_form); two activations of rank 2
 // to 5 run as BATCH_MATMUL with the output's own range.
-std::optional<Int8Form> matmul_form(const ir::Node& n, std::string& why) {
+std::optional<Int8Form> matmul_form(const ir::Node& n, int64_t, std::string& why) {
   if (!is_activation(n.input(1))) return gemm_form(n, why);
   for (size_t i : {size_t{0}, size_t{1}})
     if (rank_of(n.input(i)) < 2 || rank_of(n.input(i)) > 5)
@@ -123,9 +123,7 @@ std::optional<Int8Form> pad_form(const ir::Node& n, int64_t opset, std::string& 
   if (opset < 11) {
     if (n.attr_float("value", 0.0f) != 0.0f) return refuse(why, "the pad value is not 0");
   } else if (const ir::Value* value = n.input(2)) {
-    if (!is_float32_constant(value) || value->constant().num_elements() != 1 ||
-        value->constant().values<float>()[0] != 0.0f)
-      return refuse(why, "the pad value is not a constant 0");
+    if (float_scalar(value) != 0.0f) return refuse(why, "the pad value is not a constant 0");
   }
   return form(OutputParams::SameAsInput, {0});
 }
@@ -135,9 +133,9 @@ bool constant_axes(const ir::Node& n, int64_t opset) {
   return !(opset >= 18 && n.input(1) && !n.input(1)->is_constant());
 }
 
-// Softmax over one axis: any axis from opset 13; before, ONNX normalizes over every dim from `axis`
-// on, which is one axis only when the dims after it are 1.
-// Softmax and LogSoftmax, each with TFLite's fixed output parameters.
+// Softmax and LogSoftmax, each with TFLite's fixed output parameters, over one axis: any axis from
+// opset 13; before, ONNX normalizes over every dim from `axis` on, which is one axis only when the
+// dims after it are 1.
 std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::string& why) {
   const ir::Shape& s = *n.input(0)->shape;
   const auto rank = static_cast<int64_t>(s.size());
@@ -152,7 +150,7 @@ std::optional<Int8Form> softmax_form(const ir::Node& n, int64_t opset, std::stri
 std::optional<Int8Form> clip_form(const ir::Node& n, int64_t opset, std::string& why) {
   if (opset >= 11)
     for (size_t i = 1; i < n.inputs().size(); ++i)
-      if (n.input(i) && (!is_float32_constant(n.input(i)) || n.input(i)->constant().num_elements() != 1))
+      if (n.input(i) && !float_scalar(n.input(i)))
         return refuse(why, "the bounds are not constant scalars");
   return form(OutputParams::SameAsInput, {0});
 }
@@ -235,7 +233,7 @@ const std::map<std::string, FormFn>& form_table() {
          return form(OutputParams::Own, {0});
        }},
       {"LogSoftmax", softmax_form},
-      {"MatMul", [](const ir::Node& n, int64_t, std::string& why) { return matmul_form(n, why); }},
+      {"MatMul", matmul_form},
       {"MaxPool", same_as_input},
       {"Mul", own_operands},
       {"PRelu",
@@ -246,8 +244,7 @@ const std::map<std::string, FormFn>& form_table() {
       {"Pad", pad_form},
       {"Pow",
        [](const ir::Node& n, int64_t, std::string& why) -> std::optional<Int8Form> {
-         const ir::Value* exponent = n.input(1);
-         if (!exponent || !exponent->is_constant() || !exec::int8_reference::is_inverse_sqrt_exponent(exponent->constant()))
+         if (!exec::int8_reference::is_inverse_sqrt_exponent(n.input(1)))
            return refuse(why, "only Pow(x, -0.5) runs in int8 (as RSQRT)");
          return form(OutputParams::Own, {0});
        }},

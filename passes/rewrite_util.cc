@@ -59,6 +59,11 @@ void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor) {
   if (!keeps_interface_name) g.rename_value(survivor, name);
 }
 
+std::optional<float> float_scalar(const ir::Value* v) {
+  if (!v || !is_float32_constant(v) || v->constant().num_elements() != 1) return std::nullopt;
+  return v->constant().values<float>()[0];
+}
+
 std::vector<double> float_values(const ir::Value* v) {
   const auto values = v->constant().values<float>();
   return {values.begin(), values.end()};

@@ -2,6 +2,7 @@
 // replacing a node by new ones while the model keeps its value names).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ void replace_node(ir::Graph& g, ir::Node* old_node, const std::vector<ir::Value*
 // at `survivor`, which then takes the absorbed value's name: the name keeps meaning the same
 // tensor, so per-layer comparisons with the unfolded model still line up.
 void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor);
+
+// The value of a float32 constant holding one element; nullopt for anything else (absent, computed,
+// another dtype, several elements).
+std::optional<float> float_scalar(const ir::Value* v);
 
 // Values of a float32 constant widened to double (the passes do their arithmetic in double and
 // round once when writing float32).

@@ -259,7 +259,7 @@ void lower_concat(const ir::Node& node, LoweringContext& ctx) {
     inputs.push_back(requantized);
   }
   fb::ConcatenationOptionsT o;
-  o.axis = static_cast<int32_t>(file_dim(rank == 4 ? Layout::Nhwc : Layout::Plain, axis));
+  o.axis = static_cast<int32_t>(file_dim(ctx.layout_of_output(y), axis));
   o.fused_activation_function = fused_activation(node);
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));

@@ -51,6 +51,16 @@ float clip_bound(const ir::Node& node, size_t input, const char* attr, float ope
   return node.attr_float(attr, open);
 }
 
+// Options of type O (ADD's, SUB's or MUL's) carrying the node's fused activation.
+template <class O>
+fb::BuiltinOptionsUnion with_fused_activation(const ir::Node& node) {
+  O o;
+  o.fused_activation_function = fused_activation(node);
+  fb::BuiltinOptionsUnion options;
+  options.Set(std::move(o));
+  return options;
+}
+
 }  // namespace
 
 void lower_add_mul(const ir::Node& node, LoweringContext& ctx) {
@@ -58,23 +68,13 @@ void lower_add_mul(const ir::Node& node, LoweringContext& ctx) {
   const size_t out_rank = shape_of(node, y).size();
   const int32_t a = binary_operand(ctx, node, node.input(0), out_rank);
   const int32_t b = binary_operand(ctx, node, node.input(1), out_rank);
-  fb::BuiltinOptionsUnion options;
-  if (node.op_type == "Add") {
-    fb::AddOptionsT o;
-    o.fused_activation_function = fused_activation(node);
-    options.Set(std::move(o));
-    ctx.add_op(fb::BuiltinOperator::ADD, {a, b}, {ctx.define(y)}, std::move(options));
-  } else if (node.op_type == "Sub") {
-    fb::SubOptionsT o;
-    o.fused_activation_function = fused_activation(node);
-    options.Set(std::move(o));
-    ctx.add_op(fb::BuiltinOperator::SUB, {a, b}, {ctx.define(y)}, std::move(options));
-  } else {
-    fb::MulOptionsT o;
-    o.fused_activation_function = fused_activation(node);
-    options.Set(std::move(o));
-    ctx.add_op(fb::BuiltinOperator::MUL, {a, b}, {ctx.define(y)}, std::move(options), mul_version(node));
-  }
+  if (node.op_type == "Add")
+    ctx.add_op(fb::BuiltinOperator::ADD, {a, b}, {ctx.define(y)}, with_fused_activation<fb::AddOptionsT>(node));
+  else if (node.op_type == "Sub")
+    ctx.add_op(fb::BuiltinOperator::SUB, {a, b}, {ctx.define(y)}, with_fused_activation<fb::SubOptionsT>(node));
+  else
+    ctx.add_op(fb::BuiltinOperator::MUL, {a, b}, {ctx.define(y)}, with_fused_activation<fb::MulOptionsT>(node),
+               mul_version(node));
 }
 
 // SOFTMAX normalizes the last dim of its tensor; another axis is moved there by a TRANSPOSE and back.
@@ -130,9 +130,7 @@ void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx) {
 }
 
 void lower_rsqrt(const ir::Node& node, LoweringContext& ctx) {
-  const ir::Value* exponent = node.input(1);
-  if (!exponent || !exponent->is_constant() ||
-      !exec::int8_reference::is_inverse_sqrt_exponent(exponent->constant()))
+  if (!exec::int8_reference::is_inverse_sqrt_exponent(node.input(1)))
     throw InputError(describe(node) + ": only Pow(x, -0.5) has a TFLite op (RSQRT)");
   ctx.add_op(fb::BuiltinOperator::RSQRT, {ctx.input(node.input(0)).index}, {ctx.define(node.output(0))});
 }

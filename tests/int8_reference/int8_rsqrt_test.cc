@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ir/error.h"
+#include "ir/graph.h"
 #include "quant_test_util.h"
 
 using namespace tinyc;
@@ -31,7 +32,10 @@ TEST_CASE("RSQRT int8 agrees with 1 / sqrt(x) within one output step on every in
 
 TEST_CASE("RSQRT int8 refuses an input that can be negative", "[quant][activation]") {
   CHECK_THROWS_AS(prepare_rsqrt(qp(0.1f, 0), qp(0.1f, -128), 4), InputError);
-  CHECK(is_inverse_sqrt_exponent(ir::Tensor::scalar<float>(-0.5f)));
-  CHECK_FALSE(is_inverse_sqrt_exponent(ir::Tensor::scalar<float>(0.5f)));
-  CHECK_FALSE(is_inverse_sqrt_exponent(ir::Tensor::from_vector<float>({2}, {-0.5f, -0.5f})));
+  ir::Graph g;
+  CHECK(is_inverse_sqrt_exponent(g.add_constant("rsqrt", ir::Tensor::scalar<float>(-0.5f))));
+  CHECK_FALSE(is_inverse_sqrt_exponent(g.add_constant("sqrt", ir::Tensor::scalar<float>(0.5f))));
+  CHECK_FALSE(is_inverse_sqrt_exponent(g.add_constant("pair", ir::Tensor::from_vector<float>({2}, {-0.5f, -0.5f}))));
+  CHECK_FALSE(is_inverse_sqrt_exponent(g.add_input("computed", ir::DType::Float32, {})));
+  CHECK_FALSE(is_inverse_sqrt_exponent(nullptr));
 }

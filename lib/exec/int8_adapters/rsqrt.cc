@@ -13,8 +13,7 @@ class RsqrtInt8 final : public kernels::Kernel {
   void prepare(const PrepareContext& ctx) override {
     const ir::QuantParams& input_q = int8_input(ctx, 0, "input");
     const ir::QuantParams& output_q = int8_output(ctx, 0);
-    const Slot& exponent = ctx.input(1);
-    if (!exponent.data || !int8_reference::is_inverse_sqrt_exponent(*exponent.data))
+    if (!int8_reference::is_inverse_sqrt_exponent(ctx.node.input(1)))
       ctx.fail("the int8 Pow runs only as 1 / sqrt(x): its exponent must be the constant float -0.5");
     p_ = named(ctx, [&] { return int8_reference::prepare_rsqrt(input_q, output_q, ctx.input(0).count()); });
     require_output_count(ctx, p_.count);

@@ -24,7 +24,7 @@ class SoftmaxInt8 final : public kernels::Kernel {
     const int64_t axis = ctx.normalize_axis(ctx.node.attr_int("axis", ctx.opset < 13 ? 1 : -1), x.rank());
     const ir::Shape& s = x.shape;
     if (ctx.opset < 13 && ir::num_elements({s.begin() + axis + 1, s.end()}) != 1)
-      ctx.fail("before opset 13 Softmax normalizes over every dim from axis " + std::to_string(axis) +
+      ctx.fail("before opset 13 " + ctx.node.op_type + " normalizes over every dim from axis " + std::to_string(axis) +
                " on, which has no int8 kernel");
     mixes_axis0_ = axis == 0;
     count_ = x.count();

@@ -14,8 +14,10 @@ constexpr int kHeadroomBits = 20;  // TFLM keeps 1 / sqrt(x) as an integer scale
 
 }  // namespace
 
-bool is_inverse_sqrt_exponent(const ir::Tensor& exponent) {
-  return exponent.dtype() == ir::DType::Float32 && exponent.num_elements() == 1 && exponent.values<float>()[0] == -0.5f;
+bool is_inverse_sqrt_exponent(const ir::Value* exponent) {
+  if (!exponent || !exponent->is_constant()) return false;
+  const ir::Tensor& t = exponent->constant();
+  return t.dtype() == ir::DType::Float32 && t.num_elements() == 1 && t.values<float>()[0] == -0.5f;
 }
 
 RsqrtParams prepare_rsqrt(const ir::QuantParams& input, const ir::QuantParams& output, int64_t count) {

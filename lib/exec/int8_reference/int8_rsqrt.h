@@ -7,12 +7,12 @@
 #include <span>
 
 #include "exec/int8_reference/quant_math.h"
-#include "ir/tensor.h"
+#include "ir/value.h"
 
 namespace tinyc::exec::int8_reference {
 
-// True for Pow's exponent when it is the one that runs as RSQRT: a single float32 -0.5.
-bool is_inverse_sqrt_exponent(const ir::Tensor& exponent);
+// True for Pow's exponent when it is the one that runs as RSQRT: a constant float32 -0.5 (one element).
+bool is_inverse_sqrt_exponent(const ir::Value* exponent);
 
 struct RsqrtParams {
   int32_t input_zero_point = 0;

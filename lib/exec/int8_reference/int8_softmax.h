@@ -39,13 +39,9 @@ SoftmaxParams prepare_softmax(const ir::Shape& shape, const ir::QuantParams& inp
 // and this kernel writes -128 (0.0) for it.
 void softmax_int8(const SoftmaxParams& p, std::span<const int8_t> input, std::span<int8_t> output);
 
-// The row geometry and scalings of an int8 LogSoftmax, computed once by prepare_log_softmax.
-struct LogSoftmaxParams {
-  int64_t rows = 0;
-  int64_t depth = 0;
-  QuantizedMultiplier input_multiplier;  // s_in * 2^26, left shift >= 0
-  QuantizedMultiplier reverse_scaling;   // its inverse (shift <= 0): log-sum back to input steps
-  int32_t diff_min = 0;
+// LogSoftmax's rows and input rescaling (beta 1), and the inverse of that rescaling.
+struct LogSoftmaxParams : SoftmaxParams {
+  QuantizedMultiplier reverse_scaling;  // shift <= 0: the log-sum back to input steps
 };
 
 // InputError unless the output is scale 16/256, zero point 127 (TFLite's fixed parameters).
