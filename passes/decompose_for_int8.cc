@@ -8,6 +8,9 @@
 // Gelu (either form): y = Mul(x, Sigmoid(Mul(x, 1.702)))   -> MUL, LOGISTIC, MUL
 // The same normalization as exporters write it below opset 17 needs two more rewrites:
 //   Pow(x, 2) -> Mul(x, x), and Div(a, Sqrt(v)) -> Mul(a, Pow(v, -0.5)) where only the Div reads the Sqrt.
+// A forward LSTM without sequence_lens whose Y_c is unread computes Y only (the output TFLite's
+// UNIDIRECTIONAL_SEQUENCE_LSTM has); a read Y_h becomes the last step of Y:
+//   Y_h = Reshape(Slice(Y, last step along the time axis), Y_h's shape)  -> STRIDED_SLICE, RESHAPE
 // Math: the LayerNormalization steps are its definition (float results move by rounding steps);
 // x * sigmoid(1.702 x) is within 0.021 of either Gelu form at any x (0.020 from the erf form, at
 // x = -2.27), about one int8 step of a typical Gelu output range. Declines a LayerNormalization
@@ -90,9 +93,53 @@ ir::Node* sole_sqrt_divisor(const ir::Node& div) {
   return sqrt && sqrt->domain.empty() && sqrt->op_type == "Sqrt" && sole_user(div.input(1)) == &div ? sqrt : nullptr;
 }
 
+bool unread(const ir::Value* v) { return !v || (v->uses().empty() && !v->is_graph_output()); }
+
+// A forward LSTM without sequence_lens whose Y_c is unread and that has a Y_h or Y_c to drop.
+bool is_lstm_target(const ir::Node& n) {
+  if (n.op_type != "LSTM" || n.attr_string("direction", "forward") != "forward") return false;
+  if (n.inputs().size() > 4 && n.input(4)) return false;
+  const auto output = [&](size_t i) { return i < n.outputs().size() ? n.output(i) : nullptr; };
+  return output(0) && unread(output(2)) && (output(1) || output(2));
+}
+
+// The LSTM with Y as its only output, and a read Y_h as Y's last step.
+void lstm_to_y_only(ir::Graph& g, ir::Node* n, int64_t opset) {
+  const ir::Value* y = n->output(0);
+  ir::Value* y_h = n->outputs().size() > 1 ? n->output(1) : nullptr;
+  ir::Node* lstm = g.add_node("LSTM", n->inputs(), {g.unique_value_name(y->name + "_steps")}, g.unique_node_name(n->name));
+  lstm->attrs = n->attrs;
+  ir::Value* last = nullptr;
+  if (!unread(y_h)) {
+    const int64_t time_axis = n->attr_int("layout", 0) == 0 ? 0 : 1;
+    const int64_t steps = (*y->shape)[static_cast<size_t>(time_axis)];
+    auto ints = [&](const std::string& role, std::vector<int64_t> v) {
+      return g.add_constant(g.unique_value_name(n->name + "_" + role),
+                            ir::Tensor::from_vector<int64_t>({static_cast<int64_t>(v.size())}, v));
+    };
+    std::vector<ir::Value*> slice_inputs{lstm->output(0)};
+    if (opset >= 10)
+      for (auto [role, v] : {std::pair{"last_start", steps - 1}, {"last_end", steps}, {"time_axis", time_axis}})
+        slice_inputs.push_back(ints(role, {v}));
+    ir::Node* slice = g.add_node("Slice", slice_inputs, {g.unique_value_name(n->name + "_last_step")},
+                                 g.unique_node_name(n->name + "_last_step"));
+    if (opset < 10) slice->attrs = {{"starts", std::vector<int64_t>{steps - 1}}, {"ends", std::vector<int64_t>{steps}},
+                                    {"axes", std::vector<int64_t>{time_axis}}};
+    ir::Node* reshape = g.add_node("Reshape", {slice->output(0), ints("state_shape", *y_h->shape)},
+                                   {g.unique_value_name(y_h->name + "_from_y")}, g.unique_node_name(n->name + "_y_h"));
+    last = reshape->output(0);
+  }
+  const std::string name = n->name;
+  std::vector<ir::Value*> replacements(n->outputs().size(), nullptr);
+  replacements[0] = lstm->output(0);
+  if (last) replacements[1] = last;
+  replace_node(g, n, replacements);
+  lstm->name = name;
+}
+
 bool is_target(const ir::Node& n) {
   if (!n.domain.empty()) return false;
-  if (n.op_type == "LayerNormalization" || n.op_type == "Gelu") return true;
+  if (n.op_type == "LayerNormalization" || n.op_type == "Gelu" || is_lstm_target(n)) return true;
   if (n.op_type == "Pow") return float_scalar(n.input(1)) == 2.0f;
   return n.op_type == "Div" && sole_sqrt_divisor(n) != nullptr;
 }
@@ -138,6 +185,12 @@ class DecomposeForInt8 : public Pass {
       }
       if (n->op_type == "Gelu") {
         decompose_gelu(g, n);
+      } else if (n->op_type == "LSTM") {
+        if (n->outputs().size() > 1 && n->output(1) && !unread(n->output(1)) && !n->output(1)->shape) {
+          result.decline(n->name, "Y_h has no known shape");
+          continue;
+        }
+        lstm_to_y_only(g, n, opset);
       } else if (n->op_type == "Pow") {
         square_as_mul(g, n);
       } else if (n->op_type == "Div") {
@@ -156,7 +209,8 @@ class DecomposeForInt8 : public Pass {
 PassInfo decompose_for_int8_pass_info() {
   return {"decompose_for_int8",
           "Write LayerNormalization and Gelu as ops with int8 forms (MEAN, SUB, MUL, RSQRT, ADD; MUL, LOGISTIC); "
-          "Pow(x, 2) as Mul(x, x) and Div by a Sqrt as Mul by Pow(-0.5)",
+          "Pow(x, 2) as Mul(x, x) and Div by a Sqrt as Mul by Pow(-0.5); a forward LSTM's Y_h as the last step of Y, "
+          "so it computes Y only (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM)",
           {},
           false,
           [](const PassOptions&) -> std::unique_ptr<Pass> { return std::make_unique<DecomposeForInt8>(); }};

@@ -189,6 +189,28 @@ std::optional<Int8Form> resize_form(const ir::Node& n, int64_t opset, std::strin
   return form(OutputParams::SameAsInput, {0});
 }
 
+// LSTM as TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM: forward, from a zero state, Y only, no peepholes
+// (all-zero constant states and peepholes count as absent), default activations.
+std::optional<Int8Form> lstm_form(const ir::Node& n, int64_t, std::string& why) {
+  const auto input = [&](size_t i) { return i < n.inputs().size() ? n.input(i) : nullptr; };
+  if (n.attr_string("direction", "forward") != "forward")
+    return refuse(why, "TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM runs forward only, not " + n.attr_string("direction", ""));
+  if (n.has_attr("activations")) return refuse(why, "the int8 LSTM has TFLite's default activations only");
+  if (n.has_attr("clip")) return refuse(why, "ONNX's clip bounds the gate inputs, which TFLite's LSTM cannot");
+  if (n.attr_int("input_forget", 0) != 0) return refuse(why, "TFLite Micro's int8 LSTM has no coupled input and forget gate");
+  if (input(4)) return refuse(why, "TFLite's LSTM has no sequence_lens");
+  for (size_t i : {size_t{1}, size_t{2}})
+    if (!is_float32_constant(input(i))) return refuse(why, "W and R are not float32 constants");
+  if (input(3) && !is_float32_constant(input(3))) return refuse(why, "B is not a float32 constant");
+  for (size_t i : {size_t{5}, size_t{6}, size_t{7}})
+    if (input(i) && !is_zero_constant(input(i)))
+      return refuse(why, i == 7 ? "TFLite Micro's int8 LSTM has no peepholes"
+                                : "TFLite Micro's LSTM starts from a zero state; initial_h and initial_c must be zeros");
+  if (n.outputs().size() > 1 && (n.output(1) || (n.outputs().size() > 2 && n.output(2))))
+    return refuse(why, "the LSTM has a Y_h or Y_c output (decompose_for_int8 computes a read Y_h from Y)");
+  return form(OutputParams::Own, {0});
+}
+
 // Split: every output a part of the input's bytes, with the input's parameters.
 std::optional<Int8Form> split_form(const ir::Node& n, int64_t, std::string&) {
   Int8Form f = form(OutputParams::SameAsInput, {0});
@@ -232,6 +254,7 @@ const std::map<std::string, FormFn>& form_table() {
          if (!(n.attr_float("alpha", 0.01f) >= 0.0f)) return refuse(why, "int8 LeakyRelu needs alpha >= 0");
          return form(OutputParams::Own, {0});
        }},
+      {"LSTM", lstm_form},
       {"LogSoftmax", softmax_form},
       {"MatMul", matmul_form},
       {"MaxPool", same_as_input},
@@ -270,9 +293,6 @@ const std::map<std::string, FormFn>& form_table() {
 
 // Why ops that TFLite could hint at still have no int8 form.
 std::string missing_int8_reason(const std::string& op) {
-  if (op == "LSTM")
-    return "TFLite Micro's int8 LSTM (UNIDIRECTIONAL_SEQUENCE_LSTM) keeps its cell state and gate outputs in int16 "
-           "with per-gate scales, which tinyc does not quantize";
   if (op == "GRU") return "TFLite has no GRU op (it would need unrolling into FULLY_CONNECTED and elementwise ops per time step)";
   return "no int8 kernel for " + op;
 }

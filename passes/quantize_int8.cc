@@ -26,6 +26,7 @@
 #include "passes/weight_width_search.h"
 #include "passes/pass_context.h"
 #include "passes/quantize_constants.h"
+#include "passes/quantize_lstm.h"
 #include "passes/registry.h"
 #include "passes/rewrite_util.h"
 
@@ -79,9 +80,17 @@ class Quantizer {
  public:
   // `weights`: each weighted layer's quantized weights by width; `bits`: the width of each layer
   // (8 when not listed).
+  // `cell_extents`: each LSTM's largest |cell state| on the calibration rows.
   Quantizer(ir::Graph& g, const calib::RangeMap& ranges, const WeightTable& weights,
-            const std::map<std::string, int>& bits, PassResult& result)
-      : g_(g), ranges_(ranges), weights_(weights), bits_(bits), opset_(exec::model_opset(g)), result_(result) {}
+            const std::map<std::string, int>& bits, const std::map<std::string, double>& cell_extents,
+            PassResult& result)
+      : g_(g),
+        ranges_(ranges),
+        weights_(weights),
+        bits_(bits),
+        cell_extents_(cell_extents),
+        opset_(exec::model_opset(g)),
+        result_(result) {}
 
   void run() {
     for (ir::Node* n : g_.topological_order()) {
@@ -114,6 +123,8 @@ class Quantizer {
         return "no calibration range for its input '" + n.input(i)->name + "'";
     if (f.output == OutputParams::Own && !range_params(n.output(0)))
       return "no calibration range for its output '" + n.output(0)->name + "'";
+    if (n.op_type == "LSTM" && !cell_extents_.count(n.name))
+      return "its int16 cell state is sized on calibration rows (--calib), and there are none";
     return "";
   }
 
@@ -157,6 +168,7 @@ class Quantizer {
       replace_constant(n, i, quantize_per_tensor(n->input(i)->constant()), n->name + "_operand");
     const q::AffineParams input = q::per_tensor(*n->input(f.activations.front())->quant, n->name + " input");
     if (f.weighted) quantize_weights_and_bias(n, f, input.scale);
+    if (n->op_type == "LSTM") quantize_lstm_operands(g_, n, input.scale, cell_extents_.at(n->name));
     if (n->op_type == "Pad" && n->input(2)) drop_pad_value(n);
     if (n->op_type == "Clip") quantize_clip_bounds(n, input);
     const ir::QuantParams out_q = per_tensor(output_params(n, f, input));
@@ -228,6 +240,7 @@ class Quantizer {
   const calib::RangeMap& ranges_;
   const WeightTable& weights_;
   const std::map<std::string, int>& bits_;
+  const std::map<std::string, double>& cell_extents_;
   int64_t opset_;
   PassResult& result_;
   std::unordered_map<ir::Value*, ir::Value*> int8_twins_;
@@ -262,6 +275,8 @@ class QuantizeInt8 : public Pass {
     } else {
       throw InputError("quantize_int8 needs calibration data (--calib <.npy or folder>) or --data-free");
     }
+    const std::map<std::string, double> cell_extents =
+        lstm_cell_extents(g, context.calibration_inputs, context.executor);
     const int64_t bytes_before = constant_bytes(g);
     for (ir::Node* n : g.nodes())
       if (n->op_type == "Gemm" && n->domain.empty()) normalize_gemm(g, n);
@@ -280,7 +295,7 @@ class QuantizeInt8 : public Pass {
                      [&](const std::map<std::string, int>& chosen) {
                        std::unique_ptr<ir::Graph> q = g.clone();
                        PassResult ignored;
-                       Quantizer(*q, calibration.ranges, weights, chosen, ignored).run();
+                       Quantizer(*q, calibration.ranges, weights, chosen, cell_extents, ignored).run();
                        return q;
                      },
                      context.device_budget, widths,
@@ -290,7 +305,7 @@ class QuantizeInt8 : public Pass {
                : fixed_widths(g, weights, fixed_bits, widths);
     if (search && context.progress) context.progress("choosing weight widths", widths.int8_runs, widths.int8_runs);
     PassResult result;
-    Quantizer(g, calibration.ranges, weights, bits, result).run();
+    Quantizer(g, calibration.ranges, weights, bits, cell_extents, result).run();
     result.bytes_saved = bytes_before - constant_bytes(g);
     context.calibration = std::move(calibration);
     context.weights = std::move(widths);

@@ -1,6 +1,8 @@
 // Shared graph-editing steps of the passes.
 #include "passes/rewrite_util.h"
 
+#include <algorithm>
+
 #include "ir/error.h"
 
 namespace tinyc::passes {
@@ -57,6 +59,12 @@ void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor) {
   g.replace_all_uses(gone, survivor);
   g.erase_node(absorbed);
   if (!keeps_interface_name) g.rename_value(survivor, name);
+}
+
+bool is_zero_constant(const ir::Value* v) {
+  if (!v || !v->is_constant() || v->dtype == ir::DType::String) return false;
+  const auto bytes = v->constant().bytes();
+  return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; });
 }
 
 std::optional<float> float_scalar(const ir::Value* v) {

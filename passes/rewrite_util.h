@@ -34,6 +34,9 @@ void replace_node(ir::Graph& g, ir::Node* old_node, const std::vector<ir::Value*
 // tensor, so per-layer comparisons with the unfolded model still line up.
 void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor);
 
+// True for a constant whose every element is 0 (any dtype).
+bool is_zero_constant(const ir::Value* v);
+
 // The value of a float32 constant holding one element; nullopt for anything else (absent, computed,
 // another dtype, several elements).
 std::optional<float> float_scalar(const ir::Value* v);

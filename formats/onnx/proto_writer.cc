@@ -30,6 +30,10 @@ bool is_fused_activation_attr(const std::string& name) {
   return name == "fused_activation" || name == "activation_min" || name == "activation_max";
 }
 
+// tinyc attributes of docs/ir.md that ONNX has no place for and the file does not need: the int8
+// LSTM's cell-state scale (a QDQ runtime computes the cell state in float).
+bool is_dropped_attr(const std::string& name) { return name == "cell_scale_log2"; }
+
 void add_scalar_initializer(onnx::GraphProto& graph, const std::string& name, ir::DType dtype, float value) {
   onnx::TensorProto* t = graph.add_initializer();
   t->set_name(name);
@@ -164,7 +168,7 @@ void add_node(const ir::Node& n, const NodeWiring& wiring, int64_t opset, FreshN
     if (n.attr_string("approximate", "none") == "tanh") np->set_op_type("FastGelu");
     attrs.erase("approximate");
   }
-  std::erase_if(attrs, [](const auto& kv) { return is_fused_activation_attr(kv.first); });
+  std::erase_if(attrs, [](const auto& kv) { return is_fused_activation_attr(kv.first) || is_dropped_attr(kv.first); });
   attributes_to_proto(attrs, *np);
   if (!n.has_attr("activation_min") && !n.has_attr("activation_max")) return;
   const std::string pre = names.make(n.output(0)->name + "_pre_activation");

@@ -63,6 +63,13 @@ std::vector<size_t> reference_scratch(const fb::ModelT& model, const fb::Operato
       return {int_bytes * input->shape.size(), int_bytes * (second ? element_count(*second) : 0)};
     case fb::BuiltinOperator::MIRROR_PAD:  // the element counts of the output's and the input's dims
       return {int_bytes * input->shape.size(), int_bytes * input->shape.size()};
+    case fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM: {
+      // Four gate buffers of batch x hidden cell-state elements (kernels/unidirectional_sequence_lstm.cc).
+      const fb::TensorT* hidden = tensor_at(g, op.inputs, 18);
+      const fb::TensorT* cell = tensor_at(g, op.inputs, 19);
+      if (!hidden || !cell) return {};
+      return std::vector<size_t>(4, element_count(*hidden) * element_bytes(cell->type));
+    }
     case fb::BuiltinOperator::CONV_2D:
     case fb::BuiltinOperator::DEPTHWISE_CONV_2D:
     case fb::BuiltinOperator::FULLY_CONNECTED:

@@ -42,11 +42,12 @@ void check_ops(const ImportContext& ctx) {
                    join(imported_tflite_ops()));
 }
 
-// Every tensor the operators or the interface use must have a type the importer takes.
+// Every tensor the operators or the interface use must have a type the importer takes (an LSTM's
+// state variables, which the IR keeps inside the LSTM, aside).
 void check_tensor_types(const ImportContext& ctx, const fb::SubGraph& main) {
   std::map<std::string, std::string> unknown;  // type -> first tensor
   auto check = [&](int32_t t) {
-    if (t >= 0 && !ir_dtype_of(ctx.tensor(t).type))
+    if (t >= 0 && !ctx.tensor(t).is_variable && !ir_dtype_of(ctx.tensor(t).type))
       unknown.emplace(tensor_type_name(ctx.tensor(t).type), ctx.tensor(t).name);
   };
   for (const FileOp& op : ctx.ops()) {

@@ -81,10 +81,9 @@ ImportContext::ImportContext(const fb::Model& model, ir::Graph& g) : g_(g) {
       if (d < 0) throw InputError("tensor '" + f.name + "' has a negative dimension: " + ir::shape_to_string(f.shape));
     f.quant = read_quant(t, f.shape, f.name);
     if (f.quant && t.type() == fb::TensorType::INT4) f.quant->bits = 4;
-    // Public schema slots tinyc's subset leaves out: Tensor.is_variable (field 5), Tensor.sparsity
-    // (field 6), Buffer.offset (field 1: data stored after the FlatBuffer).
-    if (raw(&t).GetField<uint8_t>(14, 0) != 0)
-      throw InputError("tensor '" + f.name + "' is a variable (state kept between runs); tinyc imports stateless models only");
+    f.is_variable = t.is_variable();
+    // Public schema slots tinyc's subset leaves out: Tensor.sparsity (field 6), Buffer.offset
+    // (field 1: data stored after the FlatBuffer).
     if (raw(&t).GetOptionalFieldOffset(16) != 0)
       throw InputError("tensor '" + f.name + "' is stored sparse; tinyc imports dense tensors only");
     if (model.buffers() && t.buffer() < model.buffers()->size()) {
@@ -114,7 +113,27 @@ ImportContext::ImportContext(const fb::Model& model, ir::Graph& g) : g_(g) {
       if (f.inputs[slot] >= 0) readers_[static_cast<size_t>(f.inputs[slot])].emplace_back(i, slot);
     ops_.push_back(std::move(f));
   }
+  check_variables();
   mark_hybrid_weights();
+}
+
+// A variable is state kept between runs; tinyc's IR has none, except the hidden and cell states of
+// UNIDIRECTIONAL_SEQUENCE_LSTM, which live inside the LSTM and start at 0 on every run, as in TFLM
+// after allocation.
+void ImportContext::check_variables() const {
+  constexpr size_t kHiddenStateSlot = 18, kCellStateSlot = 19;
+  const auto lstm = static_cast<int32_t>(fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM);
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    if (!tensors_[t].is_variable) continue;
+    bool lstm_state = !readers_[t].empty();
+    for (const auto& [op, slot] : readers_[t])
+      lstm_state = lstm_state && ops_[op].code == lstm && (slot == kHiddenStateSlot || slot == kCellStateSlot);
+    for (const FileOp& op : ops_)
+      lstm_state = lstm_state && std::find(op.outputs.begin(), op.outputs.end(), static_cast<int32_t>(t)) == op.outputs.end();
+    if (!lstm_state)
+      throw InputError("tensor '" + tensors_[t].name +
+                       "' is a variable (state kept between runs); tinyc imports it only as an LSTM's hidden or cell state");
+  }
 }
 
 void ImportContext::mark_hybrid_weights() {

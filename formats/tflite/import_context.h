@@ -40,6 +40,7 @@ struct FileTensor {
   // int8 weights of an op on float activations (a "hybrid" file): read as float32 scale * (q - zero_point)
   // with these parameters (`quant` is then empty: the IR value is a float constant).
   std::optional<ir::QuantParams> dequantize;
+  bool is_variable = false;  // state TFLM keeps between runs
 };
 
 // The IR element type of a TFLite TensorType; nullopt for types the importer does not take.
@@ -135,6 +136,7 @@ class ImportContext {
  private:
   // Marks the int8 constants that ops on float activations read (FileTensor::dequantize).
   void mark_hybrid_weights();
+  void check_variables() const;
   ir::Value* moved(const std::string& op_type, const std::vector<ir::Value*>& inputs, const std::string& base,
                    const ir::Value& like, const ir::Shape& shape);
 

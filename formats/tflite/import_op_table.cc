@@ -49,6 +49,7 @@ const std::map<int32_t, ImportFn>& importers() {
       {static_cast<int32_t>(Op::SUB), import_add_mul},
       {static_cast<int32_t>(Op::TANH), import_logistic_tanh},
       {static_cast<int32_t>(Op::TRANSPOSE), import_transpose},
+      {static_cast<int32_t>(Op::UNIDIRECTIONAL_SEQUENCE_LSTM), import_lstm},
   };
   return table;
 }

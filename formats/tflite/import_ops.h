@@ -37,6 +37,7 @@ void import_strided_slice(const FileOp& op, ImportContext& ctx);
 void import_split(const FileOp& op, ImportContext& ctx);
 void import_gather(const FileOp& op, ImportContext& ctx);
 void import_batch_matmul(const FileOp& op, ImportContext& ctx);
+void import_lstm(const FileOp& op, ImportContext& ctx);  // UNIDIRECTIONAL_SEQUENCE_LSTM, int8
 void import_resize(const FileOp& op, ImportContext& ctx);
 void import_pad(const FileOp& op, ImportContext& ctx);
 void import_concatenation(const FileOp& op, ImportContext& ctx);

@@ -61,6 +61,9 @@ class LoweringContext {
   int32_t intermediate(const std::string& name, ir::DType dtype, const ir::Shape& tflite_shape,
                        const std::optional<ir::QuantParams>& quant);
 
+  // A variable tensor (a state TFLM keeps across invocations, in its persistent section).
+  int32_t variable(const std::string& name, ir::DType dtype, const ir::Shape& tflite_shape, const ir::QuantParams& quant);
+
   // Appends an operator with `version`, or (0) TFLite's version of the op's int8 form (op_version()).
   void add_op(fb::BuiltinOperator code, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
               fb::BuiltinOptionsUnion options = {}, int32_t version = 0);
@@ -107,6 +110,7 @@ void lower_pool(const ir::Node& node, LoweringContext& ctx);
 void lower_global_pool(const ir::Node& node, LoweringContext& ctx);  // average and max
 void lower_reduce(const ir::Node& node, LoweringContext& ctx);       // ReduceMean and ReduceMax
 void lower_fully_connected(const ir::Node& node, LoweringContext& ctx);
+void lower_lstm(const ir::Node& node, LoweringContext& ctx);  // int8 LSTM
 void lower_add_mul(const ir::Node& node, LoweringContext& ctx);  // and Sub
 void lower_softmax(const ir::Node& node, LoweringContext& ctx);
 void lower_logistic_tanh(const ir::Node& node, LoweringContext& ctx);  // and HardSwish

@@ -81,6 +81,13 @@ int32_t LoweringContext::intermediate(const std::string& name, ir::DType dtype, 
   return index;
 }
 
+int32_t LoweringContext::variable(const std::string& name, ir::DType dtype, const ir::Shape& tflite_shape,
+                                  const ir::QuantParams& quant) {
+  const int32_t index = intermediate(name, dtype, tflite_shape, quant);
+  builder_.model().subgraphs.front()->tensors[static_cast<size_t>(index)]->is_variable = true;
+  return index;
+}
+
 void LoweringContext::add_op(fb::BuiltinOperator code, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
                              fb::BuiltinOptionsUnion options, int32_t version) {
   builder_.add_operator(code, version > 0 ? version : op_version(code), std::move(inputs), std::move(outputs),

@@ -22,6 +22,7 @@ const std::map<std::string, LowerFn>& lowerings() {
       {"GlobalAveragePool", lower_global_pool},
       {"GlobalMaxPool", lower_global_pool},
       {"HardSwish", lower_logistic_tanh},
+      {"LSTM", lower_lstm},
       {"LeakyRelu", lower_leaky_relu},
       {"LogSoftmax", lower_softmax},
       {"MatMul", lower_fully_connected},

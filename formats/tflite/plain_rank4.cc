@@ -20,7 +20,8 @@ bool is_coupling(const ir::Node& n) {
 }
 
 bool is_layout_free(const ir::Node& n) {
-  static const std::unordered_set<std::string> movers{"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose"};
+  // An LSTM's 4-D Y is the RESHAPE of its [time, batch, hidden] result.
+  static const std::unordered_set<std::string> movers{"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "LSTM"};
   if (!n.domain.empty()) return false;
   if (movers.count(n.op_type) || n.op_type == "MatMul" || n.op_type == "Softmax") return true;
   if (!is_coupling(n)) return false;

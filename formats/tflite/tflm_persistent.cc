@@ -5,7 +5,8 @@
 // FULLY_CONNECTED allocates for per-channel weights, each rounded up to 16 bytes + the handle of
 // each 4-bit filter's unpacking scratch buffer + the transposed copies of BATCH_MATMUL's operands
 // (the right one unless adj_y, the left one with adj_x), which TFLM keeps in the tail, with their
-// dims and the output's writable dims (arrays whose size follows the rank).
+// dims and the output's writable dims (arrays whose size follows the rank) + the data of variable
+// tensors (an LSTM's hidden and cell states), which TFLM allocates there.
 #include "formats/tflite/tflm_persistent.h"
 
 #include <algorithm>
@@ -40,14 +41,14 @@ const TailModel& model_for(PointerWidth width) {
                               {Op::DEPTHWISE_CONV_2D, 92}, {Op::FULLY_CONNECTED, 52}, {Op::GATHER, 32}, {Op::HARD_SWISH, 20}, {Op::LEAKY_RELU, 36}, {Op::LOG_SOFTMAX, 32}, {Op::LOGISTIC, 20},
                               {Op::MAX_POOL_2D, 76}, {Op::MEAN, 56}, {Op::MIRROR_PAD, 44}, {Op::MUL, 52}, {Op::PAD, 60}, {Op::PRELU, 40}, {Op::REDUCE_MAX, 56}, {Op::RELU, 36},
                               {Op::RELU6, 36}, {Op::RESHAPE, 40}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 32}, {Op::SOFTMAX, 68}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 20},
-                              {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}},
+                              {Op::TRANSPOSE, 0}, {Op::UNIDIRECTIONAL_SEQUENCE_LSTM, 752}, {Op::QUANTIZE, 36}, {Op::DEQUANTIZE, 40}},
                              4};
   static const TailModel host{408, 24, 64, 32,
                               {{Op::ADD, 72}, {Op::AVERAGE_POOL_2D, 72}, {Op::BATCH_MATMUL, 104}, {Op::CONCATENATION, 56}, {Op::CONV_2D, 108},
                                {Op::DEPTHWISE_CONV_2D, 108}, {Op::FULLY_CONNECTED, 80}, {Op::GATHER, 32}, {Op::HARD_SWISH, 24}, {Op::LEAKY_RELU, 40}, {Op::LOG_SOFTMAX, 48}, {Op::LOGISTIC, 24},
                                {Op::MAX_POOL_2D, 68}, {Op::MEAN, 64}, {Op::MIRROR_PAD, 44}, {Op::MUL, 56}, {Op::PAD, 68}, {Op::PRELU, 0}, {Op::REDUCE_MAX, 64}, {Op::RELU, 40},
                                {Op::RELU6, 40}, {Op::RESHAPE, 32}, {Op::RESIZE_BILINEAR, 0}, {Op::RESIZE_NEAREST_NEIGHBOR, 0}, {Op::RSQRT, 32}, {Op::SOFTMAX, 88}, {Op::SPLIT, 4}, {Op::SPLIT_V, 4}, {Op::STRIDED_SLICE, 108}, {Op::SUB, 72}, {Op::TANH, 24},
-                               {Op::TRANSPOSE, 0}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}},
+                               {Op::TRANSPOSE, 0}, {Op::UNIDIRECTIONAL_SEQUENCE_LSTM, 752}, {Op::QUANTIZE, 24}, {Op::DEQUANTIZE, 40}},
                               8};
   return width == PointerWidth::Bits32 ? mcu : host;
 }
@@ -115,6 +116,8 @@ size_t tflm_persistent_bytes(const fb::ModelT& model, PointerWidth width) {
     const auto unpacking = static_cast<size_t>(std::count_if(
         g->operators.begin(), g->operators.end(), [&](const auto& op) { return unpacks_int4(*g, *op); }));
     if (unpacking > 0) total += tflm_aligned(unpacking * m.scratch_handle);
+    for (const auto& t : g->tensors)
+      if (t->is_variable) total += tflm_aligned(element_count(*t) * element_bytes(t->type));
   }
   return total;
 }

@@ -1,5 +1,6 @@
-// LSTM and GRU models through the CLI: tinyc runs them as ONNX Runtime does, --int8 keeps the
-// recurrent layer float and says why, and a .tflite is refused naming the layer.
+// LSTM and GRU models through the CLI: tinyc runs them as ONNX Runtime does; --int8 quantizes an
+// LSTM (ONNX Runtime runs the QDQ export) and keeps a GRU float, saying why, and a .tflite with a
+// float GRU is refused naming the layer.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -72,29 +73,46 @@ TEST_CASE("tinyc inspect counts an LSTM's weights and multiply-accumulates", "[c
   CHECK(found);
 }
 
-TEST_CASE("compress --int8 keeps an LSTM float with the reason, and a .tflite names the layer", "[cli]") {
+TEST_CASE("compress --int8 quantizes an LSTM, which ONNX Runtime runs from the QDQ file", "[cli][ort]") {
   TempDir dir;
   const fs::path model = dir.path() / "lstm.onnx";
   tinyc::onnx_format::export_model_file(*tinyc::passes::testing::sequence_classifier(false), model);
   const fs::path rows = write_rows(dir.path());
   const fs::path qdq = dir.path() / "lstm_qdq.onnx";
+  const CommandResult r = run_tinyc({"compress", model.string(), "--int8", "--calib", rows.string(), "--format",
+                                     "onnx-qdq", "--eval", rows.string(), "-o", qdq.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("stays float") == std::string::npos);
+  // The LSTM reads dequantized int8 weights and a dequantized int32 bias; its cell-state attribute is not written.
+  const nlohmann::json summary = ort_compare(model, qdq, rows, 48);
+  INFO(summary.dump());
+  CHECK(summary.at("rows") == 48);
+  CHECK(summary.at("argmax_agreement").get<double>() >= 0.9);
+}
+
+TEST_CASE("compress --int8 keeps a GRU float with the reason, and a .tflite names the layer", "[cli]") {
+  TempDir dir;
+  const fs::path model = dir.path() / "gru.onnx";
+  tinyc::onnx_format::export_model_file(*tinyc::passes::testing::sequence_classifier(true), model);
+  const fs::path rows = write_rows(dir.path());
+  const fs::path qdq = dir.path() / "gru_qdq.onnx";
   const CommandResult mixed = run_tinyc({"compress", model.string(), "--int8", "--calib", rows.string(), "--format",
                                          "onnx-qdq", "--eval", rows.string(), "-o", qdq.string()});
   INFO(mixed.err);
   REQUIRE(mixed.exit_code == 0);
   CHECK(mixed.err.find("recurrent") != std::string::npos);
-  CHECK(mixed.err.find("int16") != std::string::npos);
-  // ONNX Runtime runs the mixed-precision file: the LSTM float between DequantizeLinear and QuantizeLinear.
+  CHECK(mixed.err.find("TFLite has no GRU op") != std::string::npos);
+  // ONNX Runtime runs the mixed-precision file: the GRU float between DequantizeLinear and QuantizeLinear.
   const nlohmann::json summary = ort_compare(model, qdq, rows, 48);
   INFO(summary.dump());
-  CHECK(summary.at("rows") == 48);
   CHECK(summary.at("argmax_agreement").get<double>() >= 0.9);
-  const fs::path blob = dir.path() / "lstm.tflite";
+  const fs::path blob = dir.path() / "gru.tflite";
   const CommandResult refused =
       run_tinyc({"compress", model.string(), "--int8", "--calib", rows.string(), "-o", blob.string()});
   INFO(refused.err);
   CHECK(refused.exit_code == 2);
-  CHECK(refused.err.find("LSTM 'recurrent'") != std::string::npos);
+  CHECK(refused.err.find("GRU 'recurrent'") != std::string::npos);
   CHECK(refused.err.find("--format onnx-qdq") != std::string::npos);
   CHECK_FALSE(fs::exists(blob));
 }

@@ -30,4 +30,26 @@ std::unique_ptr<ir::Graph> sequence_classifier(bool gru) {
   return g;
 }
 
+std::unique_ptr<ir::Graph> batch_first_lstm() {
+  constexpr int64_t kSteps = 8, kInput = 4, kHidden = 6;
+  auto g = new_graph(14);
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, kSteps, kInput});
+  ir::Node* cell = g->add_node("LSTM",
+                               {x, add_random_constant(*g, "W", {1, 4 * kHidden, kInput}, 6),
+                                add_random_constant(*g, "R", {1, 4 * kHidden, kHidden}, 7),
+                                add_random_constant(*g, "B", {1, 8 * kHidden}, 8)},
+                               {"Y"}, "recurrent");
+  cell->attrs["hidden_size"] = kHidden;
+  cell->attrs["layout"] = int64_t{1};
+  ir::Value* shape = g->add_constant("flat", ir::Tensor::from_vector<int64_t>({2}, {1, kSteps * kHidden}));
+  ir::Value* flat = g->add_node("Reshape", {cell->output(0), shape}, {"steps"}, "steps")->output(0);
+  ir::Node* head = g->add_node("Gemm", {flat, add_random_constant(*g, "head_w", {3, kSteps * kHidden}, 9),
+                                        add_random_constant(*g, "head_b", {3}, 10)},
+                               {"y"}, "head");
+  head->attrs["transB"] = int64_t{1};
+  g->add_output(head->output(0));
+  exec::infer_shapes(*g);
+  return g;
+}
+
 }  // namespace tinyc::passes::testing

@@ -12,4 +12,8 @@ namespace tinyc::passes::testing {
 // -> Reshape [1,6] -> Gemm 6->3 -> y[1,3]; opset 13, shapes inferred.
 std::unique_ptr<ir::Graph> sequence_classifier(bool gru);
 
+// x[1,8,4] -> LSTM with layout 1 (batch first, hidden 6, seeded W, R and B; Y only) -> Y [1,8,1,6]
+// -> Reshape [1,48] -> Gemm 48->3 -> y[1,3]: every step's hidden state is read; opset 14.
+std::unique_ptr<ir::Graph> batch_first_lstm();
+
 }  // namespace tinyc::passes::testing

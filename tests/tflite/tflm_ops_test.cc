@@ -18,6 +18,7 @@
 #include "io/npy.h"
 #include "passes/default_pipelines.h"
 #include "passes/graphs_1d.h"
+#include "passes/graphs_sequence.h"
 #include "passes/graphs_transformer.h"
 #include "passes/pass_test_util.h"
 #include "quantized_graphs.h"
@@ -481,6 +482,19 @@ TEST_CASE("TFLM: a transformer block, LayerNormalization through RSQRT, Gelu thr
   judge(*quantized(passes::testing::exported_layer_norm()), "exported_layer_norm");
 }
 
+TEST_CASE("TFLM: UNIDIRECTIONAL_SEQUENCE_LSTM with an int16 cell state, time major with Y_h and batch first with Y",
+          "[tflm]") {
+  const auto time_major = quantized(passes::testing::sequence_classifier(false));
+  REQUIRE(time_major->find_node("recurrent")->output(0)->dtype == ir::DType::Int8);
+  judge(*time_major, "lstm_time_major");
+  const auto names = op_names(verified_model(emit_named(*time_major)));
+  CHECK(std::count(names.begin(), names.end(), "UNIDIRECTIONAL_SEQUENCE_LSTM") == 1);
+  CHECK(std::count(names.begin(), names.end(), "STRIDED_SLICE") == 1);  // Y_h: the last step of Y
+  const auto batch_first = quantized(passes::testing::batch_first_lstm());
+  REQUIRE(batch_first->find_node("recurrent")->output(0)->dtype == ir::DType::Int8);
+  judge(*batch_first, "lstm_batch_first");
+}
+
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
   test::TempDir dir;
   const auto model = dir.path() / "classifier_1d.onnx";
@@ -493,6 +507,28 @@ TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that T
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   check_against_tflm(blob, rows, dir.path(), 64, {TflmKernels::Reference, TflmKernels::CmsisNn});
+}
+
+TEST_CASE("tinyc compress --int8 takes an exported ONNX LSTM classifier to a .tflite that TFLM runs bit for bit",
+          "[tflm][cli]") {
+  test::TempDir dir;
+  const auto model = dir.path() / "lstm.onnx";
+  onnx_format::export_model_file(*passes::testing::sequence_classifier(false), model);
+  const auto calib = dir.path() / "calib.npy";
+  const auto rows = dir.path() / "rows.npy";
+  io::write_npy(calib, uniform_rows({1, 8, 4}, 128, -1.0f, 1.0f, 7));
+  io::write_npy(rows, uniform_rows({1, 8, 4}, 48, -1.0f, 1.0f, 8));
+  const auto blob = dir.path() / "lstm.tflite";
+  const auto report = dir.path() / "report.json";
+  const test::CommandResult r = test::run_tinyc({"compress", model.string(), "--int8", "--calib", calib.string(), "--eval",
+                                                 rows.string(), "--report", report.string(), "-o", blob.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  check_against_tflm(blob, rows, dir.path(), 48, {TflmKernels::Reference, TflmKernels::CmsisNn});
+  const auto j = nlohmann::json::parse(test::read_bytes(report));
+  const double snr = j["evaluation"]["outputs"][0]["snr_db"].get<double>();
+  INFO("output SNR " << snr << " dB");
+  CHECK(snr > 25.0);
 }
 
 TEST_CASE("tinyc compress --int8 takes an exported ONNX transformer block to a .tflite that TFLM runs bit for bit",

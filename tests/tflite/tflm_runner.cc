@@ -8,13 +8,28 @@
 #include <cstring>
 
 #include "apps/cli_runner.h"
+#include "formats/tflite/tinyc_tflite_generated.h"
 #include "io/npy.h"
+#include "ir/tensor_rows.h"
 #include "support/test_support.h"
 
 namespace tinyc::tflite_test {
 
-TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
-                    const std::filesystem::path& folder, TflmKernels kernels, bool find_min_arena) {
+namespace {
+
+// A model with variable tensors (an LSTM's state): TFLM keeps them from one Invoke to the next
+// unless the application resets them, and tflm_run does not between rows.
+bool has_state(const std::filesystem::path& model) {
+  const std::string bytes = test::read_bytes(model);
+  const auto* m = tflite_fb::GetModel(bytes.data());
+  if (!m->subgraphs() || m->subgraphs()->size() == 0 || !m->subgraphs()->Get(0)->tensors()) return false;
+  for (const auto* t : *m->subgraphs()->Get(0)->tensors())
+    if (t->is_variable()) return true;
+  return false;
+}
+
+TflmResult run_tflm_once(const std::filesystem::path& model, const std::filesystem::path& rows,
+                         const std::filesystem::path& folder, TflmKernels kernels, bool find_min_arena) {
   const std::string binary = kernels == TflmKernels::Reference ? "tflm_run" : "tflm_run_cmsis_nn";
   const std::filesystem::path tool = std::filesystem::path(TINYC_SOURCE_DIR) / ".." / "shared" / "tools" / "tflm" / binary;
   const std::filesystem::path out = folder / (model.stem().string() + "." + binary + ".npy");
@@ -28,6 +43,28 @@ TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::p
   result.facts = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   if (r.exit_code == 0 && std::filesystem::exists(out)) result.output = io::read_npy(out);
   return result;
+}
+
+}  // namespace
+
+TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
+                    const std::filesystem::path& folder, TflmKernels kernels, bool find_min_arena) {
+  if (rows.empty() || !has_state(model)) return run_tflm_once(model, rows, folder, kernels, find_min_arena);
+  // Every row from a fresh allocation (zero state), as tinyc runs each row.
+  const ir::Tensor all = io::read_npy(rows);
+  TflmResult first;
+  std::vector<ir::Tensor> outputs;
+  for (int64_t row = 0; row < all.shape().at(0); ++row) {
+    const std::filesystem::path one = folder / (model.stem().string() + ".row.npy");
+    io::write_npy(one, ir::slice_rows(all, row, row + 1));
+    TflmResult r = run_tflm_once(model, one, folder, kernels, find_min_arena && row == 0);
+    if (r.exit_code != 0) return r;
+    outputs.push_back(r.output);
+    if (row == 0) first = std::move(r);
+  }
+  first.output = ir::concat_rows(outputs);
+  first.facts["rows"] = all.shape().at(0);
+  return first;
 }
 
 ir::Tensor tinyc_run(const std::filesystem::path& model, const std::filesystem::path& rows,

@@ -28,7 +28,9 @@ struct TflmResult {
 // Runs `tflm_run model --input rows --output <folder>/<stem>.<binary>.npy` and reads the output back
 // (an empty tensor when the run failed). An empty `rows` runs one row of zero points. Without
 // `find_min_arena` it passes --no-min-arena; with it, facts["min_arena_bytes"] holds the smallest
-// arena that works.
+// arena that works. A model with variable tensors (an LSTM's state, which TFLM keeps from one
+// Invoke to the next and tflm_run does not reset between rows) runs one row per tflm_run call, so
+// each row starts from TFLM's zero state as it does in tinyc; the facts are the first call's.
 TflmResult run_tflm(const std::filesystem::path& model, const std::filesystem::path& rows,
                     const std::filesystem::path& folder, TflmKernels kernels = TflmKernels::Reference,
                     bool find_min_arena = false);

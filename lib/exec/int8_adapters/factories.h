@@ -32,6 +32,8 @@ std::unique_ptr<kernels::Kernel> make_prelu();
 std::unique_ptr<kernels::Kernel> make_hard_swish();
 // Pow(x, -0.5): TFLite's RSQRT.
 std::unique_ptr<kernels::Kernel> make_rsqrt();
+// A forward LSTM with Y only: TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM (8-bit activations, 16-bit cell).
+std::unique_ptr<kernels::Kernel> make_lstm();
 // Relu and Clip: a clamp in the input's quantized range.
 std::unique_ptr<kernels::Kernel> make_clamp();
 std::unique_ptr<kernels::Kernel> make_concat();

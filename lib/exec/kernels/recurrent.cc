@@ -7,7 +7,10 @@
 #include <cmath>
 
 #include "exec/kernels/factories.h"
+#include "exec/kernels/lstm_cell_extent.h"
 #include "exec/shape/recurrent.h"
+#include "ir/error.h"
+#include "ir/value.h"
 
 namespace tinyc::exec::kernels {
 
@@ -52,10 +55,18 @@ struct RecurrentBuffers {
 
 class RecurrentKernel final : public Kernel {
  public:
+  // Reads the geometry and the attributes; `shapes` holds the input shapes, nullptr for an omitted one.
+  void configure(const ir::Node& node, const std::vector<const ir::Shape*>& shapes) {
+    layout_.g = shape::recurrent_geometry(node, shapes);
+    clip_ = node.attr_float("clip", 0.0f);
+    input_forget_ = layout_.g.lstm && node.attr_int("input_forget", 0) != 0;
+    linear_before_reset_ = !layout_.g.lstm && node.attr_int("linear_before_reset", 0) != 0;
+  }
+
   void prepare(const PrepareContext& ctx) override {
     std::vector<const ir::Shape*> shapes;
     for (size_t i = 0; i < ctx.inputs.size(); ++i) shapes.push_back(ctx.input(i).present ? &ctx.input(i).shape : nullptr);
-    layout_.g = shape::recurrent_geometry(ctx.node, shapes);
+    configure(ctx.node, shapes);
     ctx.require_dtype(kX, kFloatTypes);
     dtype_ = ctx.input(kX).dtype;
     for (size_t i : {kW, kR, kB, kInitialH, kInitialC, kPeepholes})
@@ -64,10 +75,7 @@ class RecurrentKernel final : public Kernel {
     if (ctx.input(kSequenceLens).present) ctx.require_dtype(kSequenceLens, {ir::DType::Int32});
     for (size_t i = 0; i < ctx.outputs.size(); ++i)
       if (ctx.output(i).present) ctx.require_same_dtype(i, kX);
-    clip_ = ctx.node.attr_float("clip", 0.0f);
     if (ctx.node.has_attr("clip") && !(clip_ > 0.0f)) ctx.fail("clip must be positive");
-    input_forget_ = layout_.g.lstm && ctx.node.attr_int("input_forget", 0) != 0;
-    linear_before_reset_ = !layout_.g.lstm && ctx.node.attr_int("linear_before_reset", 0) != 0;
   }
 
   // Axis 0 is time unless the layout is batch first.
@@ -97,14 +105,39 @@ class RecurrentKernel final : public Kernel {
     });
   }
 
+  // Runs the float32 steps of every row in `x_rows` (whole X tensors one after another) with the
+  // node's constant operands, returning the largest |c_t| seen.
+  double largest_cell(const ir::Node& node, std::span<const float> x_rows) const {
+    auto constant = [&](size_t i) -> const float* {
+      if (i >= node.inputs().size() || !node.input(i)) return nullptr;
+      if (!node.input(i)->is_constant() || node.input(i)->dtype != ir::DType::Float32)
+        throw InputError("LSTM '" + node.name + "': input " + std::to_string(i) + " must be a float32 constant to size its cell state");
+      return node.input(i)->constant().values<float>().data();
+    };
+    if (node.inputs().size() > kSequenceLens && node.input(kSequenceLens))
+      throw InputError("LSTM '" + node.name + "': sizing the cell state takes no sequence_lens");
+    const shape::RecurrentGeometry& g = layout_.g;
+    const auto x_count = static_cast<size_t>(g.seq * g.batch * g.input);
+    std::vector<float> scratch(static_cast<size_t>(layout_.gate_rows() + 4 * g.hidden));
+    float extent = 0;
+    for (size_t start = 0; start + x_count <= x_rows.size(); start += x_count) {
+      const RecurrentBuffers<float> io{x_rows.data() + start, constant(kW), constant(kR), constant(kB), nullptr,
+                                       constant(kInitialH), constant(kInitialC), constant(kPeepholes), nullptr,
+                                       nullptr, nullptr};
+      run(io, scratch.data(), &extent);
+    }
+    return extent;
+  }
+
  private:
   template <class T>
   T clipped(T v) const {
     return clip_ > 0.0f ? std::clamp(v, T(-clip_), T(clip_)) : v;
   }
 
+  // `cell_extent`, when set, is raised to every |c_t| (LSTM).
   template <class T>
-  void run(const RecurrentBuffers<T>& io, T* scratch) const {
+  void run(const RecurrentBuffers<T>& io, T* scratch, T* cell_extent = nullptr) const {
     const shape::RecurrentGeometry& g = layout_.g;
     const int64_t h_size = g.hidden;
     T* gates = scratch;
@@ -123,7 +156,7 @@ class RecurrentKernel final : public Kernel {
         for (int64_t s = 0; s < steps; ++s) {
           const int64_t t = backward ? steps - 1 - s : s;
           if (g.lstm)
-            lstm_step(io, d, io.x + layout_.x(t, b), gates, h, c);
+            lstm_step(io, d, io.x + layout_.x(t, b), gates, h, c, cell_extent);
           else
             gru_step(io, d, io.x + layout_.x(t, b), gates, h, work);
           if (io.y) std::copy_n(h, h_size, io.y + layout_.y(t, d, b));
@@ -154,7 +187,7 @@ class RecurrentKernel final : public Kernel {
 
   // Gates i, o, f, c (ONNX order), peepholes P = [Pi, Po, Pf].
   template <class T>
-  void lstm_step(const RecurrentBuffers<T>& io, int64_t d, const T* x, T* gates, T* h, T* c) const {
+  void lstm_step(const RecurrentBuffers<T>& io, int64_t d, const T* x, T* gates, T* h, T* c, T* cell_extent) const {
     const int64_t n = layout_.g.hidden;
     gate_inputs(io, d, x, h, layout_.gate_rows(), gates);
     const T* p = io.p ? io.p + d * 3 * n : nullptr;
@@ -163,6 +196,7 @@ class RecurrentKernel final : public Kernel {
       const T f = input_forget_ ? T(1) - i : sigmoid(clipped(gates[2 * n + j] + (p ? p[2 * n + j] * c[j] : T(0))));
       const T candidate = std::tanh(clipped(gates[3 * n + j]));
       c[j] = f * c[j] + i * candidate;
+      if (cell_extent) *cell_extent = std::max(*cell_extent, std::abs(c[j]));
       const T o = sigmoid(clipped(gates[n + j] + (p ? p[n + j] * c[j] : T(0))));
       h[j] = o * std::tanh(c[j]);
     }
@@ -201,5 +235,15 @@ class RecurrentKernel final : public Kernel {
 }  // namespace
 
 std::unique_ptr<Kernel> make_recurrent() { return std::make_unique<RecurrentKernel>(); }
+
+double lstm_cell_extent(const ir::Node& lstm, std::span<const float> x_rows) {
+  std::vector<const ir::Shape*> shapes;
+  for (const ir::Value* v : lstm.inputs()) shapes.push_back(v && v->shape ? &*v->shape : nullptr);
+  if (lstm.op_type != "LSTM" || shapes.empty() || !shapes[kX])
+    throw InternalError("lstm_cell_extent needs an LSTM node with a known input shape");
+  RecurrentKernel kernel;
+  kernel.configure(lstm, shapes);
+  return kernel.largest_cell(lstm, x_rows);
+}
 
 }  // namespace tinyc::exec::kernels

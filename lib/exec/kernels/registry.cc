@@ -48,7 +48,7 @@ constexpr Entry kKernels[] = {
     {"HardSigmoid", [] { return make_unary(Unary::HardSigmoid); }, nullptr},
     {"HardSwish", [] { return make_unary(Unary::HardSwish); }, q::make_hard_swish},
     {"Identity", make_copy, q::make_reshape},
-    {"LSTM", make_recurrent, nullptr},
+    {"LSTM", make_recurrent, q::make_lstm},
     {"LayerNormalization", make_layer_norm, nullptr},
     {"LeakyRelu", [] { return make_unary(Unary::LeakyRelu); }, q::make_leaky_relu},
     {"Log", [] { return make_unary(Unary::Log); }, nullptr},
