@@ -6,11 +6,12 @@
 // Activations are int8 with per-tensor parameters from their calibrated range
 // (exec::int8_reference::choose_asymmetric_params, so 0 is exact); weights int8 symmetric per output
 // channel (or per tensor, option weight_scales); biases int32 at input_scale * weight_scale[c];
-// Softmax/Sigmoid/Tanh outputs at TFLite's fixed parameters; pooling and data movement share their
-// input's parameters; Concat takes the union of its inputs' ranges. Ops without an int8 form stay
-// float between a DequantizeLinear and a QuantizeLinear. Int8 values keep the float value's name;
-// the float twin of an int8 value is "<name>_dequantized", the int8 twin of a float value
-// "<name>_quantized" (graph inputs and outputs keep their names and stay float).
+// Softmax/Sigmoid/Tanh outputs at TFLite's fixed parameters; an LSTM's gate weights, bias and int16
+// cell-state scale as TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM reads them (quantize_lstm.h); pooling
+// and data movement share their input's parameters; Concat takes the union of its inputs' ranges.
+// Ops without an int8 form stay float between a DequantizeLinear and a QuantizeLinear. Int8 values
+// keep the float value's name; the float twin of an int8 value is "<name>_dequantized", the int8
+// twin of a float value "<name>_quantized" (graph inputs and outputs keep their names and stay float).
 // Ranges: the context's activation_ranges when set (--data-free), else calibration of this graph
 // on the context's calibration rows with the `calib` method.
 // Preconditions: shapes inferred; BatchNorm folded and activations fused (default folding pipeline)

@@ -73,14 +73,16 @@ std::string to_text(const std::string& path, const TfliteSummary& s, const std::
     const TensorSummary& t = s.tensors[static_cast<size_t>(i)];
     os << "output: " << tensor_label(s, i) << " " << t.type << " " << dims(t.shape) << " " << quantization(t) << "\n";
   }
-  os << "\n#    op                  ver  inputs -> outputs\n";
+  size_t op_w = 18;
+  for (const auto& op : s.operators) op_w = std::max(op_w, op.op.size());
+  os << "\n#    " << pad("op", op_w + 2) << "ver  inputs -> outputs\n";
   for (size_t i = 0; i < s.operators.size(); ++i) {
     const auto& op = s.operators[i];
     std::string io;
     for (size_t k = 0; k < op.inputs.size(); ++k) io += (k ? ", " : "") + tensor_label(s, op.inputs[k]);
     io += " -> ";
     for (size_t k = 0; k < op.outputs.size(); ++k) io += (k ? ", " : "") + tensor_label(s, op.outputs[k]);
-    os << pad(std::to_string(i), 5) << pad(op.op, 20) << pad(std::to_string(op.version), 5) << io << "\n";
+    os << pad(std::to_string(i), 5) << pad(op.op, op_w + 2) << pad(std::to_string(op.version), 5) << io << "\n";
   }
   size_t name_w = 4;
   for (size_t i = 0; i < s.tensors.size(); ++i) name_w = std::max(name_w, tensor_label(s, static_cast<int32_t>(i)).size());

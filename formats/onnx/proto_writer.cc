@@ -30,9 +30,10 @@ bool is_fused_activation_attr(const std::string& name) {
   return name == "fused_activation" || name == "activation_min" || name == "activation_max";
 }
 
-// tinyc attributes of docs/ir.md that ONNX has no place for and the file does not need: the int8
-// LSTM's cell-state scale (a QDQ runtime computes the cell state in float).
-bool is_dropped_attr(const std::string& name) { return name == "cell_scale_log2"; }
+// tinyc attributes of docs/ir.md that ONNX has no place for: the int8 LSTM's cell-state scale (a
+// QDQ runtime computes the cell state in float) and the cell_clip of an LSTM read from a .tflite
+// file (ONNX's clip bounds the gate inputs instead; docs/ir.md says what the export loses).
+bool is_dropped_attr(const std::string& name) { return name == "cell_scale_log2" || name == "cell_clip"; }
 
 void add_scalar_initializer(onnx::GraphProto& graph, const std::string& name, ir::DType dtype, float value) {
   onnx::TensorProto* t = graph.add_initializer();

@@ -1,9 +1,9 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM (int8 activations and weights, int16 cell state) -> the int8 LSTM of
 // docs/ir.md: the per-gate tensors (input, forget, cell, output) become ONNX's W, R and B in the
 // gate order i, o, f, c with one scale per gate, the cell state's power-of-two scale the
-// cell_scale_log2 attribute, and the file's [time, batch, hidden] (or batch first) output the
-// Reshape of Y [time, 1, batch, hidden] (or [batch, time, 1, hidden]). The LSTM starts from a zero
-// state, as TFLM does after allocation.
+// cell_scale_log2 attribute (a cell_clip the cell_clip attribute), and the file's
+// [time, batch, hidden] (or batch first) output the Reshape of Y [time, 1, batch, hidden] (or
+// [batch, time, 1, hidden]). The LSTM starts from a zero state, as TFLM does after allocation.
 #include <cmath>
 
 #include "exec/int8_reference/int8_lstm.h"
@@ -74,9 +74,8 @@ void import_lstm(const FileOp& op, ImportContext& ctx) {
     if (slot(op, i) >= 0)
       throw InputError(ctx.describe(op) + ": peepholes, projection and layer normalization are not supported");
   const fb::UnidirectionalSequenceLSTMOptions* o = op.op->builtin_options_as_UnidirectionalSequenceLSTMOptions();
-  if (!o || o->fused_activation_function() != fb::ActivationFunctionType::TANH || o->cell_clip() != 0.0f ||
-      o->proj_clip() != 0.0f)
-    throw InputError(ctx.describe(op) + ": only a tanh LSTM without cell or projection clipping is supported");
+  if (!o || o->fused_activation_function() != fb::ActivationFunctionType::TANH || !(o->cell_clip() >= 0.0f))
+    throw InputError(ctx.describe(op) + ": only a tanh LSTM with a cell_clip >= 0 is supported");
   require_same_quant(op, ctx, hidden_state, output);
   const FileTensor& x = ctx.tensor(input);
   const FileTensor& cell = ctx.tensor(cell_state);
@@ -106,6 +105,7 @@ void import_lstm(const FileOp& op, ImportContext& ctx) {
   lstm->attrs["hidden_size"] = hidden;
   lstm->attrs["layout"] = int64_t{time_major ? 0 : 1};
   lstm->attrs[q::kCellScaleLog2Attribute] = int64_t{cell_log2};
+  if (o->cell_clip() > 0) lstm->attrs[q::kCellClipAttribute] = o->cell_clip();
   ctx.define_from_file_order(lstm->output(0), output);
 }
 

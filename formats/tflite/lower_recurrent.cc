@@ -75,6 +75,7 @@ void lower_lstm(const ir::Node& node, LoweringContext& ctx) {
   fb::UnidirectionalSequenceLSTMOptionsT o;
   o.fused_activation_function = fb::ActivationFunctionType::TANH;
   o.time_major = g.time_major;
+  o.cell_clip = node.attr_float(q::kCellClipAttribute, 0.0f);
   fb::BuiltinOptionsUnion options;
   options.Set(std::move(o));
   ctx.add_op(fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM, std::move(inputs), {steps}, std::move(options),

@@ -9,6 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.h"
+#include "formats/onnx/export.h"
+#include "io/npy.h"
+#include "passes/graphs_sequence.h"
+#include "passes/pass_test_util.h"
 #include "support/test_support.h"
 
 using namespace tinyc::test;
@@ -73,6 +77,30 @@ TEST_CASE("tinyc firmware: digits_cnn on the emulated Cortex-M4F equals tinyc ru
   CHECK(image["bss_bytes"].get<int64_t>() >= image["arena_bytes"].get<int64_t>());         // the arena is in bss
   CHECK(j["tflm_arena_used_bytes"].get<int64_t>() <= j["estimate"]["arena_bytes"].get<int64_t>());
   CHECK(j["target"]["fits"] == true);
+}
+
+TEST_CASE("tinyc firmware: an int8 LSTM runs on the emulated Cortex-M4F in the estimated arena, its first row only",
+          "[firmware]") {
+  if (!have_cross_tools()) {
+    WARN("arm-none-eabi-g++ or qemu-system-arm is missing (scripts/setup.sh installs them): not run");
+    return;
+  }
+  TempDir dir;
+  const fs::path onnx = dir.path() / "lstm.onnx";
+  tinyc::onnx_format::export_model_file(*tinyc::passes::testing::sequence_classifier(false), onnx);
+  const fs::path rows = dir.path() / "rows.npy";
+  tinyc::io::write_npy(rows, tinyc::passes::testing::random_tensor({32, 8, 4}, 3));
+  const fs::path model = dir.path() / "lstm.tflite";
+  REQUIRE(run_tinyc({"compress", onnx.string(), "--int8", "--calib", rows.string(), "-o", model.string()}).exit_code == 0);
+  const fs::path json = dir.path() / "fw.json";
+  const auto r = run_tinyc({"firmware", model.string(), "--rows", rows.string(), "--count", "4", "--kit", kKit.string(),
+                            "--json", json.string()});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("only the first row runs") != std::string::npos);
+  CHECK(r.out.find("1 rows equal tinyc run, bit for bit") != std::string::npos);
+  const auto j = nlohmann::json::parse(read_bytes(json));
+  CHECK(j["tflm_arena_used_bytes"].get<int64_t>() <= j["estimate"]["arena_bytes"].get<int64_t>());
 }
 
 TEST_CASE("tinyc firmware: outputs that differ from tinyc run are exit 3 naming the first difference", "[firmware]") {

@@ -37,11 +37,17 @@ function parseMaxRows(text) {
 }
 
 // One model loaded in ONNX Runtime with its single input's name; single-threaded for reproducible sums.
+// Basic graph optimizations only: the extended ones fuse QDQ groups into integer kernels whose x86
+// path without VNNI (AVX2) multiplies u8 by s8 with int16 pairwise sums that saturate (ONNX
+// Runtime's documented limitation), so their outputs would depend on the CPU; at 'basic' the file
+// runs as ONNX defines it (DequantizeLinear, the float op, QuantizeLinear).
 async function openModel(ort, file) {
   if (!fs.existsSync(file)) throw new InputError(`${file}: no such model file`);
   let session;
   try {
-    session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'basic',
+    });
   } catch (e) {
     throw new InputError(`${file}: ONNX Runtime cannot load it: ${e.message}`);
   }

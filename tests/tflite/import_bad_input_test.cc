@@ -148,6 +148,10 @@ TEST_CASE("import refuses several subgraphs, unknown tensor types and int8 tenso
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->outputs.clear(); });
     CHECK_THAT(import_error(bytes), Contains("declares no outputs"));
   }
+  SECTION("a variable tensor an op other than an LSTM reads (state tinyc's IR has no place for)") {
+    const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[0]->is_variable = true; });
+    CHECK_THAT(import_error(bytes), Contains("tensor 'x' is a variable") && Contains("only as an LSTM's hidden or cell state"));
+  }
   SECTION("an int8 activation without scale and zero point") {
     const std::string bytes = relu_model([](fb::ModelT& m) { m.subgraphs[0]->tensors[1]->quantization.reset(); });
     CHECK_THAT(import_error(bytes), Contains("'y' has no quantization parameters"));

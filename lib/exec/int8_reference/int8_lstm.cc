@@ -94,6 +94,7 @@ void step(const LstmParams& p, std::span<const int8_t> x, std::span<int8_t> h, s
     const int16_t kept = saturate16(multiply(s.gate[kForgetGate][j], c[j], p.forget_times_cell));
     const int16_t added = saturate16(multiply(s.gate[kInputGate][j], s.gate[kCellGate][j], p.input_times_candidate));
     c[j] = saturate16(int32_t{kept} + added);
+    if (p.cell_clip > 0) c[j] = std::clamp<int16_t>(c[j], static_cast<int16_t>(-p.cell_clip), p.cell_clip);
     int16_t tanh_cell = 0;
     tanh_int16(cell_rescale, std::span<const int16_t>(&c[j], 1), std::span<int16_t>(&tanh_cell, 1));
     const int32_t hidden = multiply(tanh_cell, s.gate[kOutputGate][j], p.output_times_tanh_cell) + p.hidden_zero_point;
@@ -158,6 +159,9 @@ LstmParams prepare_lstm(const LstmGeometry& geometry, const ir::Node& lstm) {
     gate.recurrent_multiplier = fc_multiplier(out.scale, gate.recurrent_scale);
   }
   const auto cell_scale = static_cast<float>(std::ldexp(1.0, p.cell_scale_log2));
+  const float clip = lstm.attr_float(kCellClipAttribute, 0.0f);
+  if (!(clip >= 0) || !std::isfinite(clip)) throw InputError("the int8 LSTM's cell_clip must be finite and >= 0");
+  p.cell_clip = static_cast<int16_t>(std::clamp(static_cast<double>(clip) / static_cast<double>(cell_scale), -32768.0, 32767.0));
   p.forget_times_cell = mul_multiplier(kGateScale, cell_scale, cell_scale);
   p.input_times_candidate = mul_multiplier(kGateScale, kGateScale, cell_scale);
   p.output_times_tanh_cell = mul_multiplier(kGateScale, kGateScale, out.scale);

@@ -22,6 +22,9 @@ inline constexpr size_t kInputGate = 0, kForgetGate = 1, kCellGate = 2, kOutputG
 
 // The int64 attribute quantize_int8 gives an int8 LSTM node: log2 of its int16 cell state's scale.
 inline constexpr const char* kCellScaleLog2Attribute = "cell_scale_log2";
+// The float attribute of an int8 LSTM read from a .tflite file with TFLite's cell_clip: the cell
+// state is clamped to +-cell_clip after each update (absent or 0: no clamp).
+inline constexpr const char* kCellClipAttribute = "cell_clip";
 
 // The smallest and largest power-of-two exponents tinyc gives the int16 cell state's scale:
 // 2^-15 holds |c| < 1, 2^0 holds |c| < 32768 (TFLite's tanh rescale overflows above that).
@@ -60,6 +63,7 @@ struct LstmParams {
   int32_t hidden_zero_point = 0;  // the output's; the hidden state starts at it (0.0)
   std::array<LstmGate, 4> gates;  // TFLite's order
   int cell_scale_log2 = 0;
+  int16_t cell_clip = 0;  // the clamp in cell-state steps, as TFLM rounds it down; 0: none
   QuantizedMultiplier forget_times_cell;       // 2^-15 * s_c / s_c
   QuantizedMultiplier input_times_candidate;   // 2^-15 * 2^-15 / s_c
   QuantizedMultiplier output_times_tanh_cell;  // 2^-15 * 2^-15 / s_h
@@ -68,8 +72,8 @@ struct LstmParams {
 // Reads an int8 LSTM node (docs/ir.md): X and Y int8 per tensor; W [1, 4 * hidden, input] and R
 // [1, 4 * hidden, hidden] int8 constants with one scale per gate (per-channel QuantParams along
 // the gate rows, equal within a gate); B, when present, int32 [1, 8 * hidden] whose two halves
-// add, at s_x * s_w of each gate; and the cell_scale_log2 attribute. InputError naming what is
-// missing or out of range.
+// add, at s_x * s_w of each gate; the cell_scale_log2 attribute, and cell_clip when present.
+// InputError naming what is missing or out of range.
 LstmParams prepare_lstm(const LstmGeometry& geometry, const ir::Node& lstm);
 
 // Runs every step of every batch row from a zero state; `output` holds each step's hidden state.
