@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "apps/cli_runner.h"
+#include "exec/executor.h"
 #include "exec/shape_inference.h"
 #include "formats/onnx/export.h"
 #include "formats/tflite/blob_memory.h"
@@ -493,6 +494,12 @@ TEST_CASE("TFLM: UNIDIRECTIONAL_SEQUENCE_LSTM with an int16 cell state, time maj
   const auto batch_first = quantized(passes::testing::batch_first_lstm());
   REQUIRE(batch_first->find_node("recurrent")->output(0)->dtype == ir::DType::Int8);
   judge(*batch_first, "lstm_batch_first");
+  // TFLite's cell_clip (what the importer reads from converter-made files) clamps the cell state.
+  auto clipped = batch_first->clone();
+  clipped->find_node("recurrent")->attrs["cell_clip"] = 0.05f;
+  judge(*clipped, "lstm_cell_clip");
+  const ir::Tensor rows = uniform_rows({1, 8, 4}, 8, -1.0f, 1.0f, 3);
+  CHECK_FALSE(same_bytes(exec::Executor(*clipped).run({rows}).front(), exec::Executor(*batch_first).run({rows}).front()));
 }
 
 TEST_CASE("tinyc compress --int8 takes a 1-D ONNX classifier to a .tflite that TFLM runs bit for bit", "[tflm][cli]") {
