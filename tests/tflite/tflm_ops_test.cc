@@ -582,3 +582,26 @@ TEST_CASE("tinyc compress --int8 takes an exported ONNX multi-head attention to 
   const auto names = op_names(verified_model(test::read_bytes(blob)));
   CHECK(std::count(names.begin(), names.end(), "BATCH_MATMUL") == 2);
 }
+TEST_CASE("TFLM: a keyword-spotting-sized int8 LSTM, 49 steps of 40 features into hidden size 64", "[tflm]") {
+  using passes::testing::add_random_constant;
+  auto g = passes::testing::new_graph(13);
+  ir::Value* x = g->add_input("x", ir::DType::Float32, {1, 49, 40});
+  ir::Node* time_major = g->add_node("Transpose", {x}, {"time_major"}, "time_major");
+  time_major->attrs["perm"] = std::vector<int64_t>{1, 0, 2};
+  ir::Node* cell = g->add_node("LSTM",
+                               {time_major->output(0), add_random_constant(*g, "W", {1, 256, 40}, 1),
+                                add_random_constant(*g, "R", {1, 256, 64}, 2), add_random_constant(*g, "B", {1, 512}, 3)},
+                               {"Y", "Y_h"}, "recurrent");
+  cell->attrs["hidden_size"] = int64_t{64};
+  ir::Value* shape = g->add_constant("flat", ir::Tensor::from_vector<int64_t>({2}, {1, 64}));
+  ir::Value* last = g->add_node("Reshape", {cell->output(1), shape}, {"last"}, "last")->output(0);
+  ir::Node* head = g->add_node(
+      "Gemm", {last, add_random_constant(*g, "head_w", {12, 64}, 4), add_random_constant(*g, "head_b", {12}, 5)}, {"y"},
+      "head");
+  head->attrs["transB"] = int64_t{1};
+  g->add_output(head->output(0));
+  exec::infer_shapes(*g);
+  const auto q = quantized(std::move(g));
+  REQUIRE(q->find_node("recurrent")->output(0)->dtype == ir::DType::Int8);
+  judge(*q, "kws_lstm");
+}
