@@ -30,10 +30,11 @@ ir::QuantParams along_rows(std::vector<float> scales) {
 }
 
 // W or R ([1, 4 * hidden, k]) as int8 with one scale per gate; returns the gate scales.
-std::vector<float> quantize_gate_weights(ir::Graph& g, ir::Node* n, size_t slot, int64_t hidden) {
+std::vector<float> quantize_gate_weights(ir::Graph& g, ir::Node* n, size_t slot, int64_t hidden,
+                                         const std::string& role) {
   const ir::Tensor& w = n->input(slot)->constant();
   q::SymmetricWeights quantized = q::quantize_weights_per_channel(w.values<float>(), kGates);
-  set_constant_input(g, n, slot, ir::Tensor::from_vector<int8_t>(w.shape(), quantized.values), n->name + "_weight");
+  set_constant_input(g, n, slot, ir::Tensor::from_vector<int8_t>(w.shape(), quantized.values), n->name + "_" + role);
   n->input(slot)->quant = along_rows(per_row(quantized.scales, hidden, 1));
   return quantized.scales;
 }
@@ -62,8 +63,8 @@ std::map<std::string, double> lstm_cell_extents(const ir::Graph& g, const std::v
 
 void quantize_lstm_operands(ir::Graph& g, ir::Node* n, float input_scale, double cell_extent) {
   const int64_t hidden = n->attr_int("hidden_size", n->input(2)->constant().shape().back());
-  const std::vector<float> w_scales = quantize_gate_weights(g, n, 1, hidden);
-  quantize_gate_weights(g, n, 2, hidden);
+  const std::vector<float> w_scales = quantize_gate_weights(g, n, 1, hidden, "weight");
+  quantize_gate_weights(g, n, 2, hidden, "recurrence_weight");
   if (n->inputs().size() > 3 && n->input(3)) {
     const auto b = n->input(3)->constant().values<float>();
     const auto rows = static_cast<size_t>(kGates * hidden);
