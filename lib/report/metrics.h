@@ -16,8 +16,10 @@
 namespace tinyc::report {
 
 // How the report reads output 0. An output as large as the flattened input is a reconstruction
-// (autoencoder: the anomaly score is the per-row mean squared difference to the input); any other
-// output of two or more values per row holds class scores (argmax = predicted class).
+// (autoencoder: the anomaly score is the per-row mean squared difference to the input); one value
+// per row is a regression; values spread over two or more dims (an image-to-image or detection
+// map) are dense; any other output of two or more values per row holds class scores (argmax =
+// predicted class).
 enum class OutputTask { Classification, Reconstruction, Regression, Dense, Other };
 OutputTask output_task(int64_t input_row_elements, const ir::Shape& output_shape);
 const char* task_name(OutputTask task);
