@@ -93,14 +93,12 @@ ir::Node* sole_sqrt_divisor(const ir::Node& div) {
   return sqrt && sqrt->domain.empty() && sqrt->op_type == "Sqrt" && sole_user(div.input(1)) == &div ? sqrt : nullptr;
 }
 
-bool unread(const ir::Value* v) { return !v || (v->uses().empty() && !v->is_graph_output()); }
-
 // A forward LSTM without sequence_lens whose Y_c is unread and that has a Y_h or Y_c to drop.
 bool is_lstm_target(const ir::Node& n) {
   if (n.op_type != "LSTM" || n.attr_string("direction", "forward") != "forward") return false;
   if (n.inputs().size() > 4 && n.input(4)) return false;
   const auto output = [&](size_t i) { return i < n.outputs().size() ? n.output(i) : nullptr; };
-  return output(0) && unread(output(2)) && (output(1) || output(2));
+  return output(0) && is_unread(output(2)) && (output(1) || output(2));
 }
 
 // The LSTM with Y as its only output, and a read Y_h as Y's last step.
@@ -110,7 +108,7 @@ void lstm_to_y_only(ir::Graph& g, ir::Node* n, int64_t opset) {
   ir::Node* lstm = g.add_node("LSTM", n->inputs(), {g.unique_value_name(y->name + "_steps")}, g.unique_node_name(n->name));
   lstm->attrs = n->attrs;
   ir::Value* last = nullptr;
-  if (!unread(y_h)) {
+  if (!is_unread(y_h)) {
     const int64_t time_axis = n->attr_int("layout", 0) == 0 ? 0 : 1;
     const int64_t steps = (*y->shape)[static_cast<size_t>(time_axis)];
     auto ints = [&](const std::string& role, std::vector<int64_t> v) {
@@ -186,7 +184,7 @@ class DecomposeForInt8 : public Pass {
       if (n->op_type == "Gelu") {
         decompose_gelu(g, n);
       } else if (n->op_type == "LSTM") {
-        if (n->outputs().size() > 1 && n->output(1) && !unread(n->output(1)) && !n->output(1)->shape) {
+        if (n->outputs().size() > 1 && !is_unread(n->output(1)) && !n->output(1)->shape) {
           result.decline(n->name, "Y_h has no known shape");
           continue;
         }

@@ -27,7 +27,7 @@ bool is_activation(const ir::Value* v) {
 // Extra outputs (MaxPool's Indices, Dropout's mask) beyond the `used` int8 ones must be absent or unread.
 bool only_leading_outputs_used(const ir::Node& n, size_t used) {
   for (size_t i = used; i < n.outputs().size(); ++i)
-    if (n.output(i) && (!n.output(i)->uses().empty() || n.output(i)->is_graph_output())) return false;
+    if (!is_unread(n.output(i))) return false;
   return true;
 }
 

@@ -94,7 +94,7 @@ class Lift1d : public Pass {
       }
     }
     for (ir::Node* squeeze : squeezes_)
-      if (squeeze->output(0)->uses().empty() && !squeeze->output(0)->is_graph_output()) g.erase_node(squeeze);
+      if (is_unread(squeeze->output(0))) g.erase_node(squeeze);
     return result;
   }
 

@@ -5,6 +5,7 @@
 // the same shape, Transpose with the identity permutation, and Pad whose pads are all zero.
 // Declines when bypassing would merge a graph output with a graph input or another output.
 #include "passes/registry.h"
+#include "passes/rewrite_util.h"
 
 namespace tinyc::passes {
 
@@ -29,7 +30,7 @@ bool computes_identity(const ir::Node* n) {
   if (!in || !out || in->dtype != out->dtype) return false;
   const std::string& op = n->op_type;
   if (op == "Identity") return true;
-  if (op == "Dropout") return !n->output(1) || (n->output(1)->uses().empty() && !n->output(1)->is_graph_output());
+  if (op == "Dropout") return is_unread(n->output(1));
   if (op == "Reshape") return in->shape && out->shape && *in->shape == *out->shape;
   if (op == "Transpose") {
     if (!in->shape) return false;

@@ -61,6 +61,8 @@ void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor) {
   if (!keeps_interface_name) g.rename_value(survivor, name);
 }
 
+bool is_unread(const ir::Value* v) { return !v || (v->uses().empty() && !v->is_graph_output()); }
+
 bool is_zero_constant(const ir::Value* v) {
   if (!v || !v->is_constant() || v->dtype == ir::DType::String) return false;
   const auto bytes = v->constant().bytes();

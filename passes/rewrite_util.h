@@ -34,6 +34,9 @@ void replace_node(ir::Graph& g, ir::Node* old_node, const std::vector<ir::Value*
 // tensor, so per-layer comparisons with the unfolded model still line up.
 void absorb_node(ir::Graph& g, ir::Node* absorbed, ir::Value* survivor);
 
+// True for an omitted value (nullptr) or one nothing reads: no users and no graph output slot.
+bool is_unread(const ir::Value* v);
+
 // True for a constant whose every element is 0 (any dtype).
 bool is_zero_constant(const ir::Value* v);
 

@@ -4,6 +4,7 @@
 // cell_scale_log2 attribute (a cell_clip the cell_clip attribute), and the file's
 // [time, batch, hidden] (or batch first) output the Reshape of Y [time, 1, batch, hidden] (or
 // [batch, time, 1, hidden]). The LSTM starts from a zero state, as TFLM does after allocation.
+#include <array>
 #include <cmath>
 
 #include "exec/int8_reference/int8_lstm.h"
@@ -22,14 +23,14 @@ constexpr size_t kHiddenState = 18, kCellState = 19;
 int32_t slot(const FileOp& op, size_t i) { return i < op.inputs.size() ? op.inputs[i] : -1; }
 
 // The four gate tensors from `first` (TFLite's order) stacked in ONNX's order as one [1, 4 * rows,
-// cols] constant of `dtype`, with one scale per gate row (axis 1) when `scales` is set.
+// cols] constant, and each gate's scale in ONNX's order (1 when the file gives none).
 struct Stacked {
   ir::Tensor data;
-  std::vector<float> gate_scales;
+  std::array<float, 4> gate_scales{};
 };
 template <class T>
 Stacked stack_gates(const FileOp& op, ImportContext& ctx, size_t first, int64_t rows, int64_t cols, const std::string& role) {
-  Stacked s{ir::Tensor(ir::dtype_of<T>(), {1, 4 * rows, cols}), std::vector<float>(4)};
+  Stacked s{ir::Tensor(ir::dtype_of<T>(), {1, 4 * rows, cols})};
   auto out = s.data.mutable_values<T>();
   for (size_t gate = 0; gate < 4; ++gate) {
     const int32_t t = required_input(op, ctx, first + gate, role);
@@ -39,26 +40,12 @@ Stacked stack_gates(const FileOp& op, ImportContext& ctx, size_t first, int64_t 
                        " constants of " + std::to_string(rows * cols) + " values each");
     if (f.quant && f.quant->scale.size() != 1)
       throw InputError(ctx.describe(op) + ": the " + role + " must have one scale each (TFLite Micro reads one per gate)");
-    s.gate_scales[gate] = f.quant ? f.quant->scale[0] : 1.0f;
+    s.gate_scales[static_cast<size_t>(q::kOnnxGateOf[gate])] = f.quant ? f.quant->scale[0] : 1.0f;
     const ir::Tensor data = ctx.file_data(t);
     const auto values = data.values<T>();
     std::copy(values.begin(), values.end(), out.begin() + q::kOnnxGateOf[gate] * rows * cols);
   }
   return s;
-}
-
-// One scale per gate row, the gates in ONNX's order, `halves` times over.
-ir::QuantParams gate_rows(const std::vector<float>& tflite_gate_scales, int64_t hidden, int halves, float factor) {
-  ir::QuantParams qp;
-  qp.axis = 1;
-  for (int h = 0; h < halves; ++h)
-    for (int64_t onnx = 0; onnx < 4; ++onnx) {
-      size_t gate = 0;
-      while (q::kOnnxGateOf[gate] != onnx) ++gate;
-      qp.scale.insert(qp.scale.end(), static_cast<size_t>(hidden), tflite_gate_scales[gate] * factor);
-    }
-  qp.zero_point.assign(qp.scale.size(), 0);
-  return qp;
 }
 
 }  // namespace
@@ -90,15 +77,17 @@ void import_lstm(const FileOp& op, ImportContext& ctx) {
 
   const Stacked w = stack_gates<int8_t>(op, ctx, kFirstInputWeights, hidden, features, "input weights");
   const Stacked r = stack_gates<int8_t>(op, ctx, kFirstRecurrentWeights, hidden, hidden, "recurrent weights");
-  Stacked b = stack_gates<int32_t>(op, ctx, kFirstBias, hidden, 1, "biases");
+  const Stacked b = stack_gates<int32_t>(op, ctx, kFirstBias, hidden, 1, "biases");
   ir::Tensor b_halves(ir::DType::Int32, {1, 8 * hidden});
   std::copy_n(b.data.values<int32_t>().begin(), 4 * hidden, b_halves.mutable_values<int32_t>().begin());
   const std::string base = ctx.tensor(output).name;
   const float x_scale = x.quant ? x.quant->scale.at(0) : 1.0f;
-  ir::Value* wv = ctx.constant("lstm_w:" + std::to_string(op.index), base + "/W", w.data, gate_rows(w.gate_scales, hidden, 1, 1));
-  ir::Value* rv = ctx.constant("lstm_r:" + std::to_string(op.index), base + "/R", r.data, gate_rows(r.gate_scales, hidden, 1, 1));
+  std::array<float, 4> bias_scales = w.gate_scales;
+  for (float& s : bias_scales) s *= x_scale;
+  ir::Value* wv = ctx.constant("lstm_w:" + std::to_string(op.index), base + "/W", w.data, q::gate_row_quant(w.gate_scales, hidden));
+  ir::Value* rv = ctx.constant("lstm_r:" + std::to_string(op.index), base + "/R", r.data, q::gate_row_quant(r.gate_scales, hidden));
   ir::Value* bv = ctx.constant("lstm_b:" + std::to_string(op.index), base + "/B", b_halves,
-                               gate_rows(w.gate_scales, hidden, 2, x_scale));
+                               q::gate_row_quant(bias_scales, hidden, 2));
   const ir::Shape y_shape = time_major ? ir::Shape{steps, 1, batch, hidden} : ir::Shape{batch, steps, 1, hidden};
   ir::Node* lstm = ctx.intermediate("LSTM", {ctx.value(input), wv, rv, bv}, base + "/Y", ir::DType::Int8, y_shape,
                                     ctx.ir_quant(output));

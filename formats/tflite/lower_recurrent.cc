@@ -26,17 +26,7 @@ constexpr int32_t kLstmVersion = 1;  // 8-bit activations and weights, 16-bit ce
 ir::QuantParams one_scale(float scale) { return {{scale}, {0}, 0}; }
 
 q::LstmParams int8_params(const ir::Node& node) {
-  std::vector<const ir::Shape*> shapes;
-  for (const ir::Value* v : node.inputs()) shapes.push_back(v && v->shape ? &*v->shape : nullptr);
-  const exec::shape::RecurrentGeometry g = exec::shape::recurrent_geometry(node, shapes);
-  if (g.directions != 1 || g.reverse) throw InputError(describe(node) + ": UNIDIRECTIONAL_SEQUENCE_LSTM runs forward only");
-  for (size_t i = 1; i < node.outputs().size(); ++i)
-    if (node.output(i))
-      throw InputError(describe(node) + ": UNIDIRECTIONAL_SEQUENCE_LSTM has no Y_h or Y_c output; quantize with "
-                                        "the default pipeline, which computes Y_h from Y");
-  for (size_t i = 4; i < node.inputs().size(); ++i)
-    if (node.input(i))
-      throw InputError(describe(node) + ": UNIDIRECTIONAL_SEQUENCE_LSTM takes no sequence_lens, initial states or peepholes");
+  const exec::shape::RecurrentGeometry g = exec::shape::recurrent_geometry(node);
   try {
     return q::prepare_lstm({g.seq, g.batch, g.input, g.hidden, !g.batch_first}, node);
   } catch (const InputError& e) {

@@ -9,7 +9,7 @@ namespace tinyc::exec::int8_adapters {
 
 namespace {
 
-enum Slot : size_t { kX, kW, kR, kB, kSequenceLens, kInitialH, kInitialC, kPeepholes };
+constexpr size_t kX = 0;
 
 class LstmInt8 final : public kernels::Kernel {
  public:
@@ -19,12 +19,6 @@ class LstmInt8 final : public kernels::Kernel {
     std::vector<const ir::Shape*> shapes;
     for (size_t i = 0; i < ctx.inputs.size(); ++i) shapes.push_back(ctx.input(i).present ? &ctx.input(i).shape : nullptr);
     const shape::RecurrentGeometry g = shape::recurrent_geometry(ctx.node, shapes);
-    if (g.directions != 1 || g.reverse) ctx.fail("the int8 LSTM runs forward only");
-    for (size_t i : {kSequenceLens, kInitialH, kInitialC, kPeepholes})
-      if (ctx.input(i).present) ctx.fail("the int8 LSTM takes no sequence_lens, initial states or peepholes");
-    if (ctx.output(1).present || ctx.output(2).present) ctx.fail("the int8 LSTM computes only Y, not Y_h or Y_c");
-    if (ctx.node.has_attr("clip") || ctx.node.attr_int("input_forget", 0) != 0)
-      ctx.fail("the int8 LSTM takes neither clip nor input_forget");
     p_ = named(ctx, [&] {
       return int8_reference::prepare_lstm({g.seq, g.batch, g.input, g.hidden, !g.batch_first}, ctx.node);
     });

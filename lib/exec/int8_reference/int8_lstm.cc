@@ -61,10 +61,11 @@ void fully_connected_q12(std::span<const int8_t> weights, int64_t rows, std::spa
   }
 }
 
-// The work rows of one step: four gates and the recurrent product.
+// The work rows of one step: four gates, the recurrent product and tanh of the cell state.
 struct StepBuffers {
   std::array<std::vector<int16_t>, 4> gate;
   std::vector<int16_t> recurrent;
+  std::vector<int16_t> tanh_cell;
 };
 
 // Gate g of one step: both FullyConnected layers, their saturating sum, the activation.
@@ -89,20 +90,29 @@ int32_t multiply(int16_t a, int16_t b, QuantizedMultiplier m) {
 // One step: x_t and h_(t-1) in, c updated in place, h_t written to `h`.
 void step(const LstmParams& p, std::span<const int8_t> x, std::span<int8_t> h, std::span<int16_t> c, StepBuffers& s) {
   for (size_t g : {kForgetGate, kInputGate, kCellGate, kOutputGate}) gate_output(p, g, x, h, s);
-  const Int16Rescale cell_rescale = tanh_rescale(p.cell_scale_log2);
   for (size_t j = 0; j < c.size(); ++j) {
     const int16_t kept = saturate16(multiply(s.gate[kForgetGate][j], c[j], p.forget_times_cell));
     const int16_t added = saturate16(multiply(s.gate[kInputGate][j], s.gate[kCellGate][j], p.input_times_candidate));
     c[j] = saturate16(int32_t{kept} + added);
     if (p.cell_clip > 0) c[j] = std::clamp<int16_t>(c[j], static_cast<int16_t>(-p.cell_clip), p.cell_clip);
-    int16_t tanh_cell = 0;
-    tanh_int16(cell_rescale, std::span<const int16_t>(&c[j], 1), std::span<int16_t>(&tanh_cell, 1));
-    const int32_t hidden = multiply(tanh_cell, s.gate[kOutputGate][j], p.output_times_tanh_cell) + p.hidden_zero_point;
+  }
+  tanh_int16(tanh_rescale(p.cell_scale_log2), c, s.tanh_cell);
+  for (size_t j = 0; j < h.size(); ++j) {
+    const int32_t hidden = multiply(s.tanh_cell[j], s.gate[kOutputGate][j], p.output_times_tanh_cell) + p.hidden_zero_point;
     h[j] = static_cast<int8_t>(std::clamp(hidden, kInt8Min, kInt8Max));
   }
 }
 
 }  // namespace
+
+ir::QuantParams gate_row_quant(const std::array<float, 4>& onnx_gate_scales, int64_t hidden, int halves) {
+  ir::QuantParams q;
+  q.axis = 1;
+  for (int half = 0; half < halves; ++half)
+    for (float scale : onnx_gate_scales) q.scale.insert(q.scale.end(), static_cast<size_t>(hidden), scale);
+  q.zero_point.assign(q.scale.size(), 0);
+  return q;
+}
 
 int cell_scale_log2(double extent) {
   int log2 = kCellScaleLog2Min;
@@ -111,6 +121,15 @@ int cell_scale_log2(double extent) {
 }
 
 LstmParams prepare_lstm(const LstmGeometry& geometry, const ir::Node& lstm) {
+  if (lstm.attr_string("direction", "forward") != "forward")
+    throw InputError("the int8 LSTM runs forward only (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM)");
+  if (lstm.has_attr("clip") || lstm.attr_int("input_forget", 0) != 0)
+    throw InputError("the int8 LSTM takes neither clip nor input_forget");
+  for (size_t i = 4; i < lstm.inputs().size(); ++i)
+    if (lstm.input(i)) throw InputError("the int8 LSTM takes no sequence_lens, initial states or peepholes");
+  for (size_t i = 1; i < lstm.outputs().size(); ++i)
+    if (lstm.output(i))
+      throw InputError("the int8 LSTM computes only Y, not Y_h or Y_c (decompose_for_int8 computes a read Y_h from Y)");
   const ir::Value* x = lstm.input(0);
   const ir::Value* y = lstm.output(0);
   const ir::Value* w = lstm.inputs().size() > 1 ? lstm.input(1) : nullptr;
@@ -174,6 +193,7 @@ void lstm_int8(const LstmParams& p, std::span<const int8_t> input, std::span<int
   StepBuffers s;
   for (auto& gate : s.gate) gate.resize(n);
   s.recurrent.resize(n);
+  s.tanh_cell.resize(n);
   std::vector<int8_t> h(n);
   std::vector<int16_t> c(n);
   for (int64_t b = 0; b < g.batch; ++b) {

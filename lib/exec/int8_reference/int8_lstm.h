@@ -20,6 +20,10 @@ namespace tinyc::exec::int8_reference {
 inline constexpr std::array<int64_t, 4> kOnnxGateOf = {0, 2, 3, 1};
 inline constexpr size_t kInputGate = 0, kForgetGate = 1, kCellGate = 2, kOutputGate = 3;
 
+// Per-channel QuantParams along axis 1 of ONNX's W, R or B: each gate's scale (ONNX order i, o, f,
+// c) repeated over its `hidden` rows, `halves` times (B holds two halves), zero points 0.
+ir::QuantParams gate_row_quant(const std::array<float, 4>& onnx_gate_scales, int64_t hidden, int halves = 1);
+
 // The int64 attribute quantize_int8 gives an int8 LSTM node: log2 of its int16 cell state's scale.
 inline constexpr const char* kCellScaleLog2Attribute = "cell_scale_log2";
 // The float attribute of an int8 LSTM read from a .tflite file with TFLite's cell_clip: the cell
@@ -69,7 +73,8 @@ struct LstmParams {
   QuantizedMultiplier output_times_tanh_cell;  // 2^-15 * 2^-15 / s_h
 };
 
-// Reads an int8 LSTM node (docs/ir.md): X and Y int8 per tensor; W [1, 4 * hidden, input] and R
+// Reads an int8 LSTM node (docs/ir.md): forward, without clip or input_forget, no input after B
+// and no output after Y; X and Y int8 per tensor; W [1, 4 * hidden, input] and R
 // [1, 4 * hidden, hidden] int8 constants with one scale per gate (per-channel QuantParams along
 // the gate rows, equal within a gate); B, when present, int32 [1, 8 * hidden] whose two halves
 // add, at s_x * s_w of each gate; the cell_scale_log2 attribute, and cell_clip when present.

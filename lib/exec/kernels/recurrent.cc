@@ -55,9 +55,9 @@ struct RecurrentBuffers {
 
 class RecurrentKernel final : public Kernel {
  public:
-  // Reads the geometry and the attributes; `shapes` holds the input shapes, nullptr for an omitted one.
-  void configure(const ir::Node& node, const std::vector<const ir::Shape*>& shapes) {
-    layout_.g = shape::recurrent_geometry(node, shapes);
+  // Reads the attributes and `g`, the geometry of the node's input shapes.
+  void configure(const ir::Node& node, const shape::RecurrentGeometry& g) {
+    layout_.g = g;
     clip_ = node.attr_float("clip", 0.0f);
     input_forget_ = layout_.g.lstm && node.attr_int("input_forget", 0) != 0;
     linear_before_reset_ = !layout_.g.lstm && node.attr_int("linear_before_reset", 0) != 0;
@@ -66,7 +66,7 @@ class RecurrentKernel final : public Kernel {
   void prepare(const PrepareContext& ctx) override {
     std::vector<const ir::Shape*> shapes;
     for (size_t i = 0; i < ctx.inputs.size(); ++i) shapes.push_back(ctx.input(i).present ? &ctx.input(i).shape : nullptr);
-    configure(ctx.node, shapes);
+    configure(ctx.node, shape::recurrent_geometry(ctx.node, shapes));
     ctx.require_dtype(kX, kFloatTypes);
     dtype_ = ctx.input(kX).dtype;
     for (size_t i : {kW, kR, kB, kInitialH, kInitialC, kPeepholes})
@@ -119,11 +119,11 @@ class RecurrentKernel final : public Kernel {
     const shape::RecurrentGeometry& g = layout_.g;
     const auto x_count = static_cast<size_t>(g.seq * g.batch * g.input);
     std::vector<float> scratch(static_cast<size_t>(layout_.gate_rows() + 4 * g.hidden));
+    RecurrentBuffers<float> io{nullptr, constant(kW), constant(kR), constant(kB), nullptr, constant(kInitialH),
+                               constant(kInitialC), constant(kPeepholes), nullptr, nullptr, nullptr};
     float extent = 0;
     for (size_t start = 0; start + x_count <= x_rows.size(); start += x_count) {
-      const RecurrentBuffers<float> io{x_rows.data() + start, constant(kW), constant(kR), constant(kB), nullptr,
-                                       constant(kInitialH), constant(kInitialC), constant(kPeepholes), nullptr,
-                                       nullptr, nullptr};
+      io.x = x_rows.data() + start;
       run(io, scratch.data(), &extent);
     }
     return extent;
@@ -237,12 +237,10 @@ class RecurrentKernel final : public Kernel {
 std::unique_ptr<Kernel> make_recurrent() { return std::make_unique<RecurrentKernel>(); }
 
 double lstm_cell_extent(const ir::Node& lstm, std::span<const float> x_rows) {
-  std::vector<const ir::Shape*> shapes;
-  for (const ir::Value* v : lstm.inputs()) shapes.push_back(v && v->shape ? &*v->shape : nullptr);
-  if (lstm.op_type != "LSTM" || shapes.empty() || !shapes[kX])
+  if (lstm.op_type != "LSTM" || lstm.inputs().empty() || !lstm.input(kX) || !lstm.input(kX)->shape)
     throw InternalError("lstm_cell_extent needs an LSTM node with a known input shape");
   RecurrentKernel kernel;
-  kernel.configure(lstm, shapes);
+  kernel.configure(lstm, shape::recurrent_geometry(lstm));
   return kernel.largest_cell(lstm, x_rows);
 }
 

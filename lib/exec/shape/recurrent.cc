@@ -2,6 +2,7 @@
 #include "exec/shape/recurrent.h"
 
 #include "exec/shape/shape_rule.h"
+#include "ir/value.h"
 
 namespace tinyc::exec::shape {
 
@@ -75,6 +76,12 @@ RecurrentGeometry recurrent_geometry(const ir::Node& n, const std::vector<const 
     require_shape(n, input(kPeepholes), {g.directions, 3 * g.hidden}, "P");
   }
   return g;
+}
+
+RecurrentGeometry recurrent_geometry(const ir::Node& n) {
+  std::vector<const ir::Shape*> shapes;
+  for (const ir::Value* v : n.inputs()) shapes.push_back(v && v->shape ? &*v->shape : nullptr);
+  return recurrent_geometry(n, shapes);
 }
 
 }  // namespace tinyc::exec::shape

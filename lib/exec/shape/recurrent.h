@@ -33,5 +33,7 @@ struct RecurrentGeometry {
 // peepholes against each other; InputError naming the node otherwise. `inputs` holds the input
 // shapes in slot order, nullptr for an omitted one.
 RecurrentGeometry recurrent_geometry(const ir::Node& n, const std::vector<const ir::Shape*>& inputs);
+// The same from the shapes inference set on the node's input values (what passes and emitters see).
+RecurrentGeometry recurrent_geometry(const ir::Node& n);
 
 }  // namespace tinyc::exec::shape
