@@ -1,31 +1,45 @@
-// Fast int8 depthwise convolution: each input channel becomes a padded, stride-phase-split copy of
-// int16 differences (x - z_in, padded_plane.h), and each output channel is accumulated tap by tap over
-// contiguous runs of them, blocks of sums in registers, loops the compiler vectorizes with no
-// bounds checks, once for the baseline and once for AVX2. Bit-exact with the reference
-// grouped convolution (int8_reference::depthwise_conv_int8), the oracle its tests compare with.
+// Fast int8 depthwise convolution, channels last: each image becomes one padded copy holding, at
+// every position, the int16 differences x - z_in of all output channels' input channels side by
+// side (padding 0), so each tap of a window adds one contiguous run of channels times that tap's
+// weights, and a whole block of channels accumulates in registers over the taps. The loops are
+// plain C++ the compiler vectorizes, once per instruction set. Bit-exact with the reference grouped
+// convolution (int8_reference::depthwise_conv_int8), the oracle its tests compare with.
 #pragma once
 
 #include <cstddef>
 #include <span>
+#include <vector>
 
 #include "exec/isa.h"
-#include "exec/int8_fast/padded_plane.h"
 #include "exec/int8_reference/int8_conv.h"
 
 namespace tinyc::exec::int8_fast {
+
+// Output channels per block of sums kept in registers (one AVX-512 vector of int32).
+inline constexpr int64_t kDepthwiseLanes = 16;
+
+// The weights of one depthwise convolution packed at prepare, and its channels-last layout.
+struct PackedDepthwise {
+  int64_t lanes = 0;             // output channels rounded up to whole blocks of kDepthwiseLanes
+  int64_t padded_h = 0, padded_w = 0;  // of the padded channels-last copy
+  std::vector<int16_t> taps;     // per kernel offset (kh, kw) in C order, `lanes` weights (0 past the channels)
+  std::vector<int64_t> offsets;  // per kernel offset: its read offset into the copy from a window's corner
+};
 
 // True when fast_depthwise_conv_int8 computes `p`: one input channel per group and at most
 // kMaxDotTerms taps.
 bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p);
 
-// Scratch fast_depthwise_conv_int8 needs for p's padded layout (padded_layout(p), resolved in
-// prepare): one channel's padded copy, its sums and its outputs.
-size_t fast_depthwise_conv_scratch_bytes(const kernels::PaddedPlane& layout);
+// `weights`: C*M x 1 x kH x kW int8, as the reference reads them.
+PackedDepthwise pack_depthwise_weights(const int8_reference::ConvParams& p, std::span<const int8_t> weights);
 
-// Same contract and result as int8_reference::depthwise_conv_int8, on `isa`. Precondition:
-// fast_depthwise_conv_applies(p), layout = padded_layout(p).
-void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, const kernels::PaddedPlane& layout,
-                              std::span<const int8_t> input, std::span<const int8_t> weights,
-                              std::span<const int32_t> bias, std::span<int8_t> output, std::span<std::byte> scratch);
+// Scratch fast_depthwise_conv_int8 needs: one image's padded copy and its sums.
+size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p, const PackedDepthwise& packed);
+
+// Same contract and result as int8_reference::depthwise_conv_int8 with the weights packed, on
+// `isa`. Precondition: fast_depthwise_conv_applies(p).
+void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, const PackedDepthwise& packed,
+                              std::span<const int8_t> input, std::span<const int32_t> bias, std::span<int8_t> output,
+                              std::span<std::byte> scratch);
 
 }  // namespace tinyc::exec::int8_fast

@@ -1,6 +1,5 @@
-// The padded, stride-phase-split copies of kernels/padded_plane.h for the fast int8 Conv and
-// DepthwiseConv: each input channel as int16 differences x - z_in (padding 0), or for the u8
-// product as x + 128 (padding z_in + 128), so that what a window reads is contiguous and needs no
+// The padded, stride-phase-split copies of kernels/padded_plane.h for the fast int8 Conv: each
+// input channel as int16 differences x - z_in (padding 0), or for the u8 product as x + 128 (padding z_in + 128), so that what a window reads is contiguous and needs no
 // bounds test; both are what TFLite's padding with the zero point contributes nothing for.
 #pragma once
 
