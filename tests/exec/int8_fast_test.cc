@@ -9,6 +9,8 @@
 #include "exec/int8_fast/conv.h"
 #include "exec/isa.h"
 #include "exec/int8_fast/max_pool.h"
+#include "exec/int8_fast/mean.h"
+#include "exec/int8_fast/mul.h"
 #include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/int8_fast/fully_connected.h"
@@ -222,6 +224,58 @@ TEST_CASE("fast int8 Add equals the reference byte for byte, equal shapes and br
       CHECK(actual == expected);
     }
   }
+}
+
+TEST_CASE("fast int8 Mul equals the reference byte for byte, equal shapes, one-element operands and broadcast") {
+  Draw draw(47);
+  for (int c = 0; c < 120; ++c) {
+    const int64_t n = draw.between(1, 70);
+    // Equal shapes; a one-element second or first operand; a row broadcast the reference walks.
+    const ir::Shape shape{1, n}, one{1, 1};
+    const ir::Shape a_shape = c % 5 == 2 ? one : c % 5 == 3 ? ir::Shape{2, n} : shape;
+    const ir::Shape b_shape = c % 5 == 1 ? one : shape;
+    // Output scales from well above the product's (no saturation) to far below (most saturate).
+    const float s1 = draw.scale(), s2 = draw.scale();
+    const float out_scale = s1 * s2 * (draw.between(0, 3) == 0 ? 0.5f : 300.0f);
+    const auto p = int8_reference::prepare_mul(a_shape, tensor_params(s1, draw.between(-128, 127)), b_shape,
+                                               tensor_params(s2, draw.between(-128, 127)),
+                                               tensor_params(out_scale, draw.between(-128, 127)), draw.activation());
+    const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
+    std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
+    int8_reference::mul_int8(p, a, b, expected);
+    for (exec::Isa isa : exec::runnable_isas()) {
+      int8_fast::fast_mul_int8(isa, p, a, b, actual);
+      INFO("case " << c << " on " << exec::isa_name(isa) << ": " << ir::shape_to_string(a_shape) << " x "
+                   << ir::shape_to_string(b_shape));
+      CHECK(actual == expected);
+    }
+  }
+}
+
+TEST_CASE("fast int8 Mean equals the reference byte for byte over trailing axes") {
+  Draw draw(53);
+  for (int c = 0; c < 60; ++c) {
+    const ir::Shape shape{draw.between(1, 3), draw.between(1, 40), draw.between(1, 9), draw.between(1, 9)};
+    // GlobalAveragePool's spatial axes, or the last one alone.
+    const std::vector<int64_t> axes = c % 2 == 0 ? std::vector<int64_t>{2, 3} : std::vector<int64_t>{-1};
+    const float in_scale = draw.scale();
+    const auto p = int8_reference::prepare_mean(shape, axes, tensor_params(in_scale, draw.between(-128, 127)),
+                                                tensor_params(in_scale * (draw.between(0, 3) == 0 ? 0.05f : 1.5f),
+                                                              draw.between(-128, 127)));
+    REQUIRE(int8_fast::fast_mean_applies(p));
+    const auto x = draw.int8s(p.input_count);
+    std::vector<int8_t> expected(static_cast<size_t>(p.kept.count)), actual(expected.size());
+    int8_reference::mean_int8(p, x, expected);
+    int8_fast::fast_mean_int8(p, x, actual);
+    INFO("case " << c << ": " << ir::shape_to_string(shape));
+    CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("fast int8 Mean leaves a reduction over leading axes to the reference") {
+  const ir::QuantParams q = tensor_params(0.1f, 0);
+  CHECK_FALSE(int8_fast::fast_mean_applies(int8_reference::prepare_mean({2, 3, 4}, std::vector<int64_t>{1}, q, q)));
+  CHECK(int8_fast::fast_mean_applies(int8_reference::prepare_mean({2, 3, 4}, std::vector<int64_t>{1, 2}, q, q)));
 }
 
 TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {

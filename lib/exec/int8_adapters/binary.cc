@@ -1,10 +1,11 @@
 // int8 Add, Sub, Mul and two-activation MatMul adapters: TFLite's ADD, SUB, MUL and BATCH_MATMUL
-// (int8_fast::fast_add_int8, which runs Sub's AddParams too, int8_reference::mul_int8 and
+// (int8_fast::fast_add_int8, which runs Sub's AddParams too, int8_fast::fast_mul_int8 and
 // int8_reference::batch_matmul_int8), each input
 // with its own parameters, numpy broadcasting, and the fused activation in the output's range.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
 #include "exec/int8_fast/add.h"
+#include "exec/int8_fast/mul.h"
 #include "exec/int8_reference/int8_add.h"
 #include "exec/int8_reference/int8_batch_matmul.h"
 #include "exec/int8_reference/int8_mul.h"
@@ -53,12 +54,18 @@ void add_int8(const int8_reference::AddParams& p, std::span<const int8_t> a, std
   int8_fast::fast_add_int8(exec::detected_isa(), p, a, b, output);
 }
 
+// Mul on the widest instruction set the CPU has.
+void mul_int8(const int8_reference::MulParams& p, std::span<const int8_t> a, std::span<const int8_t> b,
+              std::span<int8_t> output) {
+  int8_fast::fast_mul_int8(exec::detected_isa(), p, a, b, output);
+}
+
 }  // namespace
 
 std::unique_ptr<kernels::Kernel> make_binary(Binary op) {
   if (op == Binary::Add) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_add, add_int8>>();
   if (op == Binary::Sub) return std::make_unique<BinaryInt8<int8_reference::AddParams, int8_reference::prepare_sub, add_int8>>();
-  return std::make_unique<BinaryInt8<int8_reference::MulParams, int8_reference::prepare_mul, int8_reference::mul_int8>>();
+  return std::make_unique<BinaryInt8<int8_reference::MulParams, int8_reference::prepare_mul, mul_int8>>();
 }
 
 std::unique_ptr<kernels::Kernel> make_batch_matmul() {

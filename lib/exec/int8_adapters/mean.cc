@@ -1,8 +1,10 @@
-// int8 GlobalAveragePool and ReduceMean adapters: TFLite's MEAN (int8_reference::mean_int8) over the
+// int8 GlobalAveragePool and ReduceMean adapters: TFLite's MEAN (int8_fast::fast_mean_int8 over
+// trailing axes, else int8_reference::mean_int8) over the
 // spatial dims (GlobalAveragePool) or the node's axes (ReduceMean, resolved as the float kernel
 // and shape inference resolve them). keepdims only changes the output shape, not the data order.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/mean.h"
 #include "exec/int8_reference/int8_mean.h"
 #include "exec/shape/reduction.h"
 
@@ -24,7 +26,10 @@ class MeanInt8 final : public kernels::Kernel {
   }
 
   void eval(const EvalArgs& args) const override {
-    int8_reference::mean_int8(p_, args.in<int8_t>(0, p_.input_count), args.out<int8_t>(0, p_.kept.count));
+    const auto x = args.in<int8_t>(0, p_.input_count);
+    const auto y = args.out<int8_t>(0, p_.kept.count);
+    if (int8_fast::fast_mean_applies(p_)) return int8_fast::fast_mean_int8(p_, x, y);
+    int8_reference::mean_int8(p_, x, y);
   }
 
  private:

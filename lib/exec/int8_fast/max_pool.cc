@@ -11,6 +11,12 @@ size_t fast_max_pool_scratch_bytes(const int8_reference::PoolParams& p) { return
 
 namespace {
 
+// row_max[c] = max(row_max[c], row[c]) for c < count; restrict lets the byte loop vectorize.
+__attribute__((always_inline)) inline void take_max(const int8_t* __restrict row, int64_t count,
+                                                    int8_t* __restrict row_max) {
+  for (int64_t c = 0; c < count; ++c) row_max[c] = std::max(row_max[c], row[c]);
+}
+
 // The whole kernel, inlined into one function per instruction set so the compiler vectorizes its
 // row maxima for each.
 __attribute__((always_inline)) inline void max_pool(const int8_reference::PoolParams& p, const int8_t* input,
@@ -25,10 +31,7 @@ __attribute__((always_inline)) inline void max_pool(const int8_reference::PoolPa
       const int64_t y0 = oy * p.stride_h - p.pad_top;
       const int64_t first = std::max<int64_t>(y0, 0), last = std::min(y0 + p.kernel_h, p.in_h);
       std::fill_n(row_max, p.in_w, int8_t{-128});
-      for (int64_t y = first; y < last; ++y) {
-        const int8_t* row = x + y * p.in_w;
-        for (int64_t c = 0; c < p.in_w; ++c) row_max[c] = std::max(row_max[c], row[c]);
-      }
+      for (int64_t y = first; y < last; ++y) take_max(x + y * p.in_w, p.in_w, row_max);
       const auto clipped = [&](int64_t ox) {
         const int64_t x0 = ox * p.stride_w - p.pad_left;
         const int64_t from = std::max<int64_t>(x0, 0), to = std::min(x0 + p.kernel_w, p.in_w);

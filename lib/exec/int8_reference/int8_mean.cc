@@ -67,9 +67,7 @@ void mean_int8(const MeanParams& p, std::span<const int8_t> input, std::span<int
       for (int64_t i = base; i < base + count; ++i) sum += input[static_cast<size_t>(i)];
     else
       walk_offsets(p.reduced, base, [&](int64_t i) { sum += input[static_cast<size_t>(i)]; });
-    const auto centered = static_cast<int32_t>(sum - static_cast<int64_t>(p.input_zero_point) * p.reduced.count);
-    const int32_t raw = multiply_by_quantized_multiplier(centered, p.multiplier) + p.output_zero_point;
-    output[static_cast<size_t>(o++)] = clamp_to(raw, ActivationRange{});
+    output[static_cast<size_t>(o++)] = mean_of_sum(p, sum);
   });
 }
 

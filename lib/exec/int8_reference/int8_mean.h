@@ -29,6 +29,13 @@ struct MeanParams {
 MeanParams prepare_mean(const ir::Shape& input, std::span<const int64_t> axes, const ir::QuantParams& input_q,
                         const ir::QuantParams& output_q);
 
+// One output from the int32 sum of its reduced int8 values (TFLite's temp_sum, exact below 2^24 of
+// them): centred on the input zero point, then requantized.
+inline int8_t mean_of_sum(const MeanParams& p, int32_t sum) {
+  const auto centered = static_cast<int32_t>(sum - static_cast<int64_t>(p.input_zero_point) * p.reduced.count);
+  return clamp_to(multiply_by_quantized_multiplier(centered, p.multiplier) + p.output_zero_point, ActivationRange{});
+}
+
 // Accumulator: the int32 sum of the reduced int8 values (TFLite's temp_sum), exact below 2^24 of them.
 void mean_int8(const MeanParams& p, std::span<const int8_t> input, std::span<int8_t> output);
 

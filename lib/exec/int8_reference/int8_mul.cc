@@ -25,10 +25,7 @@ void mul_int8(const MulParams& p, std::span<const int8_t> a, std::span<const int
   require_count(a.size(), plan.count_a, "Mul int8", "input 1");
   require_count(b.size(), plan.count_b, "Mul int8", "input 2");
   for_each_broadcast(plan, [&](int64_t o, int64_t ia, int64_t ib) {
-    const int32_t x1 = static_cast<int32_t>(a[static_cast<size_t>(ia)]) - p.input1_zero_point;
-    const int32_t x2 = static_cast<int32_t>(b[static_cast<size_t>(ib)]) - p.input2_zero_point;
-    const int32_t raw = multiply_by_quantized_multiplier(x1 * x2, p.multiplier) + p.output_zero_point;
-    output[static_cast<size_t>(o)] = clamp_to(raw, p.activation);
+    output[static_cast<size_t>(o)] = mul_one(p, a[static_cast<size_t>(ia)], b[static_cast<size_t>(ib)]);
   });
 }
 

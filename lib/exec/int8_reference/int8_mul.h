@@ -23,7 +23,12 @@ struct MulParams {
 MulParams prepare_mul(const ir::Shape& a, const ir::QuantParams& a_q, const ir::Shape& b, const ir::QuantParams& b_q,
                       const ir::QuantParams& output_q, ActivationBounds activation);
 
-// Accumulator bounds: (q1 - z1) * (q2 - z2) is at most 255 * 255 in magnitude.
+// One output element. Accumulator bounds: (q1 - z1) * (q2 - z2) is at most 255 * 255 in magnitude.
+inline int8_t mul_one(const MulParams& p, int8_t a, int8_t b) {
+  const int32_t product = (static_cast<int32_t>(a) - p.input1_zero_point) * (static_cast<int32_t>(b) - p.input2_zero_point);
+  return clamp_to(multiply_by_quantized_multiplier(product, p.multiplier) + p.output_zero_point, p.activation);
+}
+
 void mul_int8(const MulParams& p, std::span<const int8_t> a, std::span<const int8_t> b, std::span<int8_t> output);
 
 }  // namespace tinyc::exec::int8_reference
