@@ -3,6 +3,8 @@
 // per-channel and per-tensor scales, biases, fused activations, and scales that saturate.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "exec/int8_fast/add.h"
@@ -11,6 +13,7 @@
 #include "exec/int8_fast/max_pool.h"
 #include "exec/int8_fast/mean.h"
 #include "exec/int8_fast/mul.h"
+#include "exec/int8_fast/quantize.h"
 #include "exec/int8_fast/depthwise_conv.h"
 #include "exec/int8_reference/int8_depthwise_conv.h"
 #include "exec/int8_fast/fully_connected.h"
@@ -276,6 +279,28 @@ TEST_CASE("fast int8 Mean leaves a reduction over leading axes to the reference"
   const ir::QuantParams q = tensor_params(0.1f, 0);
   CHECK_FALSE(int8_fast::fast_mean_applies(int8_reference::prepare_mean({2, 3, 4}, std::vector<int64_t>{1}, q, q)));
   CHECK(int8_fast::fast_mean_applies(int8_reference::prepare_mean({2, 3, 4}, std::vector<int64_t>{1, 2}, q, q)));
+}
+
+TEST_CASE("fast int8 Quantize equals the reference byte for byte, ties, non-finite values and range ends included") {
+  Draw draw(61);
+  const float tie_below = std::nextafter(0.5f, 0.0f);
+  std::vector<float> x = {0.0f, -0.0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, tie_below, -tie_below,
+                          std::nextafter(1.5f, 2.0f), 127.5f, -128.5f, 1e30f, -1e30f, 8388607.5f, 16777216.0f,
+                          std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::denorm_min()};
+  for (int i = 0; i < 500; ++i) x.push_back(static_cast<float>(draw.between(-40000, 40000)) / 64.0f);
+  for (float scale : {1.0f, 0.5f, 0.1f, 3.0f, draw.scale()}) {
+    for (int32_t zero_point : {0, -128, 127, 5}) {
+      int8_reference::AffineKernelParams p{{scale, zero_point}, static_cast<int64_t>(x.size())};
+      std::vector<int8_t> expected(x.size()), actual(x.size());
+      int8_reference::quantize_int8(p, x, expected);
+      for (exec::Isa isa : exec::runnable_isas()) {
+        int8_fast::fast_quantize_int8(isa, p, x, actual);
+        INFO("scale " << scale << ", zero point " << zero_point << " on " << exec::isa_name(isa));
+        CHECK(actual == expected);
+      }
+    }
+  }
 }
 
 TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {

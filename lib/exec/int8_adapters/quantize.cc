@@ -1,8 +1,9 @@
 // QuantizeLinear and DequantizeLinear adapters: TFLite's QUANTIZE (float32 -> int8,
-// int8_reference::quantize_int8) and DEQUANTIZE (int8 -> float32, int8_reference::dequantize_int8), per tensor. In
+// int8_fast::fast_quantize_int8) and DEQUANTIZE (int8 -> float32, int8_reference::dequantize_int8), per tensor. In
 // tinyc's graph form (docs/ir.md) scale and zero point live on the int8 value, not in node inputs.
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/quantize.h"
 #include "exec/int8_reference/int8_quantize.h"
 
 namespace tinyc::exec::int8_adapters {
@@ -28,7 +29,7 @@ class QuantizeInt8 final : public kernels::Kernel {
   }
 
   void eval(const EvalArgs& args) const override {
-    int8_reference::quantize_int8(p_, args.in<float>(0, p_.count), args.out<int8_t>(0, p_.count));
+    int8_fast::fast_quantize_int8(exec::detected_isa(), p_, args.in<float>(0, p_.count), args.out<int8_t>(0, p_.count));
   }
 
  private:
