@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "exec/int8_fast/add.h"
+#include "exec/int8_fast/average_pool.h"
 #include "exec/int8_fast/conv.h"
 #include "exec/isa.h"
 #include "exec/int8_fast/max_pool.h"
@@ -303,34 +305,65 @@ TEST_CASE("fast int8 Quantize equals the reference byte for byte, ties, non-fini
   }
 }
 
+namespace {
+
+// A random pool geometry (half the cases the common 2 x 2 window at stride 2), or none when a
+// window would hold only padding or no window fits.
+std::optional<int8_reference::PoolShape> draw_pool_shape(Draw& draw) {
+  int8_reference::PoolShape shape;
+  const int64_t h = draw.between(1, 12), w = draw.between(1, 12);
+  shape.input = {draw.between(1, 2), draw.between(1, 3), h, w};
+  const bool two = draw.between(0, 1) != 0;
+  shape.kernel = {two ? 2 : draw.between(1, 4), two ? 2 : draw.between(1, 4)};
+  shape.strides = {two ? 2 : draw.between(1, 3), two ? 2 : draw.between(1, 3)};
+  shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
+  if (shape.pads[0] >= shape.kernel[0] || shape.pads[1] >= shape.kernel[1] || shape.pads[2] >= shape.kernel[0] ||
+      shape.pads[3] >= shape.kernel[1] || shape.kernel[0] > h + shape.pads[0] + shape.pads[2] ||
+      shape.kernel[1] > w + shape.pads[1] + shape.pads[3])
+    return std::nullopt;
+  return shape;
+}
+
+}  // namespace
+
 TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {
   Draw draw(2026);
   int cases = 0;
   while (cases < 100) {
-    int8_reference::PoolShape shape;
-    const int64_t h = draw.between(1, 12), w = draw.between(1, 12);
-    shape.input = {draw.between(1, 2), draw.between(1, 3), h, w};
-    // Half the cases the common 2 x 2 window at stride 2.
-    const bool two = draw.between(0, 1) != 0;
-    shape.kernel = {two ? 2 : draw.between(1, 4), two ? 2 : draw.between(1, 4)};
-    shape.strides = {two ? 2 : draw.between(1, 3), two ? 2 : draw.between(1, 3)};
-    shape.pads = {draw.between(0, 2), draw.between(0, 2), draw.between(0, 2), draw.between(0, 2)};
-    if (shape.pads[0] >= shape.kernel[0] || shape.pads[1] >= shape.kernel[1] || shape.pads[2] >= shape.kernel[0] ||
-        shape.pads[3] >= shape.kernel[1] || shape.kernel[0] > h + shape.pads[0] + shape.pads[2] ||
-        shape.kernel[1] > w + shape.pads[1] + shape.pads[3])
-      continue;  // a window of padding only, or none fits
+    const std::optional<int8_reference::PoolShape> shape = draw_pool_shape(draw);
+    if (!shape) continue;
     ++cases;
     const ir::QuantParams q = tensor_params(draw.scale(), draw.between(-128, 127));
-    const auto p = int8_reference::prepare_max_pool(shape, q, q, draw.activation());
+    const auto p = int8_reference::prepare_max_pool(*shape, q, q, draw.activation());
     const auto x = draw.int8s(p.input_count());
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::max_pool_int8(p, x, expected);
     std::vector<std::byte> scratch(int8_fast::fast_max_pool_scratch_bytes(p));
     for (exec::Isa isa : exec::runnable_isas()) {
       int8_fast::fast_max_pool_int8(isa, p, x, actual, scratch);
-      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
-                   << ", kernel " << shape.kernel[0] << "x" << shape.kernel[1]);
+      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape->input)
+                   << ", kernel " << shape->kernel[0] << "x" << shape->kernel[1]);
       CHECK(actual == expected);
     }
+  }
+}
+
+TEST_CASE("fast int8 AveragePool equals the reference byte for byte on random windows, strides and paddings") {
+  Draw draw(2027);
+  int cases = 0;
+  while (cases < 100) {
+    const std::optional<int8_reference::PoolShape> shape = draw_pool_shape(draw);
+    if (!shape) continue;
+    ++cases;
+    const ir::QuantParams q = tensor_params(draw.scale(), draw.between(-128, 127));
+    const auto p = int8_reference::prepare_average_pool(*shape, q, q, draw.activation());
+    const auto x = draw.int8s(p.input_count());
+    std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
+    int8_reference::average_pool_int8(p, x, expected);
+    std::vector<std::byte> scratch(int8_fast::fast_average_pool_scratch_bytes(p));
+    int8_fast::fast_average_pool_int8(p, x, actual, scratch);
+    INFO("case " << cases << ": input " << ir::shape_to_string(shape->input) << ", kernel " << shape->kernel[0]
+                 << "x" << shape->kernel[1]);
+    CHECK(actual == expected);
   }
 }

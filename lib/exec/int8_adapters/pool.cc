@@ -1,5 +1,5 @@
 // int8 MaxPool and AveragePool adapters: TFLite's MAX_POOL_2D and AVERAGE_POOL_2D
-// (int8_fast::fast_max_pool_int8, int8_reference::average_pool_int8) on 2-D windows. ONNX's pads, auto_pad and
+// (int8_fast::fast_max_pool_int8, int8_fast::fast_average_pool_int8) on 2-D windows. ONNX's pads, auto_pad and
 // ceil_mode are resolved by the shared window geometry; the int8 functions clip windows to the input
 // (padding is never read), so the extra end room that ceil_mode adds becomes end padding. An
 // AveragePool whose padding counts (count_include_pad) is what the blob runs: PAD with the zero
@@ -10,6 +10,7 @@
 
 #include "exec/int8_adapters/factories.h"
 #include "exec/int8_adapters/int8_kernel.h"
+#include "exec/int8_fast/average_pool.h"
 #include "exec/int8_fast/max_pool.h"
 #include "exec/int8_reference/int8_pad.h"
 #include "exec/int8_reference/int8_pool.h"
@@ -66,12 +67,6 @@ void max_pool(const int8_reference::PoolParams& p, std::span<const int8_t> input
   int8_fast::fast_max_pool_int8(exec::detected_isa(), p, input, output, scratch);
 }
 
-// AveragePool's reference function in the signature of the fast max pool.
-void average_pool(const int8_reference::PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output,
-                  std::span<std::byte>) {
-  int8_reference::average_pool_int8(p, input, output);
-}
-size_t no_scratch(const int8_reference::PoolParams&) { return 0; }
 
 // One adapter for both pools: their prepare, scratch and eval functions have the same signatures.
 template <auto prepare_op, auto run_op, auto scratch_op>
@@ -117,7 +112,8 @@ std::unique_ptr<kernels::Kernel> make_pool(Pool op) {
   if (op == Pool::Max)
     return std::make_unique<PoolInt8<int8_reference::prepare_max_pool, max_pool,
                                      int8_fast::fast_max_pool_scratch_bytes>>();
-  return std::make_unique<PoolInt8<int8_reference::prepare_average_pool, average_pool, no_scratch>>();
+  return std::make_unique<PoolInt8<int8_reference::prepare_average_pool, int8_fast::fast_average_pool_int8,
+                                   int8_fast::fast_average_pool_scratch_bytes>>();
 }
 
 }  // namespace tinyc::exec::int8_adapters

@@ -107,9 +107,7 @@ void average_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::
     int32_t sum = 0;
     for (int64_t y = w.y_begin; y < w.y_end; ++y)
       for (int64_t c = w.x_begin; c < w.x_end; ++c) sum += x[y * p.in_w + c];
-    const auto n = static_cast<int32_t>(w.size());
-    const int32_t average = sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n;
-    output[static_cast<size_t>(o)] = clamp_to(average, p.activation);
+    output[static_cast<size_t>(o)] = average_of_sum(p, sum, static_cast<int32_t>(w.size()));
   });
 }
 

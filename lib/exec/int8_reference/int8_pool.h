@@ -41,6 +41,13 @@ PoolParams prepare_average_pool(const PoolShape& shape, const ir::QuantParams& i
                                 ActivationBounds activation);
 
 void max_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output);
+// One average from the int32 sum of a window's `count` in-bounds values: divided, rounding half
+// away from zero, then clamped.
+inline int8_t average_of_sum(const PoolParams& p, int32_t sum, int32_t count) {
+  const int32_t average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+  return clamp_to(average, p.activation);
+}
+
 // Accumulator: the int32 sum of at most kH * kW int8 values.
 void average_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::span<int8_t> output);
 

@@ -1,0 +1,50 @@
+// Fast int8 AveragePool over column sums.
+#include "exec/int8_fast/average_pool.h"
+
+#include <algorithm>
+
+#include "exec/int8_reference/int8_common.h"
+
+namespace tinyc::exec::int8_fast {
+
+size_t fast_average_pool_scratch_bytes(const int8_reference::PoolParams& p) {
+  return static_cast<size_t>(p.in_w) * sizeof(int32_t);
+}
+
+namespace {
+
+// column_sums[c] += row[c] for c < count.
+void add_row(const int8_t* __restrict row, int64_t count, int32_t* __restrict column_sums) {
+  for (int64_t c = 0; c < count; ++c) column_sums[c] += row[c];
+}
+
+}  // namespace
+
+void fast_average_pool_int8(const int8_reference::PoolParams& p, std::span<const int8_t> input,
+                            std::span<int8_t> output, std::span<std::byte> scratch) {
+  int8_reference::require_count(input.size(), p.input_count(), "AveragePool int8", "input");
+  int8_reference::require_count(output.size(), p.output_count(), "AveragePool int8", "output");
+  if (scratch.size() < fast_average_pool_scratch_bytes(p))
+    throw InternalError("AveragePool int8: scratch of " + std::to_string(scratch.size()) +
+                        " bytes, prepare asked for " + std::to_string(fast_average_pool_scratch_bytes(p)));
+  auto* column_sums = reinterpret_cast<int32_t*>(scratch.data());
+  int8_t* out = output.data();
+  for (int64_t plane = 0; plane < p.planes; ++plane) {
+    const int8_t* x = input.data() + plane * p.in_h * p.in_w;
+    for (int64_t oy = 0; oy < p.out_h; ++oy) {
+      const int64_t y0 = oy * p.stride_h - p.pad_top;
+      const int64_t first = std::max<int64_t>(y0, 0), last = std::min(y0 + p.kernel_h, p.in_h);
+      std::fill_n(column_sums, p.in_w, 0);
+      for (int64_t y = first; y < last; ++y) add_row(x + y * p.in_w, p.in_w, column_sums);
+      for (int64_t ox = 0; ox < p.out_w; ++ox, ++out) {
+        const int64_t x0 = ox * p.stride_w - p.pad_left;
+        const int64_t from = std::max<int64_t>(x0, 0), to = std::min(x0 + p.kernel_w, p.in_w);
+        int32_t sum = 0;
+        for (int64_t c = from; c < to; ++c) sum += column_sums[c];
+        *out = int8_reference::average_of_sum(p, sum, static_cast<int32_t>((last - first) * (to - from)));
+      }
+    }
+  }
+}
+
+}  // namespace tinyc::exec::int8_fast
