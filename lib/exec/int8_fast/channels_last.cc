@@ -22,20 +22,22 @@ Interior interior(const int8_reference::ConvParams& p, const PackedDepthwise& pa
           std::clamp<int64_t>(packed.padded_w - p.pad_left, 0, p.in_w)};
 }
 
-// Zeroes every element the interior's copy does not write.
-void clear_outside(const int8_reference::ConvParams& p, const PackedDepthwise& packed, Interior in, int16_t* padded) {
-  const int64_t row_size = packed.padded_w * packed.lanes, channels = p.out_channels();
+// Zeroes every element the interior's copy of `channels` lanes does not write.
+void clear_outside(const int8_reference::ConvParams& p, const PackedDepthwise& packed, Interior in, int64_t channels,
+                   int16_t* padded) {
+  constexpr int64_t lanes = kDepthwiseLanes;
+  const int64_t row_size = packed.padded_w * lanes;
   for (int64_t r = 0; r < packed.padded_h; ++r) {
     int16_t* row = padded + r * row_size;
     if (r < p.pad_top || r >= p.pad_top + in.rows) {
       std::fill_n(row, row_size, int16_t{0});
       continue;
     }
-    std::fill_n(row, p.pad_left * packed.lanes, int16_t{0});
-    std::fill(row + (p.pad_left + in.cols) * packed.lanes, row + row_size, int16_t{0});
-    if (channels < packed.lanes)
+    std::fill_n(row, p.pad_left * lanes, int16_t{0});
+    std::fill(row + (p.pad_left + in.cols) * lanes, row + row_size, int16_t{0});
+    if (channels < lanes)
       for (int64_t c = p.pad_left; c < p.pad_left + in.cols; ++c)
-        std::fill(row + c * packed.lanes + channels, row + (c + 1) * packed.lanes, int16_t{0});
+        std::fill(row + c * lanes + channels, row + (c + 1) * lanes, int16_t{0});
   }
 }
 
@@ -77,33 +79,35 @@ void copy_block8(const int8_t* const rows[8], int64_t count, const int8_t* end, 
 }  // namespace
 
 void copy_channels_last(const int8_reference::ConvParams& p, const PackedDepthwise& packed, const int8_t* image,
-                        [[maybe_unused]] const int8_t* input_end, int16_t* padded) {
+                        [[maybe_unused]] const int8_t* input_end, int64_t first, int16_t* padded) {
+  constexpr int64_t lanes = kDepthwiseLanes;
   const Interior in = interior(p, packed);
-  clear_outside(p, packed, in, padded);
-  const int64_t plane = p.in_h * p.in_w, channels = p.out_channels(), multiplier = p.group_out;
-  const auto channel = [&](int64_t oc) { return image + oc / multiplier * plane; };
-  const auto out_row = [&](int64_t h, int64_t oc) {
-    return padded + ((h + p.pad_top) * packed.padded_w + p.pad_left) * packed.lanes + oc;
+  const int64_t channels = std::min(lanes, p.out_channels() - first);
+  clear_outside(p, packed, in, channels, padded);
+  const int64_t plane = p.in_h * p.in_w, multiplier = p.group_out;
+  const auto channel = [&](int64_t j) { return image + (first + j) / multiplier * plane; };
+  const auto out_row = [&](int64_t h, int64_t j) {
+    return padded + ((h + p.pad_top) * packed.padded_w + p.pad_left) * lanes + j;
   };
-  int64_t oc = 0;
+  int64_t j = 0;
 #if defined(__SSE2__)
-  for (; oc + 8 <= channels; oc += 8) {
-    const int8_t* lanes[8];
-    for (int j = 0; j < 8; ++j) lanes[j] = channel(oc + j);
+  for (; j + 8 <= channels; j += 8) {
+    const int8_t* inputs[8];
+    for (int k = 0; k < 8; ++k) inputs[k] = channel(j + k);
     for (int64_t h = 0; h < in.rows; ++h) {
       const int8_t* rows[8];
-      for (int j = 0; j < 8; ++j) rows[j] = lanes[j] + h * p.in_w;
+      for (int k = 0; k < 8; ++k) rows[k] = inputs[k] + h * p.in_w;
       for (int64_t w = 0; w < in.cols; w += 8) {
         copy_block8(rows, std::min<int64_t>(8, in.cols - w), input_end, static_cast<int16_t>(p.input_zero_point),
-                    out_row(h, oc) + w * packed.lanes, packed.lanes);
+                    out_row(h, j) + w * lanes, lanes);
         for (const int8_t*& row : rows) row += 8;
       }
     }
   }
 #endif
-  for (; oc < channels; ++oc)
+  for (; j < channels; ++j)
     for (int64_t h = 0; h < in.rows; ++h)
-      copy_columns(channel(oc) + h * p.in_w, 0, in.cols, p.input_zero_point, out_row(h, oc), packed.lanes);
+      copy_columns(channel(j) + h * p.in_w, 0, in.cols, p.input_zero_point, out_row(h, j), lanes);
 }
 
 }  // namespace tinyc::exec::int8_fast
