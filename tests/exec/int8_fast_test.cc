@@ -324,23 +324,23 @@ std::optional<int8_reference::PoolShape> draw_pool_shape(Draw& draw) {
   return shape;
 }
 
-}  // namespace
-
-TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {
-  Draw draw(2026);
+// 100 random pools prepared by `prepare`: the bytes of `fast(p, x, output, scratch, isa)` on every
+// instruction set the CPU runs equal `reference(p, x, output)`'s.
+template <class Prepare, class Reference, class Fast>
+void check_pools(uint64_t seed, Prepare prepare, Reference reference, Fast fast) {
+  Draw draw(seed);
   int cases = 0;
   while (cases < 100) {
     const std::optional<int8_reference::PoolShape> shape = draw_pool_shape(draw);
     if (!shape) continue;
     ++cases;
     const ir::QuantParams q = tensor_params(draw.scale(), draw.between(-128, 127));
-    const auto p = int8_reference::prepare_max_pool(*shape, q, q, draw.activation());
+    const int8_reference::PoolParams p = prepare(*shape, q, q, draw.activation());
     const auto x = draw.int8s(p.input_count());
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
-    int8_reference::max_pool_int8(p, x, expected);
-    std::vector<std::byte> scratch(int8_fast::fast_max_pool_scratch_bytes(p));
+    reference(p, x, expected);
     for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_max_pool_int8(isa, p, x, actual, scratch);
+      fast(p, x, actual, isa);
       INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape->input)
                    << ", kernel " << shape->kernel[0] << "x" << shape->kernel[1]);
       CHECK(actual == expected);
@@ -348,22 +348,20 @@ TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random window
   }
 }
 
+}  // namespace
+
+TEST_CASE("fast int8 MaxPool equals the reference byte for byte on random windows, strides and paddings") {
+  check_pools(2026, int8_reference::prepare_max_pool, int8_reference::max_pool_int8,
+              [](const int8_reference::PoolParams& p, const std::vector<int8_t>& x, std::vector<int8_t>& y, Isa isa) {
+                std::vector<std::byte> scratch(int8_fast::fast_max_pool_scratch_bytes(p));
+                int8_fast::fast_max_pool_int8(isa, p, x, y, scratch);
+              });
+}
+
 TEST_CASE("fast int8 AveragePool equals the reference byte for byte on random windows, strides and paddings") {
-  Draw draw(2027);
-  int cases = 0;
-  while (cases < 100) {
-    const std::optional<int8_reference::PoolShape> shape = draw_pool_shape(draw);
-    if (!shape) continue;
-    ++cases;
-    const ir::QuantParams q = tensor_params(draw.scale(), draw.between(-128, 127));
-    const auto p = int8_reference::prepare_average_pool(*shape, q, q, draw.activation());
-    const auto x = draw.int8s(p.input_count());
-    std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
-    int8_reference::average_pool_int8(p, x, expected);
-    std::vector<std::byte> scratch(int8_fast::fast_average_pool_scratch_bytes(p));
-    int8_fast::fast_average_pool_int8(p, x, actual, scratch);
-    INFO("case " << cases << ": input " << ir::shape_to_string(shape->input) << ", kernel " << shape->kernel[0]
-                 << "x" << shape->kernel[1]);
-    CHECK(actual == expected);
-  }
+  check_pools(2027, int8_reference::prepare_average_pool, int8_reference::average_pool_int8,
+              [](const int8_reference::PoolParams& p, const std::vector<int8_t>& x, std::vector<int8_t>& y, Isa) {
+                std::vector<std::byte> scratch(int8_fast::fast_average_pool_scratch_bytes(p));
+                int8_fast::fast_average_pool_int8(p, x, y, scratch);
+              });
 }
