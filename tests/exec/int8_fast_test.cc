@@ -3,10 +3,13 @@
 // per-channel and per-tensor scales, biases, fused activations, and scales that saturate.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <functional>
 #include <random>
+#include <utility>
 
 #include "exec/int8_fast/add.h"
 #include "exec/int8_fast/average_pool.h"
@@ -136,15 +139,50 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
     const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::depthwise_conv_int8(p, x, weights, bias, expected);
+    // Both kernels on every case, whichever prepare_fast_depthwise would choose, and the chosen one.
     const int8_fast::PackedDepthwise packed = int8_fast::pack_depthwise_weights(p, weights);
-    std::vector<std::byte> scratch(int8_fast::fast_depthwise_conv_scratch_bytes(p, packed));
-    for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_depthwise_conv_int8(isa, p, packed, x, bias, actual, scratch);
-      INFO("case " << cases << " on " << exec::isa_name(isa) << ": input " << ir::shape_to_string(shape.input)
-                   << ", weights " << ir::shape_to_string(shape.weights));
-      CHECK(actual == expected);
-    }
+    const exec::kernels::PaddedPlane layout = int8_fast::padded_layout(p);
+    const int8_fast::FastDepthwise chosen = int8_fast::prepare_fast_depthwise(p, weights);
+    std::vector<std::byte> scratch(std::max({int8_fast::channels_last_depthwise_scratch_bytes(p, packed),
+                                             int8_fast::planes_depthwise_scratch_bytes(layout),
+                                             int8_fast::fast_depthwise_conv_scratch_bytes(p, chosen)}));
+    const std::pair<const char*, std::function<void(exec::Isa)>> kernels[] = {
+        {"channels last",
+         [&](exec::Isa isa) { int8_fast::channels_last_depthwise_int8(isa, p, packed, x, bias, actual, scratch); }},
+        {"planes",
+         [&](exec::Isa isa) { int8_fast::planes_depthwise_int8(isa, p, layout, x, weights, bias, actual, scratch); }},
+        {"chosen", [&](exec::Isa isa) {
+           int8_fast::fast_depthwise_conv_int8(isa, p, chosen, x, weights, bias, actual, scratch);
+         }}};
+    for (exec::Isa isa : exec::runnable_isas())
+      for (const auto& [name, kernel] : kernels) {
+        std::fill(actual.begin(), actual.end(), int8_t{0x55});  // no kernel passes on another's output
+        kernel(isa);
+        INFO("case " << cases << ", " << name << " on " << exec::isa_name(isa) << ": input "
+                     << ir::shape_to_string(shape.input) << ", weights " << ir::shape_to_string(shape.weights));
+        CHECK(actual == expected);
+      }
   }
+}
+
+TEST_CASE("fast int8 DepthwiseConv runs channels last for a block of channels on small or strided planes") {
+  int8_reference::ConvParams p;
+  p.groups = p.group_out = 0;
+  p.group_in = 1;
+  p.kernel_h = p.kernel_w = 3;
+  const auto with = [&](int64_t channels, int64_t side, int64_t stride) {
+    p.groups = channels;
+    p.group_out = 1;
+    p.out_h = p.out_w = side;
+    p.stride_h = p.stride_w = stride;
+    return int8_fast::prefers_channels_last(p);
+  };
+  CHECK(with(16, 16, 1));
+  CHECK(with(64, 7, 1));
+  CHECK(with(32, 56, 2));
+  CHECK_FALSE(with(64, 17, 1));   // a wide plane at stride 1
+  CHECK_FALSE(with(15, 4, 2));    // fewer channels than a block
+  CHECK_FALSE(with(1, 112, 1));
 }
 
 TEST_CASE("fast int8 Conv leaves grouped convolutions and negative multipliers to the reference") {

@@ -57,10 +57,10 @@ class ConvInt8 final : public ClampingKernel {
       packed_ = int8_fast::pack_conv_weights(isa_, p_, w.data->values<int8_t>());
       scratch_ = int8_fast::fast_conv_scratch_bytes(p_, *packed_);
     }
-    depthwise_packed_.reset();
+    depthwise_fast_.reset();
     if (depthwise_ && w.data && int8_fast::fast_depthwise_conv_applies(p_)) {
-      depthwise_packed_ = int8_fast::pack_depthwise_weights(p_, w.data->values<int8_t>());
-      scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_, *depthwise_packed_);
+      depthwise_fast_ = int8_fast::prepare_fast_depthwise(p_, w.data->values<int8_t>());
+      scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_, *depthwise_fast_);
     }
     if (p_.output_shape() != ctx.output(0).shape)
       throw InternalError("Conv '" + ctx.node.name + "': output shape " + ir::shape_to_string(ctx.output(0).shape) +
@@ -74,8 +74,8 @@ class ConvInt8 final : public ClampingKernel {
     const auto x = args.in<int8_t>(0, p_.input_count());
     const auto w = args.in<int8_t>(1, p_.weights_count());
     const auto y = args.out<int8_t>(0, p_.output_count());
-    if (depthwise_packed_)
-      int8_fast::fast_depthwise_conv_int8(isa_, p_, *depthwise_packed_, x, bias, y, args.scratch);
+    if (depthwise_fast_)
+      int8_fast::fast_depthwise_conv_int8(isa_, p_, *depthwise_fast_, x, w, bias, y, args.scratch);
     else if (depthwise_) int8_reference::depthwise_conv_int8(p_, x, w, bias, y);
     else if (packed_) int8_fast::fast_conv_int8(p_, *packed_, x, bias, y, args.scratch);
     else int8_reference::conv_int8(p_, x, w, bias, y);
@@ -84,7 +84,7 @@ class ConvInt8 final : public ClampingKernel {
  private:
   int8_reference::ConvParams p_;
   bool depthwise_ = false;
-  std::optional<int8_fast::PackedDepthwise> depthwise_packed_;  // none: the reference loop runs
+  std::optional<int8_fast::FastDepthwise> depthwise_fast_;  // none: the reference loop runs
   std::optional<int8_fast::PackedConvWeights> packed_;  // none: the reference loop runs
   exec::Isa isa_ = exec::detected_isa();
   size_t scratch_ = 0;

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "exec/int8_fast/depthwise_conv.h"
+#include "exec/int8_fast/depthwise_channels_last.h"
 
 namespace tinyc::exec::int8_fast {
 

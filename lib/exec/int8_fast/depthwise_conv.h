@@ -1,46 +1,41 @@
-// Fast int8 depthwise convolution, channels last: each block of 16 output channels of an image
-// becomes one padded copy holding, at every position, the int16 differences x - z_in of the
-// channels' inputs side by side (padding 0), so each tap of a window adds one contiguous run of
-// channels times that tap's weights, and the block's sums accumulate in registers over the taps. The loops are
-// plain C++ the compiler vectorizes, once per instruction set. Bit-exact with the reference grouped
-// convolution (int8_reference::depthwise_conv_int8), the oracle its tests compare with.
+// Fast int8 depthwise convolution: the channels-last kernel (depthwise_channels_last.h) where a
+// whole block of channels fills its vectors and the output planes are small or strided, the
+// plane-by-plane kernel (depthwise_planes.h) elsewhere, chosen at prepare from timings of both
+// (docs/benchmarks.md). Both are bit-exact with int8_reference::depthwise_conv_int8.
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
-#include <vector>
 
-#include "exec/isa.h"
-#include "exec/int8_reference/int8_conv.h"
+#include "exec/int8_fast/depthwise_channels_last.h"
+#include "exec/int8_fast/depthwise_planes.h"
 
 namespace tinyc::exec::int8_fast {
 
-// Output channels per block: one block's copy and sums at a time, its sums in registers (one
-// AVX-512 vector of int32).
-inline constexpr int64_t kDepthwiseLanes = 16;
-
-// The weights of one depthwise convolution packed at prepare, and its channels-last layout.
-struct PackedDepthwise {
-  int64_t blocks = 0;                  // blocks of kDepthwiseLanes output channels (the last may be partial)
-  int64_t padded_h = 0, padded_w = 0;  // of one block's padded channels-last copy
-  std::vector<int16_t> taps;     // per block, per kernel offset (kh, kw) in C order, kDepthwiseLanes weights (0 past the channels)
-  std::vector<int64_t> offsets;  // per kernel offset: its read offset into the copy from a window's corner
+// One depthwise convolution prepared for the kernel chosen for it: exactly one member is set.
+struct FastDepthwise {
+  std::optional<PackedDepthwise> channels_last;
+  std::optional<kernels::PaddedPlane> planes;
 };
 
 // True when fast_depthwise_conv_int8 computes `p`: one input channel per group and at most
 // kMaxDotTerms taps.
 bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p);
 
-// `weights`: C*M x 1 x kH x kW int8, as the reference reads them.
-PackedDepthwise pack_depthwise_weights(const int8_reference::ConvParams& p, std::span<const int8_t> weights);
+// True when the channels-last kernel runs `p`: at least kDepthwiseLanes output channels, and a
+// stride above 1 or at most kChannelsLastPositions output positions.
+bool prefers_channels_last(const int8_reference::ConvParams& p);
+inline constexpr int64_t kChannelsLastPositions = 256;
 
-// Scratch fast_depthwise_conv_int8 needs: one block's padded copy and its sums.
-size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p, const PackedDepthwise& packed);
+// `weights`: C*M x 1 x kH x kW int8. Precondition: fast_depthwise_conv_applies(p).
+FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p, std::span<const int8_t> weights);
 
-// Same contract and result as int8_reference::depthwise_conv_int8 with the weights packed, on
-// `isa`. Precondition: fast_depthwise_conv_applies(p).
-void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, const PackedDepthwise& packed,
-                              std::span<const int8_t> input, std::span<const int32_t> bias, std::span<int8_t> output,
-                              std::span<std::byte> scratch);
+size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p, const FastDepthwise& prepared);
+
+// Same contract and result as int8_reference::depthwise_conv_int8 with the weights prepared, on `isa`.
+void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, const FastDepthwise& prepared,
+                              std::span<const int8_t> input, std::span<const int8_t> weights,
+                              std::span<const int32_t> bias, std::span<int8_t> output, std::span<std::byte> scratch);
 
 }  // namespace tinyc::exec::int8_fast
