@@ -403,3 +403,17 @@ TEST_CASE("fast int8 AveragePool equals the reference byte for byte on random wi
                 int8_fast::fast_average_pool_int8(p, x, y, scratch);
               });
 }
+
+TEST_CASE("fast int8 kernels refuse less scratch than prepare asked for, naming the kernel and both sizes") {
+  int8_reference::PoolShape shape;
+  shape.input = {1, 1, 4, 4};
+  shape.kernel = {2, 2};
+  shape.strides = {2, 2};
+  const ir::QuantParams q = tensor_params(0.1f, 0);
+  const auto p = int8_reference::prepare_average_pool(shape, q, q, int8_reference::ActivationBounds::none());
+  const std::vector<int8_t> x(static_cast<size_t>(p.input_count()));
+  std::vector<int8_t> y(static_cast<size_t>(p.output_count()));
+  std::vector<std::byte> scratch(int8_fast::fast_average_pool_scratch_bytes(p) - 1);
+  CHECK_THROWS_WITH(int8_fast::fast_average_pool_int8(p, x, y, scratch),
+                    "AveragePool int8: scratch of 15 bytes, prepare asked for 16");
+}

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -24,9 +25,7 @@ void fast_average_pool_int8(const int8_reference::PoolParams& p, std::span<const
                             std::span<int8_t> output, std::span<std::byte> scratch) {
   int8_reference::require_count(input.size(), p.input_count(), "AveragePool int8", "input");
   int8_reference::require_count(output.size(), p.output_count(), "AveragePool int8", "output");
-  if (scratch.size() < fast_average_pool_scratch_bytes(p))
-    throw InternalError("AveragePool int8: scratch of " + std::to_string(scratch.size()) +
-                        " bytes, prepare asked for " + std::to_string(fast_average_pool_scratch_bytes(p)));
+  require_scratch(scratch, fast_average_pool_scratch_bytes(p), "AveragePool int8");
   auto* column_sums = reinterpret_cast<int32_t*>(scratch.data());
   int8_t* out = output.data();
   for (int64_t plane = 0; plane < p.planes; ++plane) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exec/int8_fast/padded_plane.h"
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -135,9 +136,7 @@ void fast_conv_int8(const int8_reference::ConvParams& p, const PackedConvWeights
   require_count(input.size(), p.input_count(), "Conv int8", "input");
   require_count(bias.size(), p.has_bias ? p.out_channels() : 0, "Conv int8", "bias");
   require_count(output.size(), p.output_count(), "Conv int8", "output");
-  if (scratch.size() < fast_conv_scratch_bytes(p, weights))
-    throw InternalError("Conv int8: scratch of " + std::to_string(scratch.size()) + " bytes, prepare asked for " +
-                        std::to_string(fast_conv_scratch_bytes(p, weights)));
+  require_scratch(scratch, fast_conv_scratch_bytes(p, weights), "Conv int8");
 #if TINYC_X86_KERNELS
   if (weights.isa == Isa::avx512)
     return convolve<uint8_t, 4>(p, weights.layout, input, bias, output, scratch,

@@ -10,6 +10,7 @@
 
 #include "exec/int8_fast/channels_last.h"
 #include "exec/int8_fast/requantize.h"
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -144,7 +145,7 @@ TINYC_AVX512 void depthwise_avx512(const int8_reference::ConvParams& p, const Pa
 // Bytes of the padded copy, rounded up so that the sums after it are aligned.
 size_t padded_bytes(const PackedDepthwise& packed) {
   const size_t bytes = static_cast<size_t>(packed.padded_h * packed.padded_w * kDepthwiseLanes) * sizeof(int16_t);
-  return (bytes + alignof(int32_t) - 1) / alignof(int32_t) * alignof(int32_t);
+  return aligned_for<int32_t>(bytes);
 }
 
 }  // namespace
@@ -160,9 +161,7 @@ void channels_last_depthwise_int8(Isa isa, const int8_reference::ConvParams& p, 
   require_count(input.size(), p.input_count(), "DepthwiseConv int8", "input");
   require_count(bias.size(), p.has_bias ? p.out_channels() : 0, "DepthwiseConv int8", "bias");
   require_count(output.size(), p.output_count(), "DepthwiseConv int8", "output");
-  if (scratch.size() < channels_last_depthwise_scratch_bytes(p, packed))
-    throw InternalError("DepthwiseConv int8: scratch of " + std::to_string(scratch.size()) +
-                        " bytes, prepare asked for " + std::to_string(channels_last_depthwise_scratch_bytes(p, packed)));
+  require_scratch(scratch, channels_last_depthwise_scratch_bytes(p, packed), "DepthwiseConv int8");
   auto* padded = reinterpret_cast<int16_t*>(scratch.data());
   auto* sums = reinterpret_cast<int32_t*>(scratch.data() + padded_bytes(packed));
   const int32_t* bias_values = p.has_bias ? bias.data() : nullptr;

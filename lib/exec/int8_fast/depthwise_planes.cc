@@ -6,6 +6,7 @@
 #include "exec/int8_fast/padded_plane.h"
 #include "exec/int8_fast/requantize.h"
 #include "exec/int8_fast/requantize_avx2.h"
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -128,12 +129,10 @@ void planes_depthwise_int8(Isa isa, const int8_reference::ConvParams& p, const k
   require_count(weights.size(), p.weights_count(), "DepthwiseConv int8", "weights");
   require_count(bias.size(), p.has_bias ? p.out_channels() : 0, "DepthwiseConv int8", "bias");
   require_count(output.size(), p.output_count(), "DepthwiseConv int8", "output");
-  if (scratch.size() < planes_depthwise_scratch_bytes(layout))
-    throw InternalError("DepthwiseConv int8: scratch of " + std::to_string(scratch.size()) +
-                        " bytes, prepare asked for " + std::to_string(planes_depthwise_scratch_bytes(layout)));
+  require_scratch(scratch, planes_depthwise_scratch_bytes(layout), "DepthwiseConv int8");
   auto* plane = reinterpret_cast<int16_t*>(scratch.data());
   const size_t plane_bytes = static_cast<size_t>(layout.size()) * sizeof(int16_t);
-  const size_t sums_offset = (plane_bytes + alignof(int32_t) - 1) / alignof(int32_t) * alignof(int32_t);
+  const size_t sums_offset = aligned_for<int32_t>(plane_bytes);
   auto* sums = reinterpret_cast<int32_t*>(scratch.data() + sums_offset);
   auto* staged = reinterpret_cast<int8_t*>(sums + layout.wide_count);
   const int32_t* bias_values = p.has_bias ? bias.data() : nullptr;

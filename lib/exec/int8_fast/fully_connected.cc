@@ -2,6 +2,7 @@
 #include "exec/int8_fast/fully_connected.h"
 
 #include "exec/int8_fast/dot.h"
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -65,9 +66,7 @@ void fast_fully_connected_int8([[maybe_unused]] Isa isa, const int8_reference::F
   require_count(input.size(), p.batch * p.depth, "FullyConnected int8", "input");
   require_count(bias.size(), p.has_bias ? p.units : 0, "FullyConnected int8", "bias");
   require_count(output.size(), p.batch * p.units, "FullyConnected int8", "output");
-  if (scratch.size() < fast_fully_connected_scratch_bytes(p))
-    throw InternalError("FullyConnected int8: scratch of " + std::to_string(scratch.size()) +
-                        " bytes, prepare asked for " + std::to_string(fast_fully_connected_scratch_bytes(p)));
+  require_scratch(scratch, fast_fully_connected_scratch_bytes(p), "FullyConnected int8");
   auto* x = reinterpret_cast<int16_t*>(scratch.data());
   const int32_t* bias_values = p.has_bias ? bias.data() : nullptr;
 #if TINYC_X86_KERNELS

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "exec/int8_fast/scratch.h"
 #include "exec/int8_reference/int8_common.h"
 
 namespace tinyc::exec::int8_fast {
@@ -70,9 +71,7 @@ void fast_max_pool_int8(Isa isa, const int8_reference::PoolParams& p, std::span<
                         std::span<int8_t> output, std::span<std::byte> scratch) {
   int8_reference::require_count(input.size(), p.input_count(), "MaxPool int8", "input");
   int8_reference::require_count(output.size(), p.output_count(), "MaxPool int8", "output");
-  if (scratch.size() < fast_max_pool_scratch_bytes(p))
-    throw InternalError("MaxPool int8: scratch of " + std::to_string(scratch.size()) + " bytes, prepare asked for " +
-                        std::to_string(fast_max_pool_scratch_bytes(p)));
+  require_scratch(scratch, fast_max_pool_scratch_bytes(p), "MaxPool int8");
   auto* row_max = reinterpret_cast<int8_t*>(scratch.data());
 #if TINYC_X86_KERNELS
   if (has_avx2(isa)) return max_pool_avx2(p, input.data(), output.data(), row_max);
