@@ -31,16 +31,14 @@ void fast_average_pool_int8(const int8_reference::PoolParams& p, std::span<const
   for (int64_t plane = 0; plane < p.planes; ++plane) {
     const int8_t* x = input.data() + plane * p.in_h * p.in_w;
     for (int64_t oy = 0; oy < p.out_h; ++oy) {
-      const int64_t y0 = oy * p.stride_h - p.pad_top;
-      const int64_t first = std::max<int64_t>(y0, 0), last = std::min(y0 + p.kernel_h, p.in_h);
+      const int8_reference::WindowSpan rows = int8_reference::window_rows(p, oy);
       std::fill_n(column_sums, p.in_w, 0);
-      for (int64_t y = first; y < last; ++y) add_row(x + y * p.in_w, p.in_w, column_sums);
+      for (int64_t y = rows.begin; y < rows.end; ++y) add_row(x + y * p.in_w, p.in_w, column_sums);
       for (int64_t ox = 0; ox < p.out_w; ++ox, ++out) {
-        const int64_t x0 = ox * p.stride_w - p.pad_left;
-        const int64_t from = std::max<int64_t>(x0, 0), to = std::min(x0 + p.kernel_w, p.in_w);
+        const int8_reference::WindowSpan columns = int8_reference::window_columns(p, ox);
         int32_t sum = 0;
-        for (int64_t c = from; c < to; ++c) sum += column_sums[c];
-        *out = int8_reference::average_of_sum(p, sum, static_cast<int32_t>((last - first) * (to - from)));
+        for (int64_t c = columns.begin; c < columns.end; ++c) sum += column_sums[c];
+        *out = int8_reference::average_of_sum(p, sum, static_cast<int32_t>(rows.size() * columns.size()));
       }
     }
   }

@@ -29,15 +29,13 @@ __attribute__((always_inline)) inline void max_pool(const int8_reference::PoolPa
   for (int64_t plane = 0; plane < p.planes; ++plane) {
     const int8_t* x = input + plane * p.in_h * p.in_w;
     for (int64_t oy = 0; oy < p.out_h; ++oy, out += p.out_w) {
-      const int64_t y0 = oy * p.stride_h - p.pad_top;
-      const int64_t first = std::max<int64_t>(y0, 0), last = std::min(y0 + p.kernel_h, p.in_h);
+      const int8_reference::WindowSpan rows = int8_reference::window_rows(p, oy);
       std::fill_n(row_max, p.in_w, int8_t{-128});
-      for (int64_t y = first; y < last; ++y) take_max(x + y * p.in_w, p.in_w, row_max);
+      for (int64_t y = rows.begin; y < rows.end; ++y) take_max(x + y * p.in_w, p.in_w, row_max);
       const auto clipped = [&](int64_t ox) {
-        const int64_t x0 = ox * p.stride_w - p.pad_left;
-        const int64_t from = std::max<int64_t>(x0, 0), to = std::min(x0 + p.kernel_w, p.in_w);
+        const int8_reference::WindowSpan columns = int8_reference::window_columns(p, ox);
         int8_t best = -128;
-        for (int64_t c = from; c < to; ++c) best = std::max(best, row_max[c]);
+        for (int64_t c = columns.begin; c < columns.end; ++c) best = std::max(best, row_max[c]);
         out[ox] = int8_reference::clamp_to(best, p.activation);
       };
       for (int64_t ox = 0; ox < inner_first; ++ox) clipped(ox);

@@ -10,18 +10,13 @@ namespace tinyc::exec::int8_reference {
 
 namespace {
 
-// A window clipped to the input: rows [y_begin, y_end) and columns [x_begin, x_end).
+// A window clipped to the input: its rows and its columns.
 struct Window {
-  int64_t y_begin, y_end, x_begin, x_end;
-  int64_t size() const { return std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin); }
+  WindowSpan rows, columns;
+  int64_t size() const { return rows.size() * columns.size(); }
 };
 
-Window window_at(const PoolParams& p, int64_t oy, int64_t ox) {
-  const int64_t y0 = oy * p.stride_h - p.pad_top;
-  const int64_t x0 = ox * p.stride_w - p.pad_left;
-  return {std::max<int64_t>(y0, 0), std::min(y0 + p.kernel_h, p.in_h), std::max<int64_t>(x0, 0),
-          std::min(x0 + p.kernel_w, p.in_w)};
-}
+Window window_at(const PoolParams& p, int64_t oy, int64_t ox) { return {window_rows(p, oy), window_columns(p, ox)}; }
 
 // Calls visit(plane_input, plane_output_index, window) for every output element.
 template <class Visit>
@@ -94,8 +89,8 @@ void max_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::span
   require_count(output.size(), p.output_count(), "MaxPool int8", "output");
   for_each_window(p, input, [&](const int8_t* x, int64_t o, const Window& w) {
     int32_t best = kInt8Min;
-    for (int64_t y = w.y_begin; y < w.y_end; ++y)
-      for (int64_t c = w.x_begin; c < w.x_end; ++c) best = std::max<int32_t>(best, x[y * p.in_w + c]);
+    for (int64_t y = w.rows.begin; y < w.rows.end; ++y)
+      for (int64_t c = w.columns.begin; c < w.columns.end; ++c) best = std::max<int32_t>(best, x[y * p.in_w + c]);
     output[static_cast<size_t>(o)] = clamp_to(best, p.activation);
   });
 }
@@ -105,8 +100,8 @@ void average_pool_int8(const PoolParams& p, std::span<const int8_t> input, std::
   require_count(output.size(), p.output_count(), "AveragePool int8", "output");
   for_each_window(p, input, [&](const int8_t* x, int64_t o, const Window& w) {
     int32_t sum = 0;
-    for (int64_t y = w.y_begin; y < w.y_end; ++y)
-      for (int64_t c = w.x_begin; c < w.x_end; ++c) sum += x[y * p.in_w + c];
+    for (int64_t y = w.rows.begin; y < w.rows.end; ++y)
+      for (int64_t c = w.columns.begin; c < w.columns.end; ++c) sum += x[y * p.in_w + c];
     output[static_cast<size_t>(o)] = average_of_sum(p, sum, static_cast<int32_t>(w.size()));
   });
 }

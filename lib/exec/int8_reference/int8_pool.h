@@ -33,6 +33,23 @@ struct PoolParams {
   int64_t output_count() const { return planes * out_h * out_w; }
 };
 
+// The input rows or columns [begin, end) of one output row's or column's window, clipped to the
+// input (padding is never read); end <= begin when the window holds none.
+struct WindowSpan {
+  int64_t begin = 0, end = 0;
+  int64_t size() const { return end > begin ? end - begin : 0; }
+};
+
+inline WindowSpan window_rows(const PoolParams& p, int64_t oy) {
+  const int64_t y0 = oy * p.stride_h - p.pad_top;
+  return {y0 > 0 ? y0 : 0, y0 + p.kernel_h < p.in_h ? y0 + p.kernel_h : p.in_h};
+}
+
+inline WindowSpan window_columns(const PoolParams& p, int64_t ox) {
+  const int64_t x0 = ox * p.stride_w - p.pad_left;
+  return {x0 > 0 ? x0 : 0, x0 + p.kernel_w < p.in_w ? x0 + p.kernel_w : p.in_w};
+}
+
 // InputError unless the output's scale is within 1e-6 of the input's and the zero points match
 // (TFLite's requirement), or when a window holds no input element.
 PoolParams prepare_max_pool(const PoolShape& shape, const ir::QuantParams& input, const ir::QuantParams& output,
