@@ -41,17 +41,16 @@ void clear_outside(const int8_reference::ConvParams& p, const PackedDepthwise& p
   }
 }
 
-// Columns [begin, end) of one input row into one lane of the copy's row.
-void copy_columns(const int8_t* row, int64_t begin, int64_t end, int32_t zero_point, int16_t* lane, int64_t lanes) {
-  for (int64_t w = begin; w < end; ++w) lane[w * lanes] = static_cast<int16_t>(row[w] - zero_point);
+// Columns [0, count) of one input row into one lane of the copy's row.
+void copy_columns(const int8_t* row, int64_t count, int32_t zero_point, int16_t* lane) {
+  for (int64_t w = 0; w < count; ++w) lane[w * kDepthwiseLanes] = static_cast<int16_t>(row[w] - zero_point);
 }
 
 #if defined(__SSE2__)
 // Eight lanes of `count` (at most 8) positions: rows[j] points at input channel j's first column,
 // `out` at the first position's first lane. Each row's eight bytes are read at once while they lie
 // before `end`, the end of the readable input; bytes past `count` go nowhere.
-void copy_block8(const int8_t* const rows[8], int64_t count, const int8_t* end, int16_t zero_point, int16_t* out,
-                 int64_t lanes) {
+void copy_block8(const int8_t* const rows[8], int64_t count, const int8_t* end, int16_t zero_point, int16_t* out) {
   const auto load = [&](int j) {
     if (end - rows[j] >= 8) return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows[j]));
     int64_t bytes = 0;
@@ -72,7 +71,8 @@ void copy_block8(const int8_t* const rows[8], int64_t count, const int8_t* end, 
                                 widen(_mm_unpacklo_epi8(pairs[1], pairs[1])), widen(_mm_unpackhi_epi8(pairs[1], pairs[1])),
                                 widen(_mm_unpacklo_epi8(pairs[2], pairs[2])), widen(_mm_unpackhi_epi8(pairs[2], pairs[2])),
                                 widen(_mm_unpacklo_epi8(pairs[3], pairs[3])), widen(_mm_unpackhi_epi8(pairs[3], pairs[3]))};
-  for (int64_t k = 0; k < count; ++k) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * lanes), positions[k]);
+  for (int64_t k = 0; k < count; ++k)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + k * kDepthwiseLanes), positions[k]);
 }
 #endif
 
@@ -99,7 +99,7 @@ void copy_channels_last(const int8_reference::ConvParams& p, const PackedDepthwi
       for (int k = 0; k < 8; ++k) rows[k] = inputs[k] + h * p.in_w;
       for (int64_t w = 0; w < in.cols; w += 8) {
         copy_block8(rows, std::min<int64_t>(8, in.cols - w), input_end, static_cast<int16_t>(p.input_zero_point),
-                    out_row(h, j) + w * lanes, lanes);
+                    out_row(h, j) + w * lanes);
         for (const int8_t*& row : rows) row += 8;
       }
     }
@@ -107,7 +107,7 @@ void copy_channels_last(const int8_reference::ConvParams& p, const PackedDepthwi
 #endif
   for (; j < channels; ++j)
     for (int64_t h = 0; h < in.rows; ++h)
-      copy_columns(channel(j) + h * p.in_w, 0, in.cols, p.input_zero_point, out_row(h, j), lanes);
+      copy_columns(channel(j) + h * p.in_w, in.cols, p.input_zero_point, out_row(h, j));
 }
 
 }  // namespace tinyc::exec::int8_fast

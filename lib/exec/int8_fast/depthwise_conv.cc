@@ -16,25 +16,22 @@ bool prefers_channels_last(const int8_reference::ConvParams& p) {
 }
 
 FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p, std::span<const int8_t> weights) {
-  FastDepthwise prepared;
-  if (prefers_channels_last(p))
-    prepared.channels_last = pack_depthwise_weights(p, weights);
-  else
-    prepared.planes = padded_layout(p);
-  return prepared;
+  if (prefers_channels_last(p)) return pack_depthwise_weights(p, weights);
+  return padded_layout(p);
 }
 
 size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p, const FastDepthwise& prepared) {
-  return prepared.channels_last ? channels_last_depthwise_scratch_bytes(p, *prepared.channels_last)
-                                : planes_depthwise_scratch_bytes(*prepared.planes);
+  if (const auto* packed = std::get_if<PackedDepthwise>(&prepared))
+    return channels_last_depthwise_scratch_bytes(p, *packed);
+  return planes_depthwise_scratch_bytes(std::get<kernels::PaddedPlane>(prepared));
 }
 
 void fast_depthwise_conv_int8(Isa isa, const int8_reference::ConvParams& p, const FastDepthwise& prepared,
                               std::span<const int8_t> input, std::span<const int8_t> weights,
                               std::span<const int32_t> bias, std::span<int8_t> output, std::span<std::byte> scratch) {
-  if (prepared.channels_last)
-    return channels_last_depthwise_int8(isa, p, *prepared.channels_last, input, bias, output, scratch);
-  planes_depthwise_int8(isa, p, *prepared.planes, input, weights, bias, output, scratch);
+  if (const auto* packed = std::get_if<PackedDepthwise>(&prepared))
+    return channels_last_depthwise_int8(isa, p, *packed, input, bias, output, scratch);
+  planes_depthwise_int8(isa, p, std::get<kernels::PaddedPlane>(prepared), input, weights, bias, output, scratch);
 }
 
 }  // namespace tinyc::exec::int8_fast

@@ -5,19 +5,17 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <span>
+#include <variant>
 
 #include "exec/int8_fast/depthwise_channels_last.h"
 #include "exec/int8_fast/depthwise_planes.h"
 
 namespace tinyc::exec::int8_fast {
 
-// One depthwise convolution prepared for the kernel chosen for it: exactly one member is set.
-struct FastDepthwise {
-  std::optional<PackedDepthwise> channels_last;
-  std::optional<kernels::PaddedPlane> planes;
-};
+// One depthwise convolution prepared for the kernel chosen for it: the channels-last kernel's packed
+// weights, or the plane-by-plane kernel's padded layout.
+using FastDepthwise = std::variant<PackedDepthwise, kernels::PaddedPlane>;
 
 // True when fast_depthwise_conv_int8 computes `p`: one input channel per group and at most
 // kMaxDotTerms taps.
