@@ -32,10 +32,13 @@ struct ConvBlock {
 
 template <class T>
 ConvBlock conv_block(Isa isa) {
-  constexpr auto lanes = [](int64_t bytes) { return 2 * bytes / static_cast<int64_t>(sizeof(T)); };
-  if (isa == Isa::avx512) return {isa, 16, 64 / static_cast<int64_t>(sizeof(T))};
-  if (isa == Isa::avx2) return {isa, 4, lanes(32)};
-  return {Isa::portable, 4, lanes(16)};
+  // Elements in `vectors` vectors of `bytes` bytes each.
+  constexpr auto lanes = [](int64_t vectors, int64_t bytes) {
+    return vectors * bytes / static_cast<int64_t>(sizeof(T));
+  };
+  if (isa == Isa::avx512) return {isa, 16, lanes(1, 64)};
+  if (isa == Isa::avx2) return {isa, 4, lanes(2, 32)};
+  return {Isa::portable, 4, lanes(2, 16)};
 }
 
 // One product, resolved in prepare(). Columns are `depth` rows of `columns` elements (row stride
