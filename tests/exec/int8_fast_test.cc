@@ -247,51 +247,58 @@ TEST_CASE("fast int8 FullyConnected equals the reference byte for byte, per tens
   }
 }
 
+namespace {
+
+// One random case of a binary op: operands of a_shape and b_shape with random scales s1, s2 and
+// zero points, the output scale output_scale(s1, s2); the bytes of fast(isa, p, a, b, y) on every
+// instruction set the CPU runs equal reference(p, a, b, y)'s.
+template <class OutputScale, class Prepare, class Reference, class Fast>
+void check_binary(Draw& draw, const ir::Shape& a_shape, const ir::Shape& b_shape, OutputScale output_scale,
+                  Prepare prepare, Reference reference, Fast fast) {
+  const float s1 = draw.scale(), s2 = draw.scale();
+  const float out_scale = output_scale(s1, s2);
+  const auto p = prepare(a_shape, tensor_params(s1, draw.between(-128, 127)), b_shape,
+                         tensor_params(s2, draw.between(-128, 127)), tensor_params(out_scale, draw.between(-128, 127)),
+                         draw.activation());
+  const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
+  std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
+  reference(p, a, b, expected);
+  for (exec::Isa isa : exec::runnable_isas()) {
+    fast(isa, p, a, b, actual);
+    INFO("on " << exec::isa_name(isa) << ": " << ir::shape_to_string(a_shape) << " x " << ir::shape_to_string(b_shape));
+    CHECK(actual == expected);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("fast int8 Add equals the reference byte for byte, equal shapes and broadcast") {
   Draw draw(31);
   for (int c = 0; c < 120; ++c) {
+    INFO("case " << c);
     const int64_t n = draw.between(1, 70);
     const ir::Shape a_shape{1, n}, b_shape = c % 5 == 0 ? ir::Shape{1, 1} : a_shape;
     // Output scales from well above the inputs' (no saturation) to far below (most saturate).
-    const float s1 = draw.scale(), s2 = draw.scale();
-    const float out_scale = std::max(s1, s2) * (draw.between(0, 3) == 0 ? 0.01f : 2.0f);
-    const auto p = int8_reference::prepare_add(a_shape, tensor_params(s1, draw.between(-128, 127)), b_shape,
-                                               tensor_params(s2, draw.between(-128, 127)),
-                                               tensor_params(out_scale, draw.between(-128, 127)), draw.activation());
-    const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
-    std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
-    int8_reference::add_int8(p, a, b, expected);
-    for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_add_int8(isa, p, a, b, actual);
-      INFO("case " << c << " on " << exec::isa_name(isa) << ": " << n << " elements");
-      CHECK(actual == expected);
-    }
+    check_binary(
+        draw, a_shape, b_shape,
+        [&](float s1, float s2) { return std::max(s1, s2) * (draw.between(0, 3) == 0 ? 0.01f : 2.0f); },
+        int8_reference::prepare_add, int8_reference::add_int8, int8_fast::fast_add_int8);
   }
 }
 
 TEST_CASE("fast int8 Mul equals the reference byte for byte, equal shapes, one-element operands and broadcast") {
   Draw draw(47);
   for (int c = 0; c < 120; ++c) {
+    INFO("case " << c);
     const int64_t n = draw.between(1, 70);
     // Equal shapes; a one-element second or first operand; a row broadcast the reference walks.
     const ir::Shape shape{1, n}, one{1, 1};
     const ir::Shape a_shape = c % 5 == 2 ? one : c % 5 == 3 ? ir::Shape{2, n} : shape;
     const ir::Shape b_shape = c % 5 == 1 ? one : shape;
     // Output scales from well above the product's (no saturation) to far below (most saturate).
-    const float s1 = draw.scale(), s2 = draw.scale();
-    const float out_scale = s1 * s2 * (draw.between(0, 3) == 0 ? 0.5f : 300.0f);
-    const auto p = int8_reference::prepare_mul(a_shape, tensor_params(s1, draw.between(-128, 127)), b_shape,
-                                               tensor_params(s2, draw.between(-128, 127)),
-                                               tensor_params(out_scale, draw.between(-128, 127)), draw.activation());
-    const auto a = draw.int8s(p.broadcast.count_a), b = draw.int8s(p.broadcast.count_b);
-    std::vector<int8_t> expected(static_cast<size_t>(p.broadcast.count)), actual(expected.size());
-    int8_reference::mul_int8(p, a, b, expected);
-    for (exec::Isa isa : exec::runnable_isas()) {
-      int8_fast::fast_mul_int8(isa, p, a, b, actual);
-      INFO("case " << c << " on " << exec::isa_name(isa) << ": " << ir::shape_to_string(a_shape) << " x "
-                   << ir::shape_to_string(b_shape));
-      CHECK(actual == expected);
-    }
+    check_binary(
+        draw, a_shape, b_shape, [&](float s1, float s2) { return s1 * s2 * (draw.between(0, 3) == 0 ? 0.5f : 300.0f); },
+        int8_reference::prepare_mul, int8_reference::mul_int8, int8_fast::fast_mul_int8);
   }
 }
 
