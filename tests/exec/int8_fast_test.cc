@@ -10,6 +10,7 @@
 #include <functional>
 #include <random>
 #include <utility>
+#include <variant>
 
 #include "exec/int8_fast/add.h"
 #include "exec/int8_fast/average_pool.h"
@@ -139,13 +140,17 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
     const auto bias = has_bias ? draw.biases(p.out_channels()) : std::vector<int32_t>{};
     std::vector<int8_t> expected(static_cast<size_t>(p.output_count())), actual(expected.size());
     int8_reference::depthwise_conv_int8(p, x, weights, bias, expected);
-    // Both kernels on every case, whichever prepare_fast_depthwise would choose, and the chosen one.
+    // Both kernels on every case, whichever prepare_fast_depthwise would choose, and its choices with
+    // constant and with run-time weights.
     const int8_fast::PackedDepthwise packed = int8_fast::pack_depthwise_weights(p, weights);
     const exec::kernels::PaddedPlane layout = int8_fast::padded_layout(p);
     const int8_fast::FastDepthwise chosen = int8_fast::prepare_fast_depthwise(p, weights);
+    const int8_fast::FastDepthwise run_time_weights = int8_fast::prepare_fast_depthwise(p, std::nullopt);
+    REQUIRE(std::holds_alternative<exec::kernels::PaddedPlane>(run_time_weights));
     std::vector<std::byte> scratch(std::max({int8_fast::channels_last_depthwise_scratch_bytes(p, packed),
                                              int8_fast::planes_depthwise_scratch_bytes(layout),
-                                             int8_fast::fast_depthwise_conv_scratch_bytes(p, chosen)}));
+                                             int8_fast::fast_depthwise_conv_scratch_bytes(p, chosen),
+                                             int8_fast::fast_depthwise_conv_scratch_bytes(p, run_time_weights)}));
     const std::pair<const char*, std::function<void(exec::Isa)>> kernels[] = {
         {"channels last",
          [&](exec::Isa isa) { int8_fast::channels_last_depthwise_int8(isa, p, packed, x, bias, actual, scratch); }},
@@ -153,6 +158,9 @@ TEST_CASE("fast int8 DepthwiseConv equals the reference byte for byte on random 
          [&](exec::Isa isa) { int8_fast::planes_depthwise_int8(isa, p, layout, x, weights, bias, actual, scratch); }},
         {"chosen", [&](exec::Isa isa) {
            int8_fast::fast_depthwise_conv_int8(isa, p, chosen, x, weights, bias, actual, scratch);
+         }},
+        {"chosen for run-time weights", [&](exec::Isa isa) {
+           int8_fast::fast_depthwise_conv_int8(isa, p, run_time_weights, x, weights, bias, actual, scratch);
          }}};
     for (exec::Isa isa : exec::runnable_isas())
       for (const auto& [name, kernel] : kernels) {

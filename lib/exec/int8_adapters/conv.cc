@@ -1,9 +1,9 @@
 // int8 Conv adapter: group 1 runs TFLite's CONV_2D arithmetic (int8_fast::fast_conv_int8 when the
 // weights are constant, else int8_reference::conv_int8), group = input channels TFLite's
-// DEPTHWISE_CONV_2D (depth multiplier = output / input channels: int8_fast::fast_depthwise_conv_int8
-// when the weights are constant, else int8_reference::depthwise_conv_int8), the fast kernels on the
-// CPU's instruction set (exec/isa.h). Pads, strides, dilations and auto_pad are resolved by the
-// shared window geometry, so shape inference and the kernel agree; the int32 bias is optional.
+// DEPTHWISE_CONV_2D (depth multiplier = output / input channels: int8_fast::fast_depthwise_conv_int8,
+// else int8_reference::depthwise_conv_int8), the fast kernels on the CPU's instruction set
+// (exec/isa.h). Pads, strides, dilations and auto_pad are resolved by the shared window geometry,
+// so shape inference and the kernel agree; the int32 bias is optional.
 #include <array>
 #include <optional>
 
@@ -58,8 +58,9 @@ class ConvInt8 final : public ClampingKernel {
       scratch_ = int8_fast::fast_conv_scratch_bytes(p_, *packed_);
     }
     depthwise_fast_.reset();
-    if (depthwise_ && w.data && int8_fast::fast_depthwise_conv_applies(p_)) {
-      depthwise_fast_ = int8_fast::prepare_fast_depthwise(p_, w.data->values<int8_t>());
+    if (depthwise_ && int8_fast::fast_depthwise_conv_applies(p_)) {
+      depthwise_fast_ = int8_fast::prepare_fast_depthwise(
+          p_, w.data ? std::optional(w.data->values<int8_t>()) : std::nullopt);
       scratch_ = int8_fast::fast_depthwise_conv_scratch_bytes(p_, *depthwise_fast_);
     }
     if (p_.output_shape() != ctx.output(0).shape)

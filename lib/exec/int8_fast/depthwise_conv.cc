@@ -15,8 +15,9 @@ bool prefers_channels_last(const int8_reference::ConvParams& p) {
   return p.out_channels() >= kDepthwiseLanes && (strided || p.out_h * p.out_w <= kChannelsLastPositions);
 }
 
-FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p, std::span<const int8_t> weights) {
-  if (prefers_channels_last(p)) return pack_depthwise_weights(p, weights);
+FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p,
+                                     std::optional<std::span<const int8_t>> weights) {
+  if (weights && prefers_channels_last(p)) return pack_depthwise_weights(p, *weights);
   return padded_layout(p);
 }
 

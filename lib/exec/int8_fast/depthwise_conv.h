@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <variant>
 
@@ -26,8 +27,10 @@ bool fast_depthwise_conv_applies(const int8_reference::ConvParams& p);
 bool prefers_channels_last(const int8_reference::ConvParams& p);
 inline constexpr int64_t kChannelsLastPositions = 256;
 
-// `weights`: C*M x 1 x kH x kW int8. Precondition: fast_depthwise_conv_applies(p).
-FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p, std::span<const int8_t> weights);
+// `weights`: the constant C*M x 1 x kH x kW int8 weights, or none when they arrive at run time (then
+// the plane-by-plane kernel runs: it reads them per call). Precondition: fast_depthwise_conv_applies(p).
+FastDepthwise prepare_fast_depthwise(const int8_reference::ConvParams& p,
+                                     std::optional<std::span<const int8_t>> weights);
 
 size_t fast_depthwise_conv_scratch_bytes(const int8_reference::ConvParams& p, const FastDepthwise& prepared);
 
