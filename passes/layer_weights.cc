@@ -32,7 +32,7 @@ std::vector<Eigen::MatrixXd> layer_grams(const PatchGeometry& p, const ir::Tenso
   std::vector<Eigen::MatrixXd> grams;
   for (int64_t g = 0; g < p.groups; ++g) {
     const Eigen::MatrixXd patches = gather_patches(p, x, samples, p.groups, g);
-    grams.push_back(transposed_product(patches, patches));
+    grams.push_back(gram(patches));
   }
   return grams;
 }

@@ -11,4 +11,8 @@ namespace tinyc::passes {
 // a: [n, p], b: [n, q]; returns [p, q].
 Eigen::MatrixXd transposed_product(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b);
 
+// a^T a, the same bits as transposed_product(a, a) at about half its cost: only the blocks on and
+// below the diagonal are computed, the rest mirrored (entry (i, j) and (j, i) are the same sum).
+Eigen::MatrixXd gram(const Eigen::MatrixXd& a);
+
 }  // namespace tinyc::passes

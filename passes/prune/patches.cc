@@ -12,6 +12,7 @@ namespace tinyc::passes {
 namespace {
 
 constexpr int64_t kMaxSamples = 12000;
+constexpr Eigen::Index kGatherSamples = 16;  // two 64-byte lines of doubles per column
 
 }  // namespace
 
@@ -64,17 +65,22 @@ Eigen::MatrixXd gather_patches(const PatchGeometry& p, const ir::Tensor& x, cons
   const int64_t channels = s[1], h = p.conv ? s[2] : 1, w = p.conv ? s[3] : 1;
   const int64_t count = channels / groups, first = group * count;
   const int64_t width = count * p.kh * p.kw;
-  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(samples.size()), width + 1);
-  for (size_t i = 0; i < samples.size(); ++i) {
-    const Sample& t = samples[i];
-    const auto r = static_cast<Eigen::Index>(i);
-    m(r, width) = 1.0;
+  const auto n = static_cast<Eigen::Index>(samples.size());
+  Eigen::MatrixXd m(n, width + 1);
+  m.col(width).setOnes();
+  // A few samples at a time, so each column's writes fill whole cache lines of the column-major m.
+  for (Eigen::Index i0 = 0; i0 < n; i0 += kGatherSamples) {
+    const Eigen::Index i1 = std::min(n, i0 + kGatherSamples);
     for (int64_t c = 0; c < count; ++c)
       for (int64_t ky = 0; ky < p.kh; ++ky)
         for (int64_t kx = 0; kx < p.kw; ++kx) {
-          const int64_t iy = t.y * p.sh - p.pt + ky * p.dh, ix = t.x * p.sw - p.pl + kx * p.dw;
-          if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
-          m(r, (c * p.kh + ky) * p.kw + kx) = v[static_cast<size_t>(((t.row * channels + first + c) * h + iy) * w + ix)];
+          double* column = &m(0, (c * p.kh + ky) * p.kw + kx);
+          for (Eigen::Index i = i0; i < i1; ++i) {
+            const Sample& t = samples[static_cast<size_t>(i)];
+            const int64_t iy = t.y * p.sh - p.pt + ky * p.dh, ix = t.x * p.sw - p.pl + kx * p.dw;
+            const bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            column[i] = inside ? v[static_cast<size_t>(((t.row * channels + first + c) * h + iy) * w + ix)] : 0.0;
+          }
         }
   }
   return m;

@@ -16,11 +16,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
+#include <unordered_set>
 
 #include "exec/capture.h"
 #include "exec/input_data.h"
+#include "exec/staged_capture.h"
 #include "ir/fingerprint.h"
+#include "ir/same_values.h"
 #include "ir/verify.h"
 #include "passes/pass_context.h"
 #include "passes/prune/channels.h"
@@ -71,25 +75,53 @@ std::vector<std::string> layers_to_refit(const ir::Graph& g, const std::vector<s
   return layers;
 }
 
+// Values of the unpruned graph on the refit rows, by name.
+using Captured = std::map<std::string, ir::Tensor>;
+
+// The inputs of `layers` in `original` on `rows`.
+Captured layer_inputs(const ir::Graph& original, const std::vector<std::string>& layers,
+                      const std::vector<ir::Tensor>& rows, const exec::ExecutorOptions& options) {
+  if (layers.empty()) return {};
+  std::vector<std::string> names;
+  for (const std::string& name : layers) names.push_back(original.find_node(name)->input(0)->name);
+  const std::vector<ir::Tensor> values = exec::capture_values(original, rows, names, options);
+  Captured inputs;
+  for (size_t i = 0; i < names.size(); ++i) inputs.emplace(names[i], values[i]);
+  return inputs;
+}
+
+// Refits `layers` of g in order, each on its input in g as refitted so far (`pruned`, a capture of g
+// over the rows of `original_inputs`) against the unpruned layer's outputs.
 void refit_layers(ir::Graph& g, const ir::Graph& original, const PruneMethod& method,
                   const std::vector<std::string>& layers, const std::vector<int64_t>& counts,
-                  const std::vector<ir::Tensor>& rows, const PruneOptions& options, PruneReport& report) {
-  std::vector<std::string> inputs;
-  for (const std::string& name : layers) inputs.push_back(original.find_node(name)->input(0)->name);
-  const std::vector<ir::Tensor> original_inputs = exec::capture_values(original, rows, inputs, options.executor);
-  for (size_t i = 0; i < layers.size(); ++i) {
+                  const Captured& original_inputs, exec::StagedCapture& pruned, PruneReport& report) {
+  for (const std::string& layer : layers) {
     RefitData data;
-    data.original = original.find_node(layers[i]);
-    data.original_input = original_inputs[i];
-    data.pruned_input = exec::capture_values(g, rows, {inputs[i]}, options.executor).front();
-    data.kept_outputs = method.kept_outputs(original, layers[i], counts);
+    data.original = original.find_node(layer);
+    const std::string& input = data.original->input(0)->name;
+    const auto captured = original_inputs.find(input);
+    if (captured == original_inputs.end()) throw InternalError("prune: the input of '" + layer + "' was not captured");
+    data.original_input = &captured->second;
+    data.pruned_input = &pruned.value(input);
+    data.kept_outputs = method.kept_outputs(original, layer, counts);
     data.masked = method.masked();
-    report.refits.push_back(refit_layer(g, layers[i], data));
+    report.refits.push_back(refit_layer(g, layer, data));
   }
 }
 
+// The values of `original` that `pruned` computes alike: where a run of the pruned graph can start.
+Captured unchanged_values(const ir::Graph& original, const ir::Graph& pruned, const Captured& values) {
+  const std::unordered_set<std::string> same = ir::same_values(original, pruned);
+  Captured unchanged;
+  for (const auto& [name, value] : values)
+    if (same.count(name)) unchanged.emplace(name, value);
+  return unchanged;
+}
+
 // Each unit's curve. With `refit` the layers reading the pruned unit are refitted before the
-// outputs are compared, so the curve shows what pruning with reconstruction costs.
+// outputs are compared, so the curve shows what pruning with reconstruction costs. The points run
+// in parallel, each on one thread, and each runs only the part of the graph that pruning changed:
+// it starts from the unpruned graph's layer inputs upstream of the change.
 std::vector<SensitivityCurve> curves_for(const ir::Graph& g, const PruneMethod& method, const PruneOptions& options,
                                          const std::vector<double>& ratios, double max_ratio, bool refit,
                                          const std::vector<ir::Tensor>& rows) {
@@ -100,14 +132,25 @@ std::vector<SensitivityCurve> curves_for(const ir::Graph& g, const PruneMethod& 
     counts.push_back(counts_at(sizes.back(), ratios, max_ratio));
   }
   const std::vector<ir::Tensor> measured = first_rows(rows, options.sensitivity_rows);
-  const PruneUnit prune_unit = [&](ir::Graph& clone, size_t u, int64_t k) {
+  std::vector<std::string> layers;
+  for (const ir::Node* n : g.topological_order())
+    if (is_prunable_layer(*n)) layers.push_back(n->name);
+  const Captured original_inputs = layer_inputs(g, layers, measured, options.executor);
+  exec::ExecutorOptions one_thread = options.executor;
+  one_thread.threads = 1;
+  const PrunedOutputs pruned_outputs = [&](size_t u, int64_t k) {
     std::vector<int64_t> only(method.unit_count(), 0);
     only[u] = k;
-    const std::vector<std::string> changed = method.apply(clone, only);
+    const std::unique_ptr<ir::Graph> pruned = g.clone();
+    const std::vector<std::string> changed = method.apply(*pruned, only);
+    exec::StagedCapture capture(*pruned, measured, one_thread);
+    capture.know(unchanged_values(g, *pruned, original_inputs));
     PruneReport scratch;
-    if (refit) refit_layers(clone, g, method, changed, only, measured, options, scratch);
+    if (refit) refit_layers(*pruned, g, method, changed, only, original_inputs, capture, scratch);
+    return capture.outputs();
   };
-  return measure_sensitivity(g, counts, sizes, prune_unit, measured, options.executor);
+  const std::vector<ir::Tensor> reference = exec::Executor(g, options.executor).run(measured);
+  return measure_sensitivity(reference, counts, sizes, pruned_outputs, options.executor.threads);
 }
 
 void check_options(const PruneOptions& o) {
@@ -198,8 +241,12 @@ PruneReport prune_with_analysis(ir::Graph& g, const PruneOptions& options, const
 
   const std::unique_ptr<ir::Graph> original = g.clone();
   const std::vector<std::string> changed = method->apply(g, counts);
-  if (options.reconstruct)
-    refit_layers(g, *original, *method, layers_to_refit(g, changed), counts, rows, options, report);
+  if (options.reconstruct) {
+    const std::vector<std::string> layers = layers_to_refit(g, changed);
+    exec::StagedCapture pruned(g, rows, options.executor);
+    refit_layers(g, *original, *method, layers, counts, layer_inputs(*original, layers, rows, options.executor), pruned,
+                 report);
+  }
   ir::verify_or_throw(g, "after prune");
   return report;
 }

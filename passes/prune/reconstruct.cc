@@ -31,7 +31,7 @@ struct Normal {
   Eigen::VectorXd yy;
 
   Normal(const Eigen::MatrixXd& p, const Eigen::MatrixXd& y)
-      : a(transposed_product(p, p)), b(transposed_product(p, y)), yy(y.colwise().squaredNorm().transpose()) {}
+      : a(gram(p)), b(transposed_product(p, y)), yy(y.colwise().squaredNorm().transpose()) {}
   Normal(const Normal& x, const Normal& z) : a(x.a + z.a), b(x.b + z.b), yy(x.yy + z.yy) {}
 
   // sum |P w_o - y_o|^2 over `outputs`, weights as [outputs, inputs + 1].
@@ -121,7 +121,7 @@ struct GroupProblem {
 };
 
 std::vector<GroupProblem> group_problems(const PatchGeometry& geometry, const ir::Node& node, const RefitData& data) {
-  const int64_t rows = data.pruned_input.shape()[0];
+  const int64_t rows = data.pruned_input->shape()[0];
   const std::vector<Sample> samples = draw_samples(geometry, rows);
   // Fit on the rows before the held-out quarter (all rows when there are too few to split).
   const int64_t fit_rows = rows >= 4 ? rows - rows / 4 : rows;
@@ -138,9 +138,9 @@ std::vector<GroupProblem> group_problems(const PatchGeometry& geometry, const ir
   std::vector<GroupProblem> problems;
   for (int64_t g = 0; g < geometry.groups; ++g) {
     const int64_t original_group = data.kept_outputs[static_cast<size_t>(g * outputs)] / original_outputs;
-    const Eigen::MatrixXd p = gather_patches(geometry, data.pruned_input, samples, geometry.groups, g);
+    const Eigen::MatrixXd p = gather_patches(geometry, *data.pruned_input, samples, geometry.groups, g);
     const Eigen::MatrixXd p_original =
-        gather_patches(geometry, data.original_input, samples, original_groups, original_group);
+        gather_patches(geometry, *data.original_input, samples, original_groups, original_group);
     Eigen::MatrixXd w_kept(outputs, w_original.cols());
     std::vector<Eigen::Index> probe;
     for (int64_t o = 0; o < outputs; ++o) {

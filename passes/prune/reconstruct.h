@@ -14,8 +14,8 @@ namespace tinyc::passes {
 // input in the pruned graph (same rows), and which original output channels the pruned layer keeps.
 struct RefitData {
   const ir::Node* original = nullptr;
-  ir::Tensor original_input;
-  ir::Tensor pruned_input;
+  const ir::Tensor* original_input = nullptr;  // not owned
+  const ir::Tensor* pruned_input = nullptr;    // not owned
   std::vector<int64_t> kept_outputs;
   bool masked = false;  // weights that are zero stay zero (unstructured pruning)
 };

@@ -5,6 +5,9 @@
 #include "passes/prune/sensitivity.h"
 
 #include <limits>
+#include <utility>
+
+#include "exec/workers.h"
 
 namespace tinyc::passes {
 
@@ -17,25 +20,33 @@ double SensitivityCurve::error_at(int64_t count) const {
   return errors.back().relative;
 }
 
-std::vector<SensitivityCurve> measure_sensitivity(const ir::Graph& g, const std::vector<std::vector<int64_t>>& counts,
-                                                  const std::vector<int64_t>& sizes, const PruneUnit& prune_unit,
-                                                  const std::vector<ir::Tensor>& rows,
-                                                  const exec::ExecutorOptions& options) {
-  const std::vector<ir::Tensor> reference = exec::Executor(g, options).run(rows);
-  std::vector<SensitivityCurve> curves;
+std::vector<SensitivityCurve> measure_sensitivity(const std::vector<ir::Tensor>& reference,
+                                                  const std::vector<std::vector<int64_t>>& counts,
+                                                  const std::vector<int64_t>& sizes, const PrunedOutputs& pruned_outputs,
+                                                  int threads) {
+  std::vector<SensitivityCurve> curves(counts.size());
+  std::vector<std::pair<size_t, int64_t>> points;  // (unit, count) of every measurement
   for (size_t u = 0; u < counts.size(); ++u) {
-    SensitivityCurve c;
+    SensitivityCurve& c = curves[u];
     c.size = sizes[u];
     c.counts = {0};
-    c.errors = {OutputError{0, 200, 1}};
     for (int64_t k : counts[u]) {
       if (k <= c.counts.back()) continue;
-      auto pruned = g.clone();
-      prune_unit(*pruned, u, k);
       c.counts.push_back(k);
-      c.errors.push_back(compare_outputs(reference, exec::Executor(*pruned, options).run(rows)));
+      points.emplace_back(u, k);
     }
-    curves.push_back(std::move(c));
+  }
+  std::vector<OutputError> errors(points.size());
+  exec::run_indexed(static_cast<int64_t>(points.size()), threads, [&] {
+    return [&](int64_t i) {
+      const auto [u, k] = points[static_cast<size_t>(i)];
+      errors[static_cast<size_t>(i)] = compare_outputs(reference, pruned_outputs(u, k));
+    };
+  });
+  size_t next = 0;
+  for (SensitivityCurve& c : curves) {
+    c.errors = {OutputError{0, 200, 1}};
+    while (c.errors.size() < c.counts.size()) c.errors.push_back(errors[next++]);
   }
   return curves;
 }

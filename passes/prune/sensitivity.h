@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-#include "exec/executor.h"
+#include "ir/tensor.h"
 #include "passes/prune/output_error.h"
 
 namespace tinyc::passes {
@@ -29,15 +29,18 @@ struct SensitivityCurve {
   double error_at(int64_t count) const;
 };
 
-// Prunes unit `unit` of the graph by removing its `count` least important elements.
-using PruneUnit = std::function<void(ir::Graph& g, size_t unit, int64_t count)>;
+// A graph's outputs on the sensitivity rows with only unit `unit` pruned, by its `count` least
+// important elements.
+using PrunedOutputs = std::function<std::vector<ir::Tensor>(size_t unit, int64_t count)>;
 
-// Measures every unit's curve at the given counts: each point prunes a clone of `g` with only that
-// unit pruned and compares its outputs with g's on `rows`.
-std::vector<SensitivityCurve> measure_sensitivity(const ir::Graph& g, const std::vector<std::vector<int64_t>>& counts,
-                                                  const std::vector<int64_t>& sizes, const PruneUnit& prune_unit,
-                                                  const std::vector<ir::Tensor>& rows,
-                                                  const exec::ExecutorOptions& options);
+// Measures every unit's curve at the given counts: each point's outputs (pruned_outputs) against
+// `reference`, the unpruned graph's outputs on the same rows. The points run on `threads` threads
+// (0 = one per core), so pruned_outputs must be safe to call from several at once; the curves do
+// not depend on the thread count.
+std::vector<SensitivityCurve> measure_sensitivity(const std::vector<ir::Tensor>& reference,
+                                                  const std::vector<std::vector<int64_t>>& counts,
+                                                  const std::vector<int64_t>& sizes, const PrunedOutputs& pruned_outputs,
+                                                  int threads);
 
 // Weights and MACs removed when unit u removes counts[u] elements.
 using RemovedResources = std::function<Resources(const std::vector<int64_t>& counts)>;

@@ -28,7 +28,7 @@ std::vector<Eigen::MatrixXd> layer_factors(const ir::Node& n, const ir::Tensor& 
   std::vector<Eigen::MatrixXd> factors;
   for (int64_t g = 0; g < geometry->groups; ++g) {
     const Eigen::MatrixXd p = gather_patches(*geometry, x, samples, geometry->groups, g);
-    factors.push_back(obs_factor(transposed_product(p, p)));
+    factors.push_back(obs_factor(gram(p)));
   }
   return factors;
 }

@@ -1,7 +1,8 @@
 // The float kernels compiled per instruction set (the Conv product, conv_gemm.h; the depthwise
 // loops, depthwise_conv.h; the fused activation's clamp) on every instruction set the CPU runs: the same bits as the plain sum
-// bias + w[0] * x[0] + w[1] * x[1] + ... in T, on seeded random shapes that take both lane layouts
-// of the product, partial last blocks, strides, dilations and padding. The build's
+// bias + w[0] * x[0] + w[1] * x[1] + ... in T (or, accumulating, the sum given in out in place of
+// the bias), on seeded random shapes that take both lane layouts of the product, partial last
+// blocks, spaced weight rows, strides, dilations and padding. The build's
 // -ffp-contract=off keeps the plain sum unfused, as the kernels.
 #include <catch2/catch.hpp>
 
@@ -37,25 +38,29 @@ void check_every_isa(uint64_t seed) {
     const bool narrow = c % 3 == 0;
     const int64_t rows = between(1, narrow ? 70 : 20), depth = between(1, 80);
     const int64_t columns = narrow ? between(1, 9) : between(1, 150);
-    const auto w = draw_values<T>(engine, rows * depth), x = draw_values<T>(engine, depth * columns),
-               bias = draw_values<T>(engine, rows);
     const bool has_bias = c % 2 == 0;
+    const bool accumulate = c % 4 == 1;                   // out += the product, from sums given in out
+    const int64_t stride = depth + (c % 5 == 2 ? 3 : 0);  // weight rows spaced apart
+    const auto w = draw_values<T>(engine, rows * stride), x = draw_values<T>(engine, depth * columns),
+               bias = draw_values<T>(engine, rows), start = draw_values<T>(engine, rows * columns);
     std::vector<T> expected(static_cast<size_t>(rows * columns));
     for (int64_t m = 0; m < rows; ++m)
       for (int64_t j = 0; j < columns; ++j) {
-        T sum = has_bias ? bias[m] : T(0);
-        for (int64_t k = 0; k < depth; ++k) sum = sum + w[m * depth + k] * x[k * columns + j];
+        T sum = accumulate ? start[m * columns + j] : has_bias ? bias[m] : T(0);
+        for (int64_t k = 0; k < depth; ++k) sum = sum + w[m * stride + k] * x[k * columns + j];
         expected[m * columns + j] = sum;
       }
     for (exec::Isa isa : exec::runnable_isas()) {
-      const ConvGemm<T> g(rows, depth, columns, conv_block<T>(isa));
+      ConvGemm<T> g(rows, depth, columns, conv_block<T>(isa));
+      g.accumulate = accumulate;
       std::vector<T> packed(static_cast<size_t>(g.packed_weights_size())), tail(static_cast<size_t>(g.tail_size()));
-      std::vector<T> out(expected.size());
-      pack_conv_weights(g, w.data(), packed.data());
+      std::vector<T> out = accumulate ? start : std::vector<T>(expected.size());
+      pack_conv_weights(g, w.data(), packed.data(), stride);
       conv_gemm(g, packed.data(), StridedColumns<T>{x.data(), columns}, has_bias ? bias.data() : nullptr, out.data(),
                 tail.data());
       INFO("case " << c << " on " << exec::isa_name(isa) << ": " << rows << " x " << depth << " x " << columns
-                   << (g.channel_lanes ? ", lanes along channels" : ", lanes along positions"));
+                   << (g.channel_lanes ? ", lanes along channels" : ", lanes along positions")
+                   << (accumulate ? ", accumulating" : ""));
       CHECK(std::memcmp(out.data(), expected.data(), out.size() * sizeof(T)) == 0);
     }
   }

@@ -175,3 +175,23 @@ TEST_CASE("prune pass: one sensitivity analysis serves every ratio of the same g
   run_pipeline(*other_rows, parse_pipeline("prune(ratio=0.5,sensitivity_rows=16)"), {}, &shared);
   CHECK(shared.measurements->size() == 3);
 }
+
+TEST_CASE("prune: the sensitivity points run in parallel, with the results of one thread", "[prune]") {
+  const auto base = residual_graph();
+  const ir::Tensor rows = correlated_rows(48, 8, 9);
+  std::vector<double> snr[2];
+  uint64_t pruned[2] = {};
+  for (int threads : {1, 2}) {
+    PruneOptions options;
+    options.executor.threads = threads;
+    for (const LayerSensitivity& layer : analyze_sensitivity(*base, options, {0.25, 0.5, 0.75}, {rows}))
+      for (const SensitivityPoint& point : layer.curve) snr[threads - 1].push_back(point.snr_db);
+    auto g = base->clone();
+    prune_graph(*g, options, {rows});
+    pruned[threads - 1] = ir::fingerprint(*g);
+  }
+  CHECK(snr[0].size() >= 6);
+  CHECK(snr[0] == snr[1]);
+  CHECK(pruned[0] == pruned[1]);
+  CHECK(pruned[0] != ir::fingerprint(*base));
+}

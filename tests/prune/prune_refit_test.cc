@@ -41,10 +41,11 @@ void disturb(ir::Graph& g, bool zero) {
 }
 
 LayerRefit refit(ir::Graph& pruned, const ir::Graph& original, int64_t outputs, bool masked) {
+  const ir::Tensor input = random_tensor({64, original.inputs()[0]->shape->at(1), 6, 6}, 11);
   RefitData data;
   data.original = original.find_node("conv");
-  data.original_input = random_tensor({64, original.inputs()[0]->shape->at(1), 6, 6}, 11);
-  data.pruned_input = data.original_input;
+  data.original_input = &input;
+  data.pruned_input = &input;
   data.kept_outputs.resize(static_cast<size_t>(outputs));
   std::iota(data.kept_outputs.begin(), data.kept_outputs.end(), int64_t{0});
   data.masked = masked;

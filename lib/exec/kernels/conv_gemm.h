@@ -50,6 +50,7 @@ struct ConvGemm {
   int64_t columns = 0;  // output positions
   ConvBlock block;
   bool channel_lanes = false;  // vectors run along the output channels
+  bool accumulate = false;     // out += the product (no bias): one long sum taken in parts, still in order of k
 
   ConvGemm(int64_t rows_, int64_t depth_, int64_t columns_, ConvBlock block_)
       : rows(rows_), depth(depth_), columns(columns_), block(block_) {
@@ -133,12 +134,15 @@ template <class T, int Bytes, int R, int V, class Columns>
     for (int64_t m0 = 0; m0 < g.rows; m0 += L) {
       const int64_t valid_rows = std::min(L, g.rows - m0);
       std::fill(staged, staged + L, T(0));
-      if (bias) std::copy_n(bias + m0, valid_rows, staged);
+      if (bias && !g.accumulate) std::copy_n(bias + m0, valid_rows, staged);
       Vector acc[R][V];
 #pragma GCC unroll 16
-      for (int r = 0; r < R; ++r)
+      for (int r = 0; r < R; ++r) {
+        if (g.accumulate && r < valid_columns)
+          for (int64_t m = 0; m < valid_rows; ++m) staged[m] = out[(m0 + m) * g.columns + j0 + r];
 #pragma GCC unroll 4
         for (int v = 0; v < V; ++v) load<T, Bytes>(acc[r][v], staged + v * P);
+      }
       multiply<T, Bytes, R, V>(panel, weight_rows(g, packed, m0), g.depth, acc);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
@@ -154,7 +158,14 @@ template <class T, int Bytes, int R, int V, class Columns>
     const int64_t valid_rows = std::min<int64_t>(R, g.rows - m0);
     Vector acc[R][V];
 #pragma GCC unroll 16
-    for (int r = 0; r < R; ++r) {  // each row's bias in every lane
+    for (int r = 0; r < R; ++r) {  // each row's bias in every lane, or the sums so far
+      if (g.accumulate) {
+        std::fill(staged, staged + L, T(0));
+        if (r < valid_rows) std::copy_n(out + (m0 + r) * g.columns + j0, valid_columns, staged);
+#pragma GCC unroll 4
+        for (int v = 0; v < V; ++v) load<T, Bytes>(acc[r][v], staged + v * P);
+        continue;
+      }
       broadcast<T, Bytes>(acc[r][0], bias && r < valid_rows ? bias[m0 + r] : T(0));
 #pragma GCC unroll 4
       for (int v = 1; v < V; ++v) acc[r][v] = acc[r][0];
@@ -217,25 +228,26 @@ TINYC_AVX512 void conv_gemm_avx512(const ConvGemm<T>& g, const T* packed, const 
 
 }  // namespace conv_gemm_detail
 
-// Reorders w (rows x depth, row-major) for conv_gemm: blocks of block.rows channels stored
-// depth-major, or with channel lanes w transposed (depth x padded rows); padding channels are zero.
+// Reorders w (rows x depth, row-major, row m at w + m * stride; stride 0 means depth) for
+// conv_gemm: blocks of block.rows channels stored depth-major, or with channel lanes w transposed
+// (depth x padded rows); padding channels are zero.
 template <class T>
-void pack_conv_weights(const ConvGemm<T>& g, const T* w, T* packed) {
-  const int64_t padded = g.padded_rows();
+void pack_conv_weights(const ConvGemm<T>& g, const T* w, T* packed, int64_t stride = 0) {
+  const int64_t padded = g.padded_rows(), row = stride > 0 ? stride : g.depth;
   if (g.channel_lanes) {
     for (int64_t k = 0; k < g.depth; ++k)
-      for (int64_t m = 0; m < padded; ++m) packed[k * padded + m] = m < g.rows ? w[m * g.depth + k] : T(0);
+      for (int64_t m = 0; m < padded; ++m) packed[k * padded + m] = m < g.rows ? w[m * row + k] : T(0);
     return;
   }
   const int64_t R = g.block.rows;
   for (int64_t m0 = 0; m0 < padded; m0 += R, packed += R * g.depth)
     for (int64_t k = 0; k < g.depth; ++k)
-      for (int64_t r = 0; r < R; ++r) packed[k * R + r] = m0 + r < g.rows ? w[(m0 + r) * g.depth + k] : T(0);
+      for (int64_t r = 0; r < R; ++r) packed[k * R + r] = m0 + r < g.rows ? w[(m0 + r) * row + k] : T(0);
 }
 
-// out (rows x columns, row-major) = packed weights x columns + bias (null: 0), on g.block's
-// instruction set. `tail` holds g.tail_size() elements (unused when the columns are readable past
-// their end).
+// out (rows x columns, row-major) = packed weights x columns + bias (null: 0), or with
+// g.accumulate out += packed weights x columns, on g.block's instruction set. `tail` holds
+// g.tail_size() elements (unused when the columns are readable past their end).
 template <class T, class Columns>
 void conv_gemm(const ConvGemm<T>& g, const T* packed, const Columns& columns, const T* bias, T* out, T* tail) {
 #if TINYC_X86_KERNELS
