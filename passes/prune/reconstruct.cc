@@ -141,6 +141,8 @@ std::vector<GroupProblem> group_problems(const PatchGeometry& geometry, const ir
     const Eigen::MatrixXd p = gather_patches(geometry, *data.pruned_input, samples, geometry.groups, g);
     const Eigen::MatrixXd p_original =
         gather_patches(geometry, *data.original_input, samples, original_groups, original_group);
+    if (p.cols() != w_current.cols() || p_original.cols() != w_original.cols())
+      throw InternalError("refit of '" + node.name + "': its inputs do not have the channels its weights read");
     Eigen::MatrixXd w_kept(outputs, w_original.cols());
     std::vector<Eigen::Index> probe;
     for (int64_t o = 0; o < outputs; ++o) {
