@@ -50,7 +50,7 @@ template <class T>
 void copy_plane(const kernels::PaddedPlane& layout, const int8_reference::ConvParams& p, const int8_t* channel,
                 T* plane) {
   const int32_t offset = std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point;
-  kernels::copy_into_padded(layout, channel, plane, [&](int8_t x) { return static_cast<T>(x + offset); });
+  kernels::copy_into_padded(layout, channel, plane, [offset](int8_t x) { return static_cast<T>(x + offset); });
 }
 
 }  // namespace tinyc::exec::int8_fast
