@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
+#include <vector>
 
 #include "calib/observers.h"
 #include "exec/input_data.h"
+#include "exec/workers.h"
 #include "ir/tensor_rows.h"
 
 namespace tinyc::calib {
@@ -56,8 +59,16 @@ Calibration calibrate(const ir::Graph& g, std::vector<ir::Tensor> inputs, const 
   } else {
     HistogramObserver histograms(extremes.extremes(), options.bins);
     observe_all(executor, g, inputs, histograms);
-    for (const auto& [name, h] : histograms.histograms())
-      result.ranges[name] = choose_range(h, options.method, options.search);
+    // The searches are independent: one value's histogram per task, on the executor's threads.
+    std::vector<const std::pair<const std::string, Histogram>*> values;
+    for (const auto& value : histograms.histograms()) values.push_back(&value);
+    std::vector<ValueRange> ranges(values.size());
+    exec::run_indexed(static_cast<int64_t>(values.size()), options.executor.threads, [&] {
+      return [&](int64_t i) {
+        ranges[static_cast<size_t>(i)] = choose_range(values[static_cast<size_t>(i)]->second, options.method, options.search);
+      };
+    });
+    for (size_t i = 0; i < values.size(); ++i) result.ranges[values[i]->first] = ranges[i];
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -1,6 +1,7 @@
 // Dequantization of per-tensor and per-channel integer tensors.
 #include "ir/dequantize.h"
 
+#include <algorithm>
 #include <string>
 
 #include "ir/error.h"
@@ -26,11 +27,14 @@ std::vector<float> dequantize(const Tensor& t, const QuantParams& params) {
   }
   const std::vector<int64_t> q = t.to_int64();
   std::vector<float> real(q.size());
-  for (size_t i = 0; i < q.size(); ++i) {
-    const size_t c = inner ? (i / inner) % channels : 0;
+  // Block by block (channel c = block index mod channels), so no element pays for a division.
+  const size_t block = inner > 0 ? static_cast<size_t>(inner) : q.size();
+  for (size_t first = 0, c = 0; first < q.size(); first += block, c = (c + 1) % channels) {
+    const double scale = params.scale[c];
+    const int64_t zero_point = params.zero_point[c];
+    const size_t end = std::min(q.size(), first + block);
     // In double, so an int32 value (a bias) is not rounded to float before the scale applies.
-    real[i] = static_cast<float>(static_cast<double>(params.scale[c]) *
-                                 static_cast<double>(q[i] - params.zero_point[c]));
+    for (size_t i = first; i < end; ++i) real[i] = static_cast<float>(scale * static_cast<double>(q[i] - zero_point));
   }
   return real;
 }

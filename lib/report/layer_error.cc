@@ -15,6 +15,35 @@ namespace tinyc::report {
 
 namespace {
 
+// Sums over one row of ref^2 (signal) and (ref - out)^2 (error), in double: kLanes partial sums,
+// each in order, then added lane by lane, so the loop vectorizes and every run and thread count
+// gives the same bits.
+struct RowSums {
+  double signal = 0, error = 0;
+};
+RowSums row_sums(const float* ref, const float* out, int64_t count) {
+  constexpr int64_t kLanes = 8;
+  double signal[kLanes] = {}, error[kLanes] = {};
+  int64_t k = 0;
+  for (; k + kLanes <= count; k += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) {
+      const double r = ref[k + l], d = r - out[k + l];
+      signal[l] += r * r;
+      error[l] += d * d;
+    }
+  for (int64_t l = 0; k < count; ++k, ++l) {
+    const double r = ref[k], d = r - out[k];
+    signal[l] += r * r;
+    error[l] += d * d;
+  }
+  RowSums sums;
+  for (int64_t l = 0; l < kLanes; ++l) {
+    sums.signal += signal[l];
+    sums.error += error[l];
+  }
+  return sums;
+}
+
 bool is_quantize_edge(const ir::Node& n) {
   return n.domain.empty() && (n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear");
 }
@@ -129,14 +158,9 @@ void LayerErrorCollector::compare(Match& m, const exec::ObservedValue& v) {
     const float* ref = m.chunk.data() + (v.first_row + row) * m.elements_per_row;
     if (range)
       m.clipped += std::count_if(ref, ref + m.elements_per_row, [&](float r) { return r < range->first || r > range->second; });
-    const float* out = x.data() + row * m.elements_per_row;
-    double& signal = m.row_signal[static_cast<size_t>(v.first_row + row)];
-    double& error = m.row_error[static_cast<size_t>(v.first_row + row)];
-    for (int64_t k = 0; k < m.elements_per_row; ++k) {
-      const double err = static_cast<double>(ref[k]) - out[k];
-      signal += static_cast<double>(ref[k]) * ref[k];
-      error += err * err;
-    }
+    const RowSums sums = row_sums(ref, x.data() + row * m.elements_per_row, m.elements_per_row);
+    m.row_signal[static_cast<size_t>(v.first_row + row)] += sums.signal;
+    m.row_error[static_cast<size_t>(v.first_row + row)] += sums.error;
     m.compared += m.elements_per_row;
   }
 }
