@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,8 @@ class StagedCapture {
   StagedCapture(const ir::Graph& graph, const std::vector<ir::Tensor>& inputs, ExecutorOptions options);
 
   // Takes `values` (name -> value over all rows) as the graph computes them, e.g. from an identical
-  // copy of its upstream part: starting points, as if captured.
-  void know(std::map<std::string, ir::Tensor> values);
+  // copy of its upstream part: starting points, as if captured. They are shared, not copied.
+  void know(const std::map<std::string, std::shared_ptr<const ir::Tensor>>& values);
   // Value `name` (a graph input or a value computed at run time) over all rows, stacked along dim 0;
   // the reference lasts as long as the capture.
   const ir::Tensor& value(const std::string& name);
@@ -32,12 +33,13 @@ class StagedCapture {
   std::vector<ir::Tensor> outputs();
 
  private:
-  const ir::Tensor& keep(const ir::Value& v, ir::Tensor t);
+  const ir::Tensor& keep(const ir::Value& v, std::shared_ptr<const ir::Tensor> t);
 
   const ir::Graph& graph_;
   ExecutorOptions options_;
   int64_t rows_ = -1;                       // -1 when the inputs do not have a row per slice
-  std::map<std::string, ir::Tensor> known_;  // graph inputs and every value captured, over all rows
+  // Graph inputs and every value captured or told, over all rows.
+  std::map<std::string, std::shared_ptr<const ir::Tensor>> known_;
   std::map<std::string, ir::Shape> starts_;  // the starting points among them: their shapes at batch 1
 };
 

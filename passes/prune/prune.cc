@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <unordered_set>
 
@@ -75,8 +76,8 @@ std::vector<std::string> layers_to_refit(const ir::Graph& g, const std::vector<s
   return layers;
 }
 
-// Values of the unpruned graph on the refit rows, by name.
-using Captured = std::map<std::string, ir::Tensor>;
+// Values of the unpruned graph on the refit rows, by name; shared by the sensitivity points.
+using Captured = std::map<std::string, std::shared_ptr<const ir::Tensor>>;
 
 // The inputs of `layers` in `original` on `rows`.
 Captured layer_inputs(const ir::Graph& original, const std::vector<std::string>& layers,
@@ -84,9 +85,10 @@ Captured layer_inputs(const ir::Graph& original, const std::vector<std::string>&
   if (layers.empty()) return {};
   std::vector<std::string> names;
   for (const std::string& name : layers) names.push_back(original.find_node(name)->input(0)->name);
-  const std::vector<ir::Tensor> values = exec::capture_values(original, rows, names, options);
+  std::vector<ir::Tensor> values = exec::capture_values(original, rows, names, options);
   Captured inputs;
-  for (size_t i = 0; i < names.size(); ++i) inputs.emplace(names[i], values[i]);
+  for (size_t i = 0; i < names.size(); ++i)
+    if (!inputs.count(names[i])) inputs.emplace(names[i], std::make_shared<const ir::Tensor>(std::move(values[i])));
   return inputs;
 }
 
@@ -101,7 +103,7 @@ void refit_layers(ir::Graph& g, const ir::Graph& original, const PruneMethod& me
     const std::string& input = data.original->input(0)->name;
     const auto captured = original_inputs.find(input);
     if (captured == original_inputs.end()) throw InternalError("prune: the input of '" + layer + "' was not captured");
-    data.original_input = &captured->second;
+    data.original_input = captured->second.get();
     data.pruned_input = &pruned.value(input);
     data.kept_outputs = method.kept_outputs(original, layer, counts);
     data.masked = method.masked();

@@ -77,7 +77,7 @@ TEST_CASE("staged capture: values it is told are where later calls start", "[exe
   const std::string middle = m.layer_inputs[m.layer_inputs.size() / 2];
   const ir::Tensor doubled = scaled(exec::capture_values(*m.graph, m.rows, {middle}, {}).front(), 2.0f);
   exec::StagedCapture staged(*m.graph, m.rows, {});
-  staged.know({{middle, doubled}});
+  staged.know({{middle, std::make_shared<const ir::Tensor>(doubled)}});
   CHECK(staged.value(middle) == doubled);
 
   // The outputs computed from the told value wherever it lies on their way, else from the input.
