@@ -57,9 +57,7 @@ void unroll_image(const int8_reference::ConvParams& p, const kernels::PaddedPlan
                   T* planes, T* columns) {
   const int64_t depth = depth_of(p), pixels = p.in_h * p.in_w;
   if (reads_input(p)) {
-    const int32_t offset = std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point;
-    unroll<T, G>(depth, pixels, columns, [&](int64_t k) { return image + k * pixels; },
-                 [offset](int8_t x) { return static_cast<T>(x + offset); });
+    unroll<T, G>(depth, pixels, columns, [&](int64_t k) { return image + k * pixels; }, ProductElement<T>(p));
     return;
   }
   for (int64_t c = 0; c < p.group_in; ++c) copy_plane(layout, p, image + c * pixels, planes + c * layout.size());

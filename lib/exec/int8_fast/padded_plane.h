@@ -45,12 +45,21 @@ void clear_planes(const kernels::PaddedPlane& layout, const int8_reference::Conv
   std::fill_n(planes, layout.size() * count, padding_value<T>(p));
 }
 
+// An int8 input as element T of the products: x + 128 for the u8 product, the difference x - z_in
+// for the int16 one. The offset is held by value, so copy loops keep it in a register.
+template <class T>
+struct ProductElement {
+  int32_t offset;
+  explicit ProductElement(const int8_reference::ConvParams& p)
+      : offset(std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point) {}
+  T operator()(int8_t x) const { return static_cast<T>(x + offset); }
+};
+
 // `channel` (in_h x in_w int8) into a padded copy whose padding clear_planes wrote.
 template <class T>
 void copy_plane(const kernels::PaddedPlane& layout, const int8_reference::ConvParams& p, const int8_t* channel,
                 T* plane) {
-  const int32_t offset = std::is_same_v<T, uint8_t> ? 128 : -p.input_zero_point;
-  kernels::copy_into_padded(layout, channel, plane, [offset](int8_t x) { return static_cast<T>(x + offset); });
+  kernels::copy_into_padded(layout, channel, plane, ProductElement<T>(p));
 }
 
 }  // namespace tinyc::exec::int8_fast
