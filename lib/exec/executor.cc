@@ -16,8 +16,6 @@ namespace {
 // Compile at the model's own input shapes.
 constexpr int64_t kModelShapes = 0;
 
-bool has_unit_batch(const ir::Value& v) { return v.shape && !v.shape->empty() && (*v.shape)[0] == 1; }
-
 ir::Shape with_rows(ir::Shape shape, int64_t rows) {
   shape[0] = rows;
   return shape;

@@ -21,6 +21,10 @@ struct ExecutorOptions {
   int64_t rows_per_chunk = 32;  // rows stacked into one program run when the graph allows it
 };
 
+// True when v's shape is known and its dim 0 is 1: a value that holds one slice per row when rows
+// are stacked along dim 0.
+inline bool has_unit_batch(const ir::Value& v) { return v.shape && !v.shape->empty() && (*v.shape)[0] == 1; }
+
 // Batching: the model's shapes have batch 1. A run of N rows is split into chunks that worker
 // threads take in turn. When the graph keeps rows independent, a chunk of R rows runs as one
 // program compiled for batch R (the graph cloned with input dim 0 set to R and shapes re-inferred);

@@ -7,12 +7,6 @@
 
 namespace tinyc::exec {
 
-namespace {
-
-bool has_unit_batch(const ir::Value& v) { return v.shape && !v.shape->empty() && (*v.shape)[0] == 1; }
-
-}  // namespace
-
 StagedCapture::StagedCapture(const ir::Graph& graph, const std::vector<ir::Tensor>& inputs, ExecutorOptions options)
     : graph_(graph), options_(options) {
   if (inputs.size() != graph.inputs().size())

@@ -234,13 +234,34 @@ std::string Graph::unique_node_name(const std::string& base) const {
   }
 }
 
+Node* Graph::add_node_copy(const Node& n, const std::vector<Value*>& inputs) {
+  std::vector<std::string> outs;
+  for (const Value* out : n.outputs_) outs.push_back(out ? out->name : "");
+  Node* c = add_node(n.op_type, inputs, outs, n.name);
+  c->domain = n.domain;
+  c->attrs = n.attrs;
+  for (size_t i = 0; i < n.outputs_.size(); ++i) {
+    const Value* out = n.outputs_[i];
+    if (!out) continue;
+    Value* co = c->outputs_[i];
+    co->dtype = out->dtype;
+    co->shape = out->shape;
+    co->quant = out->quant;
+  }
+  return c;
+}
+
+void Graph::copy_model_info(const Graph& other) {
+  name = other.name;
+  opset_imports = other.opset_imports;
+  ir_version = other.ir_version;
+  producer_name = other.producer_name;
+  limits = other.limits;
+}
+
 std::unique_ptr<Graph> Graph::clone() const {
   auto g = std::make_unique<Graph>();
-  g->name = name;
-  g->opset_imports = opset_imports;
-  g->ir_version = ir_version;
-  g->producer_name = producer_name;
-  g->limits = limits;
+  g->copy_model_info(*this);
   std::unordered_map<const Value*, Value*> map;
   for (const auto& v : values_) {
     Value* c = nullptr;
@@ -260,20 +281,9 @@ std::unique_ptr<Graph> Graph::clone() const {
   for (const Node* n : topological_order()) {
     std::vector<Value*> ins;
     for (const Value* in : n->inputs_) ins.push_back(in ? map.at(in) : nullptr);
-    std::vector<std::string> outs;
-    for (const Value* out : n->outputs_) outs.push_back(out ? out->name : "");
-    Node* c = g->add_node(n->op_type, ins, outs, n->name);
-    c->domain = n->domain;
-    c->attrs = n->attrs;
-    for (size_t i = 0; i < n->outputs_.size(); ++i) {
-      const Value* out = n->outputs_[i];
-      if (!out) continue;
-      Value* co = c->outputs_[i];
-      co->dtype = out->dtype;
-      co->shape = out->shape;
-      co->quant = out->quant;
-      map[out] = co;
-    }
+    const Node* c = g->add_node_copy(*n, ins);
+    for (size_t i = 0; i < n->outputs_.size(); ++i)
+      if (n->outputs_[i]) map[n->outputs_[i]] = c->outputs_[i];
   }
   for (const Value* out : outputs_) g->add_output(map.at(out));
   return g;

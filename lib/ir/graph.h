@@ -36,6 +36,11 @@ class Graph {
   Node* add_node(const std::string& op_type, const std::vector<Value*>& inputs,
                  const std::vector<std::string>& output_names, const std::string& node_name = "");
   void add_output(Value* v);
+  // A copy of `n` (another graph's node) reading `inputs`: the same name, op, domain, attributes, and
+  // outputs with the same names, dtypes, shapes and quantization.
+  Node* add_node_copy(const Node& n, const std::vector<Value*>& inputs);
+  // Takes `other`'s name, opset imports, IR version, producer and limits.
+  void copy_model_info(const Graph& other);
 
   // --- mutation ---
   // Points slot `index` of `node` at `v` (nullptr = omitted); index == inputs().size() appends.

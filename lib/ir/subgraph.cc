@@ -40,11 +40,7 @@ std::unique_ptr<Graph> subgraph(const Graph& g, const std::map<std::string, Shap
                                 const std::vector<std::string>& targets) {
   const std::unordered_set<const Node*> needed = needed_nodes(g, known, targets);
   auto cut = std::make_unique<Graph>();
-  cut->name = g.name;
-  cut->opset_imports = g.opset_imports;
-  cut->ir_version = g.ir_version;
-  cut->producer_name = g.producer_name;
-  cut->limits = g.limits;
+  cut->copy_model_info(g);
   std::unordered_map<const Value*, Value*> copies;
   const auto copy_of = [&](const Value* v) -> Value* {
     if (!v) return nullptr;
@@ -58,20 +54,9 @@ std::unique_ptr<Graph> subgraph(const Graph& g, const std::map<std::string, Shap
     if (!needed.count(n)) continue;
     std::vector<Value*> ins;
     for (const Value* in : n->inputs()) ins.push_back(copy_of(in));
-    std::vector<std::string> outs;
-    for (const Value* out : n->outputs()) outs.push_back(out ? out->name : "");
-    Node* c = cut->add_node(n->op_type, ins, outs, n->name);
-    c->domain = n->domain;
-    c->attrs = n->attrs;
-    for (size_t i = 0; i < n->outputs().size(); ++i) {
-      const Value* out = n->output(i);
-      if (!out) continue;
-      Value* co = c->output(i);
-      co->dtype = out->dtype;
-      co->shape = out->shape;
-      co->quant = out->quant;
-      copies[out] = co;
-    }
+    const Node* c = cut->add_node_copy(*n, ins);
+    for (size_t i = 0; i < n->outputs().size(); ++i)
+      if (n->output(i)) copies[n->output(i)] = c->output(i);
   }
   for (const std::string& name : targets) cut->add_output(copies.at(g.find_value(name)));
   return cut;
