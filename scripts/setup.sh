@@ -13,6 +13,8 @@ packages=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
   # clang with its sanitizer and libFuzzer runtimes: scripts/test_sanitized.sh and scripts/fuzz.sh
   clang libclang-rt-14-dev
+  # the wall-time arithmetic of the benchmarks/ scripts
+  bc
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
